@@ -1,0 +1,58 @@
+# Rounds: `make run` serves the app on the embedded default; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= backend.settings.dev
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test install install-test lint typecheck test-sqlite test-postgres test-browser bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -r <($(PY) tools/deps.py)
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -c constraints.txt -r <($(PY) tools/deps.py test)
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	@echo "Rounds is serving on http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
+	$(PY) -m daphne -b 127.0.0.1 -p $(PORT) backend.asgi:application
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install-test
+	$(VENV)/bin/mypy feedback
+
+# Leg 1: SQLite + in-process channel layer (+ the browser tests when Chromium is there).
+test-sqlite: install-test
+	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=backend.settings.test \
+		$(PY) -m pytest -m "not redis" -p no:cacheprovider
+
+# Leg 2: the suite again on PostgreSQL + Redis (skipped with a message when unreachable, outside CI).
+test-postgres: install-test
+	@if $(PY) tools/reachable.py $(PG_URL) $(REDIS_TEST_URL); then \
+		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) DJANGO_SETTINGS_MODULE=backend.settings.test \
+		$(PY) -m pytest -m "not browser" -p no:cacheprovider; \
+	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL or Redis unreachable: failing"; exit 1; \
+	else echo "SKIPPED the PostgreSQL + Redis leg: start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379"; fi
+
+test: lint typecheck test-sqlite test-postgres
+
+bench: install-test
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

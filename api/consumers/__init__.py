@@ -1,0 +1,1 @@
+"""Channels consumers: authenticate, join groups, dispatch frames to services."""

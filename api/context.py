@@ -1,0 +1,23 @@
+"""Builds the domain's Actor (who, from where) from a request or a WebSocket scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feedback.context import Actor
+
+
+def actor_from_request(request: Any) -> Actor:
+    meta = request.META
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    ip = forwarded.split(",")[0].strip() if forwarded else meta.get("REMOTE_ADDR")
+    return Actor(user=request.user, ip=ip or None, user_agent=meta.get("HTTP_USER_AGENT", ""))
+
+
+def actor_from_scope(scope: dict[str, Any], user: Any = None) -> Actor:
+    client = scope.get("client") or [None]
+    headers = dict(scope.get("headers") or [])
+    agent = headers.get(b"user-agent", b"").decode("latin-1")
+    return Actor(
+        user=user if user is not None else scope.get("user"), ip=client[0], user_agent=agent
+    )

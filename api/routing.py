@@ -1,0 +1,9 @@
+"""WebSocket routes."""
+
+from django.urls import path
+
+from api.consumers.notifications import NotificationConsumer
+
+websocket_urlpatterns = [
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
+]

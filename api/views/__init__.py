@@ -1,0 +1,1 @@
+"""DRF views: validate input, call one service or selector, serialize the result."""

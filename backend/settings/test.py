@@ -1,0 +1,19 @@
+"""Test settings: fast hashing, temp media, whatever database/Redis the environment names."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="rounds-media-"))
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not :memory:, so live Daphne processes started by tests share the test database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("ROUNDS_TEST_DB")
+        or os.path.join(tempfile.gettempdir(), f"rounds-test-{os.getpid()}.sqlite3")
+    }
+ROUNDS_DEMO_DATA = True

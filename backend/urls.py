@@ -1,0 +1,11 @@
+"""Top-level routes: the API, access-checked media, and the PWA at the root."""
+
+from django.urls import include, path, re_path
+
+from api.views.media import media
+
+urlpatterns = [
+    path("api/", include("api.urls")),
+    re_path(r"^media/(?P<path>.+)$", media, name="media"),
+    path("", include("pwa.urls")),
+]

@@ -1,0 +1,8 @@
+"""App config for the domain."""
+
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "feedback"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,50 @@
+"""Domain errors raised by services; api/ maps each to the SPEC's JSON error shape by its code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class: `code` is the machine code, `http_status` the status the API answers with."""
+
+    code = "invalid"
+    http_status = 400
+
+    def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+
+
+class ValidationFailed(DomainError):
+    code = "invalid"
+    http_status = 400
+
+
+class InvalidImage(DomainError):
+    code = "invalid_image"
+    http_status = 400
+
+
+class TooLarge(DomainError):
+    code = "too_large"
+    http_status = 413
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    http_status = 403
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    http_status = 409
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    http_status = 409

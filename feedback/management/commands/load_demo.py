@@ -1,0 +1,67 @@
+"""Loads synthetic demo data (units, workflows, tools, one user per role) into an empty database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from feedback.context import SYSTEM
+from feedback.models import Tool, Unit, User, Workflow
+from feedback.services.users import ensure_role_groups, user_create
+
+UNITS = [("4 West Med-Surg", "Main Campus"), ("MICU", "Main Campus"), ("ED North", "North Campus")]
+WORKFLOWS = [
+    ("medication reconciliation", "Reconciling home and inpatient medications at admission."),
+    ("discharge", "Discharge planning, summaries and patient education."),
+    ("sepsis screening", "Responding to sepsis alerts and bundles."),
+    ("handoff", "Shift-change and transfer handoffs."),
+    ("bed management", "Bed assignment, transfers and throughput."),
+]
+TOOLS = [
+    ("Sepsis Early Warning", "Predicts sepsis risk from vitals and labs; fires a BPA."),
+    ("Discharge Summary Assistant", "Drafts discharge summaries for physician review."),
+]
+DEMO_PASSWORD = "rounds-demo-2026"
+USERS = [
+    ("observer", "Olive Observer (demo)", ["observer"]),
+    ("clinician", "Casey Clinician (demo)", ["clinician"]),
+    ("owner", "Parker Owner (demo)", ["product_owner"]),
+    ("admin", "Ada Admin (demo)", ["admin"]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load synthetic demo data when the database is empty (dev settings only)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if data exists.")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if not getattr(settings, "ROUNDS_DEMO_DATA", False):
+            raise CommandError("Demo accounts exist only under the dev settings.")
+        ensure_role_groups()
+        if opts["if_empty"] and (User.objects.exists() or Unit.objects.exists()):
+            self.stdout.write("Database already has data; demo data not loaded.")
+            return
+        for name, site in UNITS:
+            Unit.objects.get_or_create(name=name, site=site)
+        for name, description in WORKFLOWS:
+            Workflow.objects.get_or_create(name=name, defaults={"description": description})
+        for name, description in TOOLS:
+            Tool.objects.get_or_create(name=name, defaults={"description": description})
+        for username, display, roles in USERS:
+            if not User.objects.filter(username=username).exists():
+                user_create(
+                    actor=SYSTEM,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    display_name=display,
+                    roles=roles,
+                )
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/ as observer, clinician, owner or admin "
+            f"with password {DEMO_PASSWORD}"
+        )

@@ -1,0 +1,43 @@
+"""Every domain model, re-exported so `from feedback.models import X` works."""
+
+from .audit import AuditEntry
+from .backlog import BacklogItem, EvidenceComment, EvidenceObservation, EvidenceRating
+from .notify import Notification, Webhook, WebhookDelivery
+from .observations import Observation, Photo
+from .people import ROLES, User
+from .reference import Screen, Tool, Unit, Workflow
+from .sessions import (
+    CodesignSession,
+    Comment,
+    Participant,
+    Rating,
+    ScreenAggregate,
+    SessionScreen,
+    SusResponse,
+)
+
+__all__ = [
+    "ROLES",
+    "AuditEntry",
+    "BacklogItem",
+    "CodesignSession",
+    "Comment",
+    "EvidenceComment",
+    "EvidenceObservation",
+    "EvidenceRating",
+    "Notification",
+    "Observation",
+    "Participant",
+    "Photo",
+    "Rating",
+    "Screen",
+    "ScreenAggregate",
+    "SessionScreen",
+    "SusResponse",
+    "Tool",
+    "Unit",
+    "User",
+    "Webhook",
+    "WebhookDelivery",
+    "Workflow",
+]

@@ -1,0 +1,99 @@
+"""Backlog items and the evidence linked to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+STATUSES = ("new", "triaged", "planned", "in_progress", "shipped", "declined", "duplicate")
+
+
+class BacklogItem(models.Model):
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    workflow = models.ForeignKey(
+        "feedback.Workflow", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tool = models.ForeignKey(
+        "feedback.Tool", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=16, default="new", choices=[(s, s) for s in STATUSES])
+    effort = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    confidence = models.FloatField(
+        default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    priority = models.FloatField(default=0.0)
+    priority_breakdown = models.JSONField(default=dict, blank=True)
+    patient_safety = models.BooleanField(default=False)
+    phi_redacted = models.JSONField(default=list, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="following"
+    )
+    observations = models.ManyToManyField(  # type: ignore[var-annotated]
+        "feedback.Observation", through="EvidenceObservation", related_name="backlog_items"
+    )
+    ratings = models.ManyToManyField(  # type: ignore[var-annotated]
+        "feedback.Rating", through="EvidenceRating", related_name="backlog_items"
+    )
+    comments = models.ManyToManyField(  # type: ignore[var-annotated]
+        "feedback.Comment", through="EvidenceComment", related_name="backlog_items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-priority", "-id"]
+        indexes = [
+            models.Index(fields=["-priority", "-id"], name="backlog_priority_idx"),
+            models.Index(fields=["status", "-priority", "-id"], name="backlog_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class _Evidence(models.Model):
+    item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class EvidenceObservation(_Evidence):
+    observation = models.ForeignKey("feedback.Observation", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "observation"], name="evidence_obs_unique")
+        ]
+
+
+class EvidenceRating(_Evidence):
+    rating = models.ForeignKey("feedback.Rating", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "rating"], name="evidence_rating_unique")
+        ]
+
+
+class EvidenceComment(_Evidence):
+    comment = models.ForeignKey("feedback.Comment", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "comment"], name="evidence_comment_unique")
+        ]

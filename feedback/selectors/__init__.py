@@ -1,0 +1,1 @@
+"""Reads: querysets already narrowed to what the given user may see."""

@@ -1,0 +1,20 @@
+"""Who may fetch a stored photo file: the same people who may see its observation."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from feedback.models import Photo, User
+
+
+def media_visible(*, user: User, name: str) -> bool:
+    photo = (
+        Photo.objects.filter(Q(full=name) | Q(web=name) | Q(thumb=name))
+        .select_related("observation")
+        .first()
+    )
+    if photo is None:
+        return False
+    if user.has_role("observer", "product_owner", "admin"):
+        return True
+    return photo.observation.observer_id == user.pk

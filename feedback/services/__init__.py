@@ -1,0 +1,1 @@
+"""Writes: one module per area; each service is keyword-only, typed and atomic."""

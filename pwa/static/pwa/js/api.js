@@ -1,0 +1,37 @@
+// Talks to the Rounds API: session cookie + CSRF header, JSON errors turned into ApiError.
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.detail) || `Request failed (${status})`);
+    this.status = status;
+    this.code = body && body.code;
+    this.errors = (body && body.errors) || {};
+    this.body = body;
+  }
+}
+
+export function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+export async function api(path, { method = "GET", body, form, signal } = {}) {
+  const headers = { Accept: "application/json" };
+  let payload;
+  if (form) {
+    payload = form;
+  } else if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
+  const res = await fetch(path, { method, headers, body: payload, credentials: "same-origin", signal });
+  if (res.status === 204) return null;
+  const type = res.headers.get("Content-Type") || "";
+  const data = type.includes("json") ? await res.json() : await res.text();
+  if (!res.ok) throw new ApiError(res.status, typeof data === "object" ? data : { detail: data });
+  return data;
+}
+
+export async function ensureCsrf() {
+  if (!csrfToken()) await api("/api/auth/csrf/");
+}

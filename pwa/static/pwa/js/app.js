@@ -1,0 +1,130 @@
+// App shell: who is signed in (remembered for offline starts), role-aware navigation, routing.
+import { api, ApiError, ensureCsrf } from "./api.js";
+import { AREAS, areasFor } from "./areas.js";
+
+const ME_KEY = "rounds.me";
+export const state = { me: null, online: navigator.onLine };
+
+export function toast(message) {
+  const el = document.getElementById("toast");
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+function setNet() {
+  const el = document.getElementById("net");
+  el.textContent = state.online ? "online" : "offline";
+  el.classList.toggle("offline", !state.online);
+}
+
+async function loadMe() {
+  try {
+    state.me = await api("/api/me/");
+    localStorage.setItem(ME_KEY, JSON.stringify(state.me));
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+      state.me = null;
+      localStorage.removeItem(ME_KEY);
+    } else {
+      // Offline: trust the last known user so the shell and the offline queue keep working.
+      const cached = localStorage.getItem(ME_KEY);
+      state.me = cached ? JSON.parse(cached) : null;
+    }
+  }
+}
+
+function renderNav() {
+  const nav = document.getElementById("nav");
+  const who = document.getElementById("who");
+  nav.innerHTML = "";
+  if (!state.me) { who.textContent = ""; return; }
+  for (const area of areasFor(state.me.roles)) {
+    const a = document.createElement("a");
+    a.href = area.path;
+    a.textContent = area.label;
+    a.dataset.link = "";
+    a.dataset.area = area.id;
+    nav.appendChild(a);
+  }
+  who.innerHTML = "";
+  const name = document.createElement("span");
+  name.textContent = state.me.display_name || state.me.username;
+  const out = document.createElement("button");
+  out.className = "secondary";
+  out.textContent = "Sign out";
+  out.id = "logout";
+  out.addEventListener("click", logout);
+  who.append(name, " ", out);
+}
+
+async function logout() {
+  try { await api("/api/auth/logout/", { method: "POST" }); } catch (err) { /* offline */ }
+  localStorage.removeItem(ME_KEY);
+  state.me = null;
+  navigate("/login");
+}
+
+function matchArea(pathname) {
+  if (!state.me) return null;
+  const allowed = areasFor(state.me.roles);
+  return allowed.filter((a) => a.path !== "/" && pathname.startsWith(a.path))[0]
+    || allowed.find((a) => a.path === pathname) || null;
+}
+
+export async function route() {
+  const main = document.getElementById("main");
+  const path = location.pathname;
+  if (!state.me) {
+    const mod = await import("./views/login.js");
+    renderNav();
+    return mod.render(main, { state, onLogin: afterLogin });
+  }
+  const area = matchArea(path) || AREAS[0];
+  document.querySelectorAll("#nav a").forEach((a) => {
+    if (a.dataset.area === area.id) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  });
+  const mod = await area.load();
+  main.innerHTML = "";
+  await mod.render(main, { state, navigate, toast, api });
+  main.focus({ preventScroll: true });
+}
+
+export function navigate(path) {
+  if (location.pathname !== path) history.pushState({}, "", path);
+  route();
+}
+
+async function afterLogin(me) {
+  state.me = me;
+  localStorage.setItem(ME_KEY, JSON.stringify(me));
+  renderNav();
+  navigate(location.pathname === "/login" ? "/" : location.pathname);
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-link]");
+  if (!link || link.origin !== location.origin || event.ctrlKey || event.metaKey) return;
+  event.preventDefault();
+  navigate(link.pathname + link.search);
+});
+window.addEventListener("popstate", route);
+window.addEventListener("online", () => { state.online = true; setNet(); });
+window.addEventListener("offline", () => { state.online = false; setNet(); });
+
+async function start() {
+  setNet();
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  }
+  if (navigator.onLine) await ensureCsrf().catch(() => {});
+  await loadMe();
+  renderNav();
+  await route();
+  document.body.dataset.ready = "1";
+  window.dispatchEvent(new CustomEvent("rounds:ready"));
+}
+
+start();

@@ -1,0 +1,62 @@
+/* Rounds service worker: precaches the app shell (versioned), serves it offline. */
+const VERSION = "{{ version }}";
+const CACHE = `rounds-shell-${VERSION}`;
+const PRECACHE = {{ precache|safe }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(PRECACHE);
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith("rounds-shell-") && n !== CACHE)
+      .map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+async function shellResponse(request) {
+  try {
+    const fresh = await fetch(request);
+    if (fresh.ok) return fresh;
+    throw new Error(`status ${fresh.status}`);
+  } catch (err) {
+    const cache = await caches.open(CACHE);
+    return (await cache.match("/")) || Response.error();
+  }
+}
+
+async function staticResponse(request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const fresh = await fetch(request);
+  if (fresh.ok && request.method === "GET") cache.put(request, fresh.clone());
+  return fresh;
+}
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin !== self.location.origin || event.request.method !== "GET") return;
+  if (event.request.mode === "navigate") {
+    event.respondWith(shellResponse(event.request));
+  } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(staticResponse(event.request));
+  }
+  // API calls go straight to the network: the page keeps its own offline queue.
+});
+
+// Background Sync: ask open pages to flush their queue (the queue lives in the page's IndexedDB
+// code); with no page open, the app flushes on its next start.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "rounds-sync") return;
+  event.waitUntil((async () => {
+    const clients = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    clients.forEach((c) => c.postMessage({ type: "sync" }));
+  })());
+});

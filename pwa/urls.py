@@ -1,0 +1,12 @@
+"""Routes of the app shell: the page, its manifest and its root-scoped service worker."""
+
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="sw"),
+    path("", views.shell, name="shell"),
+    re_path(r"^(?:capture|join|facilitate|backlog|dashboard|admin|login)(?:/.*)?$", views.shell),
+]

@@ -1,0 +1,78 @@
+"""Serves the static app shell; the service worker's cache name is versioned by file contents."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+STATIC_DIR = Path(__file__).resolve().parent / "static" / "pwa"
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, list[str]]:
+    """(version, URLs to precache): every file of the app, hashed so any change renews the cache."""
+    digest = hashlib.sha256()
+    urls = []
+    for file in sorted(p for p in STATIC_DIR.rglob("*") if p.is_file()):
+        rel = file.relative_to(STATIC_DIR.parent).as_posix()
+        digest.update(rel.encode() + file.read_bytes())
+        urls.append(static(rel))
+    return digest.hexdigest()[:12], urls
+
+
+def _version() -> tuple[str, list[str]]:
+    if settings.DEBUG:
+        _assets.cache_clear()  # pick up edits without a restart while developing
+    return _assets()
+
+
+@ensure_csrf_cookie
+def shell(request: HttpRequest) -> HttpResponse:
+    version, _ = _version()
+    html = render_to_string("pwa/index.html", {"version": version})
+    response = HttpResponse(html)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    data = {
+        "name": "Rounds",
+        "short_name": "Rounds",
+        "description": "Co-design clinical AI with the people who use it.",
+        "id": "/",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": "#ffffff",
+        "theme_color": "#0b4f6c",
+        "icons": [
+            {"src": static("pwa/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("pwa/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("pwa/icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return HttpResponse(json.dumps(data), content_type="application/manifest+json")
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    version, urls = _version()
+    body = render_to_string("pwa/sw.js", {"version": version, "precache": json.dumps(["/", *urls])})
+    response = HttpResponse(body, content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

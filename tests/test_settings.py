@@ -1,0 +1,102 @@
+"""Configuration: production refuses to start without SECRET_KEY and passes check --deploy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from feedback.models import Tool, Unit, User, Workflow
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY",)}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = manage("check", DJANGO_SETTINGS_MODULE="backend.settings.production")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_passes_check_deploy():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="backend.settings.production",
+        SECRET_KEY="a-synthetic-but-long-enough-secret-key-for-the-deploy-check-0123456789",
+        ALLOWED_HOSTS="rounds.hospital.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_demo_data_is_refused_under_production():
+    result = manage(
+        "load_demo",
+        DJANGO_SETTINGS_MODULE="backend.settings.production",
+        SECRET_KEY="a-synthetic-but-long-enough-secret-key-for-the-deploy-check-0123456789",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+    assert result.returncode != 0
+    assert "dev settings" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_once_and_is_safe_to_rerun():
+    call_command("load_demo", "--if-empty")
+    counts = (Unit.objects.count(), Workflow.objects.count(), Tool.objects.count())
+    assert counts == (3, 5, 2)
+    roles = {u.username: u.role_names() for u in User.objects.all()}
+    assert roles == {
+        "observer": ["observer"],
+        "clinician": ["clinician"],
+        "owner": ["product_owner"],
+        "admin": ["admin"],
+    }
+    call_command("load_demo", "--if-empty")
+    assert (Unit.objects.count(), User.objects.count()) == (3, 4)
+
+
+def test_redis_url_switches_channel_layer_and_cache():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CHANNEL_LAYERS['default']['BACKEND']); print(s.CACHES['default']['BACKEND'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    plain = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**env, "DJANGO_SETTINGS_MODULE": "backend.settings.dev"},
+    )
+    redis = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "backend.settings.dev",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        },
+    )
+    assert "channels_redis" not in plain.stdout and "locmem" in plain.stdout.lower()
+    assert "channels_redis" in redis.stdout and "RedisCache" in redis.stdout
