@@ -24,4 +24,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include(router.urls)),
+    path("", include("api.urls_capture")),
+    path("", include("api.urls_sessions")),
+    path("", include("api.urls_backlog")),
 ]

@@ -61,6 +61,7 @@ def daphne(
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
+        ROUNDS_CHANNEL_PREFIX=settings.CHANNEL_PREFIX,
     )
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL

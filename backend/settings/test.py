@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import CHANNEL_LAYERS, CACHES, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="rounds-media-"))
@@ -17,3 +17,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         or os.path.join(tempfile.gettempdir(), f"rounds-test-{os.getpid()}.sqlite3")
     }
 ROUNDS_DEMO_DATA = True
+
+# Concurrent test runs on one Redis must not hear each other's groups (live.py passes this on).
+CHANNEL_PREFIX = os.environ.get("ROUNDS_CHANNEL_PREFIX") or f"rounds-test-{os.getpid()}"
+if "CONFIG" in CHANNEL_LAYERS["default"]:
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = CHANNEL_PREFIX
+    CACHES["default"]["KEY_PREFIX"] = CHANNEL_PREFIX

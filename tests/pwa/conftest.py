@@ -24,7 +24,7 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     need(
         bool(shutil.which(CHROMIUM)), f"Chromium not found at {CHROMIUM}: apt-get install chromium"

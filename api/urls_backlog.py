@@ -1,0 +1,3 @@
+"""Routes for the backlog area (owned by its views)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes for the capture area (owned by its views)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes for the sessions area (owned by its views)."""
+
+urlpatterns: list = []
