@@ -7,4 +7,4 @@ RUN pip install --no-cache-dir -c constraints.txt -r <(python tools/deps.py) 2>/
 COPY . .
 ENV DJANGO_SETTINGS_MODULE=backend.settings.production PYTHONUNBUFFERED=1
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "backend.asgi:application"]
+CMD ["python", "-m", "backend.server", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "backend.asgi:application"]

@@ -72,7 +72,7 @@ def daphne(
             [
                 sys.executable,
                 "-m",
-                "daphne",
+                "backend.server",
                 "-b",
                 "127.0.0.1",
                 "-p",

@@ -100,3 +100,48 @@ def test_redis_url_switches_channel_layer_and_cache():
     )
     assert "channels_redis" not in plain.stdout and "locmem" in plain.stdout.lower()
     assert "channels_redis" in redis.stdout and "RedisCache" in redis.stdout
+
+
+def test_access_log_never_records_query_tokens(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "daphne.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "backend.server",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "backend.asgi:application",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings.dev"},
+        )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/manifest.webmanifest?token=S3CRET&guest=G0ST"
+                )
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    text = log.read_text()
+    assert "manifest.webmanifest" in text
+    assert "S3CRET" not in text and "G0ST" not in text
+    assert "token=[REDACTED]" in text
