@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("api.urls_capture")),
     path("", include("api.urls_sessions")),
     path("", include("api.urls_backlog")),
+    path("", include("api.urls_stats")),
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -43,3 +48,72 @@ def send_on_commit(group: str, event: dict[str, Any]) -> None:
 
 def notification_event(payload: dict[str, Any]) -> dict[str, Any]:
     return {"type": "notification.message", "payload": payload}
+
+
+# --- Live sessions: frames are serialized once per broadcast and forwarded as-is by consumers.
+
+SESSION_FRAME = "session.frame"
+COALESCE_SECONDS = 0.1  # at most 10 coalesced broadcasts per second per key
+_serving_loop: asyncio.AbstractEventLoop | None = None
+_pending: dict[str, set[Any]] = {}
+Flush = Callable[[set[Any]], list[tuple[str, dict[str, Any]]]]
+
+
+def session_frame(payload: dict[str, Any]) -> dict[str, Any]:
+    """A layer event carrying one pre-serialized JSON frame (serialized here, once)."""
+    return {"type": SESSION_FRAME, "text": json.dumps(payload, separators=(",", ":"))}
+
+
+def remember_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Consumers call this: coalesced broadcasts are scheduled on the loop serving sockets."""
+    global _serving_loop
+    _serving_loop = loop
+
+
+def coalesce(key: str, item: Any, flush: Flush) -> None:
+    """Ask for `flush(items)` to run once per COALESCE_SECONDS window per `key`, after commit.
+
+    Without a running serving loop in this process (scripts, sync tests) it flushes at once.
+    """
+    loop = _serving_loop
+    if loop is None or loop.is_closed() or not loop.is_running():
+        _send_all(flush({item}))
+        return
+    # A fresh context: the caller's (a sync_to_async worker) would make the flush task believe
+    # it runs inside that worker, and asgiref would refuse its database call as a deadlock.
+    loop.call_soon_threadsafe(_schedule, key, item, flush, context=contextvars.Context())
+
+
+def _send_all(sends: list[tuple[str, dict[str, Any]]]) -> None:
+    for group, event in sends:
+        send_now(group, event)
+
+
+def _schedule(key: str, item: Any, flush: Flush) -> None:
+    waiting = _pending.get(key)
+    if waiting is not None:  # a flush is already due within the window: ride along
+        waiting.add(item)
+        return
+    _pending[key] = {item}
+    loop = asyncio.get_running_loop()
+    loop.call_later(
+        COALESCE_SECONDS,
+        lambda: loop.create_task(_flush(key, flush)),
+        context=contextvars.Context(),
+    )
+
+
+async def _flush(key: str, flush: Flush) -> None:
+    items = _pending.pop(key, set())
+    try:
+        sends = await database_sync_to_async(flush)(items)
+        layer = get_channel_layer()
+        for group, event in sends:
+            await layer.group_send(group, event)
+    except Exception:  # a lost live push is logged; the data is committed and in the summary
+        log.exception("coalesced broadcast %s failed", key)
+
+
+def backlog_item_event(item: dict[str, Any]) -> dict[str, Any]:
+    """ws/backlog/ frame {"type": "item", "item": {...}} for the backlog group."""
+    return {"type": "backlog.item", "payload": {"type": "item", "item": item}}

@@ -16,6 +16,7 @@ PHI_TYPES = ("NAME", "MRN", "DOB", "PHONE", "EMAIL", "SSN", "ADDRESS", "ROOM")
 _THRESHOLD = 0.35
 _PRESIDIO_TYPES = {"EMAIL_ADDRESS": "EMAIL"}
 
+
 @dataclass(frozen=True)
 class Span:
     """A detected identifier: text[start:end] is PHI of the given type."""

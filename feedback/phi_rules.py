@@ -18,6 +18,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Each pattern marks what to mask with the named group `v`; the cue around it stays readable.
 
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -233,7 +234,12 @@ ALLOWED_TERMS = _words(
     """
 )
 ALLOWED_PHRASES = (
-    "jackson pratt", "welch allyn", "bair hugger", "hill rom", "miami j", "salem sump",
+    "jackson pratt",
+    "welch allyn",
+    "bair hugger",
+    "hill rom",
+    "miami j",
+    "salem sump",
 )
 
 # Title-case words common in English and in workflow text that also appear in census lists.
@@ -286,8 +292,14 @@ def census_last_names() -> frozenset[str]:
 
 Validator = Callable[[re.Match[str]], bool]
 SCORES = {
-    "SSN": 0.95, "MRN": 0.95, "DOB": 0.95, "EMAIL": 0.9, "PHONE": 0.85,
-    "ADDRESS": 0.8, "ROOM": 0.7, "NAME": 0.6,
+    "SSN": 0.95,
+    "MRN": 0.95,
+    "DOB": 0.95,
+    "EMAIL": 0.9,
+    "PHONE": 0.85,
+    "ADDRESS": 0.8,
+    "ROOM": 0.7,
+    "NAME": 0.6,
 }
 
 

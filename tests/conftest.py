@@ -17,7 +17,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests last: Playwright's sync API holds an event loop that async tests must not see."""
+    """Browser tests last: Playwright's sync API holds a loop that async tests must not see."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 

@@ -173,6 +173,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two different `status` choice sets: a backlog item's workflow and a sync item's outcome.
+    "ENUM_NAME_OVERRIDES": {
+        "BacklogStatusEnum": "feedback.models.backlog.STATUSES",
+        "SyncOutcomeEnum": ["created", "duplicate", "conflict", "rejected"],
+    },
 }
 
 # Priority weights (docs/priority.md); any key overrides the default.

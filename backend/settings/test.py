@@ -3,9 +3,10 @@
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .base import *  # noqa: F403
-from .base import CHANNEL_LAYERS, CACHES, DATABASES
+from .base import CACHES, CHANNEL_LAYERS, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="rounds-media-"))
@@ -20,6 +21,7 @@ ROUNDS_DEMO_DATA = True
 
 # Concurrent test runs on one Redis must not hear each other's groups (live.py passes this on).
 CHANNEL_PREFIX = os.environ.get("ROUNDS_CHANNEL_PREFIX") or f"rounds-test-{os.getpid()}"
-if "CONFIG" in CHANNEL_LAYERS["default"]:
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = CHANNEL_PREFIX
+_layer: dict[str, Any] = CHANNEL_LAYERS["default"]
+if "CONFIG" in _layer:
+    _layer["CONFIG"]["prefix"] = CHANNEL_PREFIX
     CACHES["default"]["KEY_PREFIX"] = CHANNEL_PREFIX

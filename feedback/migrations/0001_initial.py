@@ -5,500 +5,1080 @@ import django.contrib.auth.validators
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import feedback.models.sessions
 from django.conf import settings
 from django.db import migrations, models
 
+import feedback.models.sessions
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tool',
+            name="Tool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True, max_length=2000)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True, max_length=2000)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Workflow',
+            name="Workflow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True, max_length=2000)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True, max_length=2000)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('display_name', models.CharField(blank=True, max_length=150)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='BacklogItem',
+            name="BacklogItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=5000)),
-                ('status', models.CharField(choices=[('new', 'new'), ('triaged', 'triaged'), ('planned', 'planned'), ('in_progress', 'in_progress'), ('shipped', 'shipped'), ('declined', 'declined'), ('duplicate', 'duplicate')], default='new', max_length=16)),
-                ('effort', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('confidence', models.FloatField(default=0.5, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)])),
-                ('priority', models.FloatField(default=0.0)),
-                ('priority_breakdown', models.JSONField(blank=True, default=dict)),
-                ('patient_safety', models.BooleanField(default=False)),
-                ('phi_redacted', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('followers', models.ManyToManyField(blank=True, related_name='following', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='feedback.backlogitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, max_length=5000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "new"),
+                            ("triaged", "triaged"),
+                            ("planned", "planned"),
+                            ("in_progress", "in_progress"),
+                            ("shipped", "shipped"),
+                            ("declined", "declined"),
+                            ("duplicate", "duplicate"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "effort",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.FloatField(
+                        default=0.5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                    ),
+                ),
+                ("priority", models.FloatField(default=0.0)),
+                ("priority_breakdown", models.JSONField(blank=True, default=dict)),
+                ("patient_safety", models.BooleanField(default=False)),
+                ("phi_redacted", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "followers",
+                    models.ManyToManyField(
+                        blank=True, related_name="following", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_from",
+                        to="feedback.backlogitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-priority', '-id'],
+                "ordering": ["-priority", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CodesignSession',
+            name="CodesignSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('code', models.CharField(max_length=6)),
-                ('state', models.CharField(choices=[('open', 'open'), ('ended', 'ended')], default='open', max_length=8)),
-                ('dimensions', models.JSONField(default=feedback.models.sessions.default_dimensions)),
-                ('allow_guests', models.BooleanField(default=False)),
-                ('collect_sus', models.BooleanField(default=False)),
-                ('results_visible', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('facilitator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='facilitated', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("code", models.CharField(max_length=6)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "open"), ("ended", "ended")], default="open", max_length=8
+                    ),
+                ),
+                (
+                    "dimensions",
+                    models.JSONField(default=feedback.models.sessions.default_dimensions),
+                ),
+                ("allow_guests", models.BooleanField(default=False)),
+                ("collect_sus", models.BooleanField(default=False)),
+                ("results_visible", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "facilitator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="facilitated",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'feedback_session',
-                'ordering': ['-id'],
+                "db_table": "feedback_session",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000)),
-                ('pin_x', models.FloatField(blank=True, null=True)),
-                ('pin_y', models.FloatField(blank=True, null=True)),
-                ('client_id', models.UUIDField(blank=True, null=True)),
-                ('phi_redacted', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='feedback.codesignsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000)),
+                ("pin_x", models.FloatField(blank=True, null=True)),
+                ("pin_y", models.FloatField(blank=True, null=True)),
+                ("client_id", models.UUIDField(blank=True, null=True)),
+                ("phi_redacted", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="feedback.codesignsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceComment',
+            name="EvidenceComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='feedback.comment')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='feedback.backlogitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="feedback.comment"
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="feedback.backlogitem"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='backlogitem',
-            name='comments',
-            field=models.ManyToManyField(related_name='backlog_items', through='feedback.EvidenceComment', to='feedback.comment'),
+            model_name="backlogitem",
+            name="comments",
+            field=models.ManyToManyField(
+                related_name="backlog_items",
+                through="feedback.EvidenceComment",
+                to="feedback.comment",
+            ),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.UUIDField(unique=True)),
-                ('captured_at', models.DateTimeField()),
-                ('role_observed', models.CharField(choices=[('nurse', 'nurse'), ('physician', 'physician'), ('pharmacist', 'pharmacist'), ('respiratory_therapist', 'respiratory_therapist'), ('technician', 'technician'), ('clerk', 'clerk'), ('other', 'other')], max_length=32)),
-                ('description', models.TextField(max_length=5000)),
-                ('severity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)])),
-                ('frequency', models.CharField(choices=[('once', 'once'), ('daily', 'daily'), ('every_shift', 'every_shift'), ('hourly', 'hourly')], max_length=16)),
-                ('minutes_lost', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(600)])),
-                ('patient_safety', models.BooleanField(default=False)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('phi_redacted', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('observer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observations', to=settings.AUTH_USER_MODEL)),
-                ('tool', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='feedback.tool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_id", models.UUIDField(unique=True)),
+                ("captured_at", models.DateTimeField()),
+                (
+                    "role_observed",
+                    models.CharField(
+                        choices=[
+                            ("nurse", "nurse"),
+                            ("physician", "physician"),
+                            ("pharmacist", "pharmacist"),
+                            ("respiratory_therapist", "respiratory_therapist"),
+                            ("technician", "technician"),
+                            ("clerk", "clerk"),
+                            ("other", "other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("description", models.TextField(max_length=5000)),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ]
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("once", "once"),
+                            ("daily", "daily"),
+                            ("every_shift", "every_shift"),
+                            ("hourly", "hourly"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "minutes_lost",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(600)],
+                    ),
+                ),
+                ("patient_safety", models.BooleanField(default=False)),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("phi_redacted", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "observer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tool",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="feedback.tool",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceObservation',
+            name="EvidenceObservation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='feedback.backlogitem')),
-                ('observation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='feedback.observation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="feedback.backlogitem"
+                    ),
+                ),
+                (
+                    "observation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="feedback.observation"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='backlogitem',
-            name='observations',
-            field=models.ManyToManyField(related_name='backlog_items', through='feedback.EvidenceObservation', to='feedback.observation'),
+            model_name="backlogitem",
+            name="observations",
+            field=models.ManyToManyField(
+                related_name="backlog_items",
+                through="feedback.EvidenceObservation",
+                to="feedback.observation",
+            ),
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guest_key', models.CharField(blank=True, default='', max_length=40)),
-                ('display_name', models.CharField(blank=True, max_length=80)),
-                ('is_facilitator', models.BooleanField(default=False)),
-                ('joined_at', models.DateTimeField(auto_now_add=True)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='feedback.codesignsession')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("guest_key", models.CharField(blank=True, default="", max_length=40)),
+                ("display_name", models.CharField(blank=True, max_length=80)),
+                ("is_facilitator", models.BooleanField(default=False)),
+                ("joined_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="feedback.codesignsession",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='comment',
-            name='participant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='feedback.participant'),
+            model_name="comment",
+            name="participant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="comments",
+                to="feedback.participant",
+            ),
         ),
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.UUIDField(unique=True)),
-                ('full', models.FileField(upload_to='photos/full/')),
-                ('web', models.FileField(upload_to='photos/web/')),
-                ('thumb', models.FileField(upload_to='photos/thumb/')),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('redacted_regions', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('observation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='feedback.observation')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_id", models.UUIDField(unique=True)),
+                ("full", models.FileField(upload_to="photos/full/")),
+                ("web", models.FileField(upload_to="photos/web/")),
+                ("thumb", models.FileField(upload_to="photos/thumb/")),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("redacted_regions", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "observation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="feedback.observation",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scores', models.JSONField()),
-                ('comment', models.TextField(blank=True, max_length=2000)),
-                ('pin_x', models.FloatField(blank=True, null=True)),
-                ('pin_y', models.FloatField(blank=True, null=True)),
-                ('client_id', models.UUIDField(blank=True, null=True)),
-                ('phi_redacted', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='feedback.participant')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='feedback.codesignsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scores", models.JSONField()),
+                ("comment", models.TextField(blank=True, max_length=2000)),
+                ("pin_x", models.FloatField(blank=True, null=True)),
+                ("pin_y", models.FloatField(blank=True, null=True)),
+                ("client_id", models.UUIDField(blank=True, null=True)),
+                ("phi_redacted", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="feedback.participant",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="feedback.codesignsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceRating',
+            name="EvidenceRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='feedback.backlogitem')),
-                ('rating', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='feedback.rating')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="feedback.backlogitem"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="feedback.rating"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='backlogitem',
-            name='ratings',
-            field=models.ManyToManyField(related_name='backlog_items', through='feedback.EvidenceRating', to='feedback.rating'),
+            model_name="backlogitem",
+            name="ratings",
+            field=models.ManyToManyField(
+                related_name="backlog_items",
+                through="feedback.EvidenceRating",
+                to="feedback.rating",
+            ),
         ),
         migrations.CreateModel(
-            name='Screen',
+            name="Screen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('version', models.CharField(default='1', max_length=40)),
-                ('image', models.FileField(upload_to='screens/full/')),
-                ('web', models.FileField(upload_to='screens/web/')),
-                ('thumb', models.FileField(upload_to='screens/thumb/')),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tool', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screens', to='feedback.tool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("version", models.CharField(default="1", max_length=40)),
+                ("image", models.FileField(upload_to="screens/full/")),
+                ("web", models.FileField(upload_to="screens/web/")),
+                ("thumb", models.FileField(upload_to="screens/thumb/")),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tool",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screens",
+                        to="feedback.tool",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='rating',
-            name='screen',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='feedback.screen'),
+            model_name="rating",
+            name="screen",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="ratings",
+                to="feedback.screen",
+            ),
         ),
         migrations.AddField(
-            model_name='comment',
-            name='screen',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='feedback.screen'),
+            model_name="comment",
+            name="screen",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="comments",
+                to="feedback.screen",
+            ),
         ),
         migrations.AddField(
-            model_name='codesignsession',
-            name='current_screen',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='feedback.screen'),
+            model_name="codesignsession",
+            name="current_screen",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="feedback.screen",
+            ),
         ),
         migrations.CreateModel(
-            name='ScreenAggregate',
+            name="ScreenAggregate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.JSONField()),
-                ('screen', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.screen')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.codesignsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("state", models.JSONField()),
+                (
+                    "screen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="feedback.screen",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="feedback.codesignsession",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SessionScreen',
+            name="SessionScreen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('screen', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='feedback.screen')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='feedback.codesignsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "screen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="feedback.screen"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="feedback.codesignsession"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='codesignsession',
-            name='screens',
-            field=models.ManyToManyField(related_name='+', through='feedback.SessionScreen', to='feedback.screen'),
+            model_name="codesignsession",
+            name="screens",
+            field=models.ManyToManyField(
+                related_name="+", through="feedback.SessionScreen", to="feedback.screen"
+            ),
         ),
         migrations.CreateModel(
-            name='SusResponse',
+            name="SusResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField()),
-                ('score', models.FloatField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.participant')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sus', to='feedback.codesignsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answers", models.JSONField()),
+                ("score", models.FloatField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="feedback.participant",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sus",
+                        to="feedback.codesignsession",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='codesignsession',
-            name='tool',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='feedback.tool'),
+            model_name="codesignsession",
+            name="tool",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sessions",
+                to="feedback.tool",
+            ),
         ),
         migrations.AddField(
-            model_name='backlogitem',
-            name='tool',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='feedback.tool'),
+            model_name="backlogitem",
+            name="tool",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="feedback.tool",
+            ),
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('site', models.CharField(blank=True, max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("site", models.CharField(blank=True, max_length=120)),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('site', 'name'), name='unit_unique_name')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("site", "name"), name="unit_unique_name")
+                ],
             },
         ),
         migrations.AddField(
-            model_name='observation',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='feedback.unit'),
+            model_name="observation",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="feedback.unit"
+            ),
         ),
         migrations.CreateModel(
-            name='Webhook',
+            name="Webhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500)),
-                ('secret', models.CharField(max_length=200)),
-                ('events', models.JSONField(default=list)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=500)),
+                ("secret", models.CharField(max_length=200)),
+                ("events", models.JSONField(default=list)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(max_length=60)),
-                ('body', models.TextField()),
-                ('status', models.CharField(default='pending', max_length=12)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('last_status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='feedback.webhook')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event", models.CharField(max_length=60)),
+                ("body", models.TextField()),
+                ("status", models.CharField(default="pending", max_length=12)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("last_status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "webhook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="feedback.webhook",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.AddField(
-            model_name='observation',
-            name='workflow',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='feedback.workflow'),
+            model_name="observation",
+            name="workflow",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="feedback.workflow",
+            ),
         ),
         migrations.AddField(
-            model_name='backlogitem',
-            name='workflow',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='feedback.workflow'),
+            model_name="backlogitem",
+            name="workflow",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="feedback.workflow",
+            ),
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(max_length=20)),
-                ('object_type', models.CharField(max_length=60)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=200)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("actor_name", models.CharField(blank=True, max_length=150)),
+                ("action", models.CharField(max_length=20)),
+                ("object_type", models.CharField(max_length=60)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=200)),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object_idx')],
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='evidencecomment',
-            constraint=models.UniqueConstraint(fields=('item', 'comment'), name='evidence_comment_unique'),
+            model_name="evidencecomment",
+            constraint=models.UniqueConstraint(
+                fields=("item", "comment"), name="evidence_comment_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', '-id'], name='notification_user_idx'),
+            model_name="notification",
+            index=models.Index(fields=["user", "-id"], name="notification_user_idx"),
         ),
         migrations.AddConstraint(
-            model_name='evidenceobservation',
-            constraint=models.UniqueConstraint(fields=('item', 'observation'), name='evidence_obs_unique'),
+            model_name="evidenceobservation",
+            constraint=models.UniqueConstraint(
+                fields=("item", "observation"), name="evidence_obs_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('session', 'user'), name='participant_user_unique'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("session", "user"),
+                name="participant_user_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('guest_key', ''), _negated=True), fields=('session', 'guest_key'), name='participant_guest_unique'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("guest_key", ""), _negated=True),
+                fields=("session", "guest_key"),
+                name="participant_guest_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencerating',
-            constraint=models.UniqueConstraint(fields=('item', 'rating'), name='evidence_rating_unique'),
+            model_name="evidencerating",
+            constraint=models.UniqueConstraint(
+                fields=("item", "rating"), name="evidence_rating_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('participant', 'screen'), name='rating_one_per_screen'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "screen"), name="rating_one_per_screen"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_id__isnull', False)), fields=('participant', 'client_id'), name='comment_client_unique'),
+            model_name="comment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_id__isnull", False)),
+                fields=("participant", "client_id"),
+                name="comment_client_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screenaggregate',
-            constraint=models.UniqueConstraint(fields=('session', 'screen'), name='aggregate_unique'),
+            model_name="screenaggregate",
+            constraint=models.UniqueConstraint(
+                fields=("session", "screen"), name="aggregate_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionscreen',
-            constraint=models.UniqueConstraint(fields=('session', 'screen'), name='session_screen_unique'),
+            model_name="sessionscreen",
+            constraint=models.UniqueConstraint(
+                fields=("session", "screen"), name="session_screen_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='susresponse',
-            constraint=models.UniqueConstraint(fields=('session', 'participant'), name='sus_one_per_person'),
+            model_name="susresponse",
+            constraint=models.UniqueConstraint(
+                fields=("session", "participant"), name="sus_one_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='codesignsession',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('code',), name='session_open_code_unique'),
+            model_name="codesignsession",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "open")),
+                fields=("code",),
+                name="session_open_code_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['unit', '-id'], name='obs_unit_idx'),
+            model_name="observation",
+            index=models.Index(fields=["unit", "-id"], name="obs_unit_idx"),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['workflow', '-id'], name='obs_workflow_idx'),
+            model_name="observation",
+            index=models.Index(fields=["workflow", "-id"], name="obs_workflow_idx"),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['observer', '-id'], name='obs_observer_idx'),
+            model_name="observation",
+            index=models.Index(fields=["observer", "-id"], name="obs_observer_idx"),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['captured_at'], name='obs_captured_idx'),
+            model_name="observation",
+            index=models.Index(fields=["captured_at"], name="obs_captured_idx"),
         ),
         migrations.AddIndex(
-            model_name='backlogitem',
-            index=models.Index(fields=['-priority', '-id'], name='backlog_priority_idx'),
+            model_name="backlogitem",
+            index=models.Index(fields=["-priority", "-id"], name="backlog_priority_idx"),
         ),
         migrations.AddIndex(
-            model_name='backlogitem',
-            index=models.Index(fields=['status', '-priority', '-id'], name='backlog_status_idx'),
+            model_name="backlogitem",
+            index=models.Index(fields=["status", "-priority", "-id"], name="backlog_status_idx"),
         ),
     ]

@@ -33,8 +33,12 @@ def test_mask_replaces_each_span_and_keeps_cues_readable() -> None:
 def test_scan_offsets_point_at_the_identifiers() -> None:
     spans = scan(NOTE)
     assert [(NOTE[s.start : s.end], s.type) for s in spans] == [
-        ("Okafor", "NAME"), ("412B", "ROOM"), ("00482913", "MRN"), ("03/14/1952", "DOB"),
-        ("(555) 201-3344", "PHONE"), ("jo.okafor@example.org", "EMAIL"),
+        ("Okafor", "NAME"),
+        ("412B", "ROOM"),
+        ("00482913", "MRN"),
+        ("03/14/1952", "DOB"),
+        ("(555) 201-3344", "PHONE"),
+        ("jo.okafor@example.org", "EMAIL"),
     ]
 
 

@@ -16,8 +16,7 @@ from feedback.phi import PHI_TYPES, Span, scan
 DATA = Path(__file__).with_name("data") / "phi_eval.jsonl"
 REPORT = Path(__file__).resolve().parents[2] / "bench" / "reports" / "phi_eval.md"
 COVER = 0.8  # a gold span is found when detected spans of its type cover 80% of its characters
-RECALL_TARGETS = {"MRN": 0.98, "PHONE": 0.98, "EMAIL": 0.98, "SSN": 0.98, "DOB": 0.98,
-                  "NAME": 0.90}
+RECALL_TARGETS = {"MRN": 0.98, "PHONE": 0.98, "EMAIL": 0.98, "SSN": 0.98, "DOB": 0.98, "NAME": 0.90}
 MAX_FP_RATE = 0.03
 
 
@@ -53,7 +52,7 @@ def _evaluate(rows: list[dict[str, Any]]) -> Score:
             score.clean += 1
             score.clean_flagged += bool(spans)
             if spans:
-                score.missed.append(f"FP {[(row['text'][s.start:s.end], s.type) for s in spans]}")
+                score.missed.append(f"FP {[(row['text'][s.start : s.end], s.type) for s in spans]}")
         for gold in row["spans"]:
             score.gold[gold["type"]] += 1
             if _covered(gold, spans):
@@ -71,15 +70,20 @@ def _ms_per_note(texts: list[str]) -> float:
 
 
 def _table(scores: dict[str, Score], ms_short: float, ms_long: float) -> str:
-    lines = ["| type | " + " | ".join(f"recall {k} (n)" for k in scores) + " |",
-             "|---|" + "---|" * len(scores)]
+    lines = [
+        "| type | " + " | ".join(f"recall {k} (n)" for k in scores) + " |",
+        "|---|" + "---|" * len(scores),
+    ]
     for kind in PHI_TYPES:
         cells = [f"{s.recall(kind):.3f} ({s.gold[kind]})" for s in scores.values()]
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     fp = [f"{s.clean_flagged}/{s.clean} = {s.fp_rate():.1%}" for s in scores.values()]
     lines.append("| clean texts flagged | " + " | ".join(fp) + " |")
-    lines += ["", f"ms per note (eval texts, mean): {ms_short:.3f}",
-              f"ms per 5000-char note (mean of 20): {ms_long:.2f}"]
+    lines += [
+        "",
+        f"ms per note (eval texts, mean): {ms_short:.3f}",
+        f"ms per 5000-char note (mean of 20): {ms_long:.2f}",
+    ]
     return "\n".join(lines)
 
 

@@ -81,32 +81,83 @@ def _digits(n: int) -> str:
 
 def mrn_filler() -> str:
     num = _digits(R.choice([6, 7, 8, 9, 10]))
-    cue = R.choice(["MRN", "MRN:", "MRN#", "MR#", "MRN #", "medical record number",
-                    "med rec #", "MRN is", "FIN", "acct #", "Medical Record No."])
+    cue = R.choice(
+        [
+            "MRN",
+            "MRN:",
+            "MRN#",
+            "MR#",
+            "MRN #",
+            "medical record number",
+            "med rec #",
+            "MRN is",
+            "FIN",
+            "acct #",
+            "Medical Record No.",
+        ]
+    )
     return f"{cue} {t('MRN', num)}"
 
 
 def _date() -> str:
     y, m, d = R.randint(1928, 2004), R.randint(1, 12), R.randint(1, 28)
-    months = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
-    return R.choice([
-        f"{m:02d}/{d:02d}/{y}", f"{m}/{d}/{y % 100:02d}", f"{y}-{m:02d}-{d:02d}",
-        f"{months[m - 1][:3]} {d}, {y}", f"{d} {months[m - 1]} {y}", f"{m}-{d}-{y}",
-        f"{months[m - 1]} {d} {y}", f"{m:02d}.{d:02d}.{y}",
-    ])
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    return R.choice(
+        [
+            f"{m:02d}/{d:02d}/{y}",
+            f"{m}/{d}/{y % 100:02d}",
+            f"{y}-{m:02d}-{d:02d}",
+            f"{months[m - 1][:3]} {d}, {y}",
+            f"{d} {months[m - 1]} {y}",
+            f"{m}-{d}-{y}",
+            f"{months[m - 1]} {d} {y}",
+            f"{m:02d}.{d:02d}.{y}",
+        ]
+    )
 
 
 def dob_filler() -> str:
-    cue = R.choice(["DOB", "DOB:", "D.O.B.", "date of birth", "born", "born on", "DOB is",
-                    "birthdate", "Date of Birth:", "dob"])
+    cue = R.choice(
+        [
+            "DOB",
+            "DOB:",
+            "D.O.B.",
+            "date of birth",
+            "born",
+            "born on",
+            "DOB is",
+            "birthdate",
+            "Date of Birth:",
+            "dob",
+        ]
+    )
     return f"{cue} {t('DOB', _date())}"
 
 
 def phone_filler() -> str:
     a, b, c = f"{R.randint(201, 989)}", f"{R.randint(200, 999)}", _digits(4)
-    forms = [f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}", f"+1 {a} {b} {c}", f"{a}{b}{c}",
-             f"{a}-{b}-{c} x{R.randint(10, 999)}", f"1-{a}-{b}-{c}"]
+    forms = [
+        f"({a}) {b}-{c}",
+        f"{a}-{b}-{c}",
+        f"{a}.{b}.{c}",
+        f"+1 {a} {b} {c}",
+        f"{a}{b}{c}",
+        f"{a}-{b}-{c} x{R.randint(10, 999)}",
+        f"1-{a}-{b}-{c}",
+    ]
     if R.random() < 0.25:
         cue = R.choice(["ext", "ext.", "pager", "cell", "callback"])
         return f"{cue} {t('PHONE', _digits(R.choice([4, 5])))}"
@@ -118,8 +169,16 @@ def phone_filler() -> str:
 def email_filler() -> str:
     f, la = first().lower(), last().lower().replace("'", "").replace("-", "")
     user = R.choice([f"{f}.{la}", f"{f[0]}{la}", f"{f}_{la}{R.randint(1, 99)}", f"{la}.{f[0]}"])
-    host = R.choice(["example.org", "mail.example.com", "stmarys-health.example", "example.net",
-                     "hosp.example.edu", "EXAMPLE.COM"])
+    host = R.choice(
+        [
+            "example.org",
+            "mail.example.com",
+            "stmarys-health.example",
+            "example.net",
+            "hosp.example.edu",
+            "EXAMPLE.COM",
+        ]
+    )
     return t("EMAIL", f"{user}@{host}")
 
 
@@ -136,11 +195,20 @@ def ssn_filler() -> str:
     return R.choice(forms)()
 
 
-STREETS = _words("Maple Oak Birch Cedar Elm Willow Juniper Chestnut Harbor Lakeview Ridge Sycamore "
-           "Magnolia Orchard Hawthorn Fairview Prospect Linden Cypress Aspen")
+STREETS = _words(
+    "Maple Oak Birch Cedar Elm Willow Juniper Chestnut Harbor Lakeview Ridge Sycamore "
+    "Magnolia Orchard Hawthorn Fairview Prospect Linden Cypress Aspen"
+)
 SUFFIXES = _words("Ave Avenue St Street Rd Road Blvd Lane Ln Ct Court Dr Drive Way Pl Terrace Cir")
-CITIES = ("Springfield, IL 62704", "Dayton, OH 45402", "Fairview, TN 37062",
-          "Riverton, WY 82501", "Greenville, SC 29601", "Lakewood, CO 80226", "Salem, OR 97301")
+CITIES = (
+    "Springfield, IL 62704",
+    "Dayton, OH 45402",
+    "Fairview, TN 37062",
+    "Riverton, WY 82501",
+    "Greenville, SC 29601",
+    "Lakewood, CO 80226",
+    "Salem, OR 97301",
+)
 
 
 def address_filler() -> str:
@@ -150,8 +218,9 @@ def address_filler() -> str:
         lambda: t("ADDRESS", street),
         lambda: t("ADDRESS", f"{street}, Apt {R.randint(1, 40)}"),
         lambda: t("ADDRESS", f"{street}, {R.choice(CITIES)}"),
-        lambda: t("ADDRESS", f"{street}, Unit {R.randint(1, 9)}{R.choice('ABC')}, "
-                             f"{R.choice(CITIES)}"),
+        lambda: t(
+            "ADDRESS", f"{street}, Unit {R.randint(1, 9)}{R.choice('ABC')}, {R.choice(CITIES)}"
+        ),
         lambda: t("ADDRESS", f"PO Box {R.randint(10, 9999)}, {R.choice(CITIES)}"),
         lambda: "lives at " + t("ADDRESS", street.lower()),
     ]
@@ -159,8 +228,13 @@ def address_filler() -> str:
 
 
 def _room_id() -> str:
-    return R.choice([f"{R.randint(301, 918)}{R.choice(['A', 'B', ''])}",
-                     f"{R.randint(10, 48)}", f"{R.randint(1, 12)}-{R.choice('AB')}"])
+    return R.choice(
+        [
+            f"{R.randint(301, 918)}{R.choice(['A', 'B', ''])}",
+            f"{R.randint(10, 48)}",
+            f"{R.randint(1, 12)}-{R.choice('AB')}",
+        ]
+    )
 
 
 def room_filler() -> str:
@@ -182,8 +256,14 @@ def room_filler() -> str:
 
 
 FILLERS: dict[str, Callable[[], str]] = {
-    "NAME": name_filler, "MRN": mrn_filler, "DOB": dob_filler, "PHONE": phone_filler,
-    "EMAIL": email_filler, "SSN": ssn_filler, "ADDRESS": address_filler, "ROOM": room_filler,
+    "NAME": name_filler,
+    "MRN": mrn_filler,
+    "DOB": dob_filler,
+    "PHONE": phone_filler,
+    "EMAIL": email_filler,
+    "SSN": ssn_filler,
+    "ADDRESS": address_filler,
+    "ROOM": room_filler,
 }
 
 # --- PHI templates (dev) ---------------------------------------------------------------------
@@ -466,6 +546,7 @@ HELDOUT_CLEAN = [
 
 def render(template: str) -> dict[str, object]:
     """Fill a template's slots and return the text with its gold spans."""
+
     def fill(slot: re.Match[str]) -> str:
         kind = slot.group(1)
         if kind == "n":

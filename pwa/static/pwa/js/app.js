@@ -35,7 +35,13 @@ async function loadMe() {
   }
 }
 
+// The capture queue syncs on app start and after sign-in; sign-out hides the old user's count.
+function startSync() {
+  import("./sync.js").then((m) => m.start(state)).catch(() => {});
+}
+
 function renderNav() {
+  startSync();
   const nav = document.getElementById("nav");
   const who = document.getElementById("who");
   nav.innerHTML = "";
@@ -76,6 +82,13 @@ function matchArea(pathname) {
 export async function route() {
   const main = document.getElementById("main");
   const path = location.pathname;
+  if (!state.me && /^\/join\/[^/]+\/?$/.test(path)) {
+    // A QR link opened by someone without an account: join as a guest if the session allows it.
+    renderNav();
+    const mod = await import("./views/join.js");
+    main.innerHTML = "";
+    return mod.render(main, { state, navigate, toast, api });
+  }
   if (!state.me) {
     const mod = await import("./views/login.js");
     renderNav();

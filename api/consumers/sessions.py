@@ -1,0 +1,280 @@
+"""ws/sessions/<code>/: the live co-design protocol (SPEC's frame table), one socket per person."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.cache import cache
+from rest_framework import serializers
+
+from api import serializers_sessions as s
+from api.context import actor_from_scope
+from api.guest import guest_from_token
+from api.wsauth import CLOSE_FORBIDDEN, CLOSE_NOT_AUTHENTICATED, CLOSE_NOT_FOUND, query_param
+from feedback import events
+from feedback.errors import DomainError, Forbidden
+from feedback.models import Participant
+from feedback.selectors import sessions as sel
+from feedback.services import sessions as svc
+
+MAX_FRAME_BYTES = 64 * 1024
+CLOSE_TOO_BIG = 1009
+FLOOD_LIMIT = 20  # messages per FLOOD_WINDOW seconds, per connection
+FLOOD_WINDOW = 1.0
+
+
+def _origin(scope: dict[str, Any]) -> str:
+    return dict(scope.get("headers") or []).get(b"origin", b"").decode("latin-1")
+
+
+def admit(scope: dict[str, Any], code: str) -> int | tuple[Participant, str]:
+    """A close code, or the participant this socket acts as and its serialized `state` frame."""
+    raw_guest = query_param(scope, "guest")
+    guest = guest_from_token(raw_guest) if raw_guest else None
+    user = scope.get("user")
+    if raw_guest and guest is None:
+        return CLOSE_NOT_AUTHENTICATED
+    if guest is None and (user is None or not user.is_authenticated):
+        return CLOSE_NOT_AUTHENTICATED
+    session = sel.open_session_by_code(code)
+    if session is None:
+        return CLOSE_NOT_FOUND
+    if guest is not None:
+        if guest.session_id != session.pk:
+            return CLOSE_FORBIDDEN
+        participant = sel.guest_participant(session=session, participant_id=guest.participant_id)
+    elif user.role_names():
+        participant = svc.session_join(session=session, user=user)
+    else:
+        participant = None  # signed in without any role: not a member of the hospital's teams
+    if participant is None:
+        return CLOSE_FORBIDDEN
+    return participant, json.dumps(sel.state_frame(session, participant, _origin(scope)))
+
+
+def _presence_key(session_id: int) -> str:
+    return f"sessions.presence.{session_id}"
+
+
+def presence_change(session_id: int, delta: int) -> int:
+    """Connected participant sockets across all processes (the cache is Redis with REDIS_URL)."""
+    key = _presence_key(session_id)
+    cache.add(key, 0, timeout=None)
+    return max(0, int(cache.incr(key, delta)))
+
+
+def presence_sends(session_id: int) -> events.Flush:
+    def flush(_: set[Any]) -> list[tuple[str, dict[str, Any]]]:
+        count = max(0, int(cache.get(_presence_key(session_id)) or 0))
+        frame = events.session_frame({"type": "presence", "count": count})
+        return [(events.session_group(session_id), frame)]
+
+    return flush
+
+
+class SessionConsumer(AsyncWebsocketConsumer):
+    participant: Participant | None = None
+    counted = False
+    closing = False
+
+    async def connect(self) -> None:
+        await self.accept()  # accept first so a refusal carries a readable close code
+        events.remember_loop(asyncio.get_running_loop())
+        self.recent: deque[float] = deque()
+        found = await database_sync_to_async(admit)(
+            self.scope, self.scope["url_route"]["kwargs"]["code"]
+        )
+        if isinstance(found, int):
+            await self.close(code=found)
+            return
+        self.participant, state = found
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        if self.participant.is_facilitator:
+            await self.channel_layer.group_add(self.facilitator_group, self.channel_name)
+        await self.send(text_data=state)
+        if not self.participant.is_facilitator:
+            self.counted = True
+            await self._presence(+1)
+
+    @property
+    def group(self) -> str:
+        assert self.participant is not None
+        return events.session_group(self.participant.session_id)
+
+    @property
+    def facilitator_group(self) -> str:
+        assert self.participant is not None
+        return events.session_facilitator_group(self.participant.session_id)
+
+    async def _presence(self, delta: int) -> None:
+        # Coalesced like aggregates: a class arriving at once is O(N) presence frames, not O(N^2).
+        assert self.participant is not None
+        session_id = self.participant.session_id
+        await database_sync_to_async(presence_change)(session_id, delta)
+        events.coalesce(f"session.{session_id}.presence", None, presence_sends(session_id))
+
+    async def disconnect(self, code: int) -> None:
+        if self.participant is None:
+            return
+        if self.counted:
+            self.counted = False
+            await self._presence(-1)
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.participant.is_facilitator:
+            await self.channel_layer.group_discard(self.facilitator_group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.participant is None or self.closing:
+            return
+        if _too_big(text_data, bytes_data):
+            self.closing = True
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        if self._flooding():
+            await self.error(
+                "rate_limited", f"More than {FLOOD_LIMIT} messages a second; slow down."
+            )
+            return
+        if text_data is None:
+            await self.error("bad_json", "Send JSON text frames, not binary ones.")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.error("bad_json", "That frame is not valid JSON.")
+            return
+        await self.dispatch_frame(content)
+
+    def _flooding(self) -> bool:
+        """Sliding one-second window; refused messages don't count, so the budget refills."""
+        now = asyncio.get_running_loop().time()
+        while self.recent and now - self.recent[0] >= FLOOD_WINDOW:
+            self.recent.popleft()
+        if len(self.recent) >= FLOOD_LIMIT:
+            return True
+        self.recent.append(now)
+        return False
+
+    async def dispatch_frame(self, content: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            known = ", ".join(sorted(self.HANDLERS))
+            await self.error("unknown_type", f"Unknown frame type {kind!r}; send one of: {known}.")
+            return
+        try:
+            await handler(self, content)
+        except serializers.ValidationError as exc:
+            await self.error("invalid", "Some fields are invalid.", content, errors=exc.detail)
+        except DomainError as exc:
+            code = "forbidden" if isinstance(exc, Forbidden) else "invalid"
+            await self.error(code, exc.detail, content, errors=exc.errors)
+
+    async def error(self, code: str, detail: str, content: Any = None, errors: Any = None) -> None:
+        frame: dict[str, Any] = {"type": "error", "code": code, "detail": detail}
+        if isinstance(content, dict) and "client_id" in content:
+            frame["client_id"] = content["client_id"]
+        if errors:
+            frame["errors"] = errors
+        await self.send(text_data=json.dumps(frame, default=str))
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, default=str))
+
+    async def on_rate(self, content: dict[str, Any]) -> None:
+        args = _valid(s.RateSerializer, content)
+        rating = await database_sync_to_async(svc.rating_submit)(
+            participant=self.participant, **args
+        )
+        await self.send_frame(
+            {"type": "ack", "client_id": content.get("client_id"), "id": rating.pk}
+        )
+
+    async def on_comment(self, content: dict[str, Any]) -> None:
+        args = _valid(s.CommentSerializer, content)
+        comment = await database_sync_to_async(svc.comment_add)(
+            participant=self.participant, **args
+        )
+        await self.send_frame(
+            {"type": "ack", "client_id": content.get("client_id"), "id": comment.pk}
+        )
+
+    async def on_show_screen(self, content: dict[str, Any]) -> None:
+        screen = content.get("screen")
+        await database_sync_to_async(svc.session_show_screen)(
+            participant=self.participant, screen_id=screen
+        )
+
+    async def on_reveal_results(self, content: dict[str, Any]) -> None:
+        visible = content.get("visible", True)
+        if not isinstance(visible, bool):
+            raise serializers.ValidationError({"visible": ["visible must be true or false."]})
+        await database_sync_to_async(svc.session_reveal)(
+            participant=self.participant, visible=visible
+        )
+
+    async def on_end(self, content: dict[str, Any]) -> None:
+        collect = content.get("collect_sus", False)
+        if not isinstance(collect, bool):
+            raise serializers.ValidationError(
+                {"collect_sus": ["collect_sus must be true or false."]}
+            )
+        actor = actor_from_scope(self.scope, user=_scope_user(self.scope))
+        await database_sync_to_async(svc.session_end)(
+            actor=actor, participant=self.participant, collect_sus=collect
+        )
+
+    async def on_sus(self, content: dict[str, Any]) -> None:
+        answers = content.get("answers")
+        result = await database_sync_to_async(svc.sus_submit)(
+            participant=self.participant, answers=answers
+        )
+        await self.send_frame(
+            {"type": "ack", "client_id": content.get("client_id"), "score": result.score}
+        )
+
+    async def on_ping(self, content: dict[str, Any]) -> None:
+        await self.send_frame({"type": "pong"})
+
+    HANDLERS: dict[str, Callable[[SessionConsumer, dict[str, Any]], Awaitable[None]]] = {
+        "rate": on_rate,
+        "comment": on_comment,
+        "show_screen": on_show_screen,
+        "reveal_results": on_reveal_results,
+        "end": on_end,
+        "sus": on_sus,
+        "ping": on_ping,
+    }
+
+    async def session_frame(self, event: dict[str, Any]) -> None:
+        # Pre-serialized once by the sender: forwarded as-is, no per-socket work.
+        await self.send(text_data=event["text"])
+
+
+def _too_big(text_data: str | None, bytes_data: bytes | None) -> bool:
+    if bytes_data is not None and len(bytes_data) > MAX_FRAME_BYTES:
+        return True
+    if text_data is None or len(text_data) <= MAX_FRAME_BYTES // 4:
+        return False  # even 4-byte UTF-8 characters can't exceed the limit
+    return len(text_data) > MAX_FRAME_BYTES or len(text_data.encode()) > MAX_FRAME_BYTES
+
+
+def _valid(serializer: type[serializers.Serializer], content: dict[str, Any]) -> dict[str, Any]:
+    data = serializer(data=content)
+    data.is_valid(raise_exception=True)
+    args = dict(data.validated_data)
+    args["screen_id"] = args.pop("screen")
+    if args.get("pin") is not None:
+        args["pin"] = dict(args["pin"])
+    return args
+
+
+def _scope_user(scope: dict[str, Any]) -> Any:
+    user = scope.get("user")
+    return user if getattr(user, "is_authenticated", False) else None

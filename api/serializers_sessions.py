@@ -1,0 +1,148 @@
+"""Request shapes for screens and live sessions (business rules live in the services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+MAX_ID = 2**63 - 1  # beyond the 64-bit key range SQLite raises instead of finding nothing
+
+
+def IdField(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class ScreenUploadSerializer(serializers.Serializer):
+    image = serializers.FileField()
+    title = serializers.CharField(max_length=200)
+    version = serializers.CharField(max_length=40, required=False, default="1")
+
+
+class ScreenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tool = serializers.IntegerField()
+    title = serializers.CharField()
+    version = serializers.CharField()
+    image_url = serializers.CharField()
+    thumb_url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class SessionCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    tool = IdField()
+    screens = serializers.ListField(child=IdField(), max_length=100)
+    dimensions = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=8
+    )
+    allow_guests = serializers.BooleanField(required=False, default=False)
+
+
+class SessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    tool = serializers.IntegerField()
+    join_url = serializers.CharField()
+    state = serializers.CharField()
+    facilitator = serializers.IntegerField()
+    dimensions = serializers.ListField(child=serializers.CharField())
+    allow_guests = serializers.BooleanField()
+    collect_sus = serializers.BooleanField()
+    screens = ScreenSerializer(many=True)
+    current_screen = serializers.IntegerField(allow_null=True)
+    results_visible = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+
+
+class JoinSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+
+class ParticipantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    session = serializers.IntegerField()
+    display_name = serializers.CharField()
+    is_facilitator = serializers.BooleanField()
+    is_guest = serializers.BooleanField()
+
+
+class JoinResultSerializer(serializers.Serializer):
+    session = SessionSerializer()
+    participant = ParticipantSerializer()
+    guest_token = serializers.CharField(required=False)
+
+
+class PinSerializer(serializers.Serializer):
+    x = serializers.FloatField(min_value=0, max_value=1)
+    y = serializers.FloatField(min_value=0, max_value=1)
+
+
+class RateSerializer(serializers.Serializer):
+    """The `rate` frame and POST /ratings/ body; scores are checked against the session."""
+
+    screen = IdField()
+    scores = serializers.DictField(child=serializers.JSONField())
+    comment = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    pin = PinSerializer(required=False, allow_null=True, default=None)
+    client_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class CommentSerializer(serializers.Serializer):
+    screen = IdField()
+    text = serializers.CharField(max_length=2000)
+    pin = PinSerializer(required=False, allow_null=True, default=None)
+    client_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class RatingOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    screen = serializers.IntegerField()
+    scores = serializers.DictField(child=serializers.IntegerField())
+    comment = serializers.CharField()
+    pin = PinSerializer(allow_null=True)
+    client_id = serializers.UUIDField(allow_null=True)
+    phi_redacted = serializers.ListField(child=serializers.CharField())
+
+
+class EndSerializer(serializers.Serializer):
+    collect_sus = serializers.BooleanField(required=False, default=False)
+
+
+class SusSerializer(serializers.Serializer):
+    answers = serializers.ListField(child=serializers.JSONField(), max_length=20)
+
+
+class SusOutSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+
+
+class SummaryScreenSerializer(serializers.Serializer):
+    screen = serializers.IntegerField()
+    title = serializers.CharField()
+    version = serializers.CharField()
+    count = serializers.IntegerField()
+    means = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    histograms = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField())
+    )
+    comments = serializers.ListField(child=serializers.DictField())
+    pins = PinSerializer(many=True)
+
+
+class SusSummarySerializer(serializers.Serializer):
+    responses = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    scores = serializers.ListField(child=serializers.FloatField())
+
+
+class SummarySerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    screens = SummaryScreenSerializer(many=True)
+    sus = SusSummarySerializer(allow_null=True)

@@ -1,0 +1,80 @@
+"""Dashboard statistics: pain points over time and tool ratings by screen version."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import role_permission
+from feedback.selectors.stats import BUCKET_DAYS, BY_FIELDS, PainQuery, pain_points, tool_ratings
+
+CanSeeStats = role_permission("observer", "product_owner", "admin")
+
+
+class PainPointsQuery(serializers.Serializer):
+    by = serializers.ChoiceField(choices=sorted(BY_FIELDS), default="workflow")
+    bucket = serializers.ChoiceField(choices=sorted(BUCKET_DAYS), default="week")
+    since = serializers.DateField(required=False, help_text="First day included (ISO date).")
+    until = serializers.DateField(required=False, help_text="Last day included (ISO date).")
+
+
+class PointOut(serializers.Serializer):
+    t = serializers.DateField(help_text="Start of the bucket (weeks start on Monday).")
+    count = serializers.IntegerField()
+    safety = serializers.IntegerField(help_text="Of which flagged patient_safety.")
+
+
+class SeriesOut(serializers.Serializer):
+    key = serializers.IntegerField()
+    label = serializers.CharField()
+    points = PointOut(many=True)
+
+
+class PainPointsOut(serializers.Serializer):
+    by = serializers.CharField()
+    bucket = serializers.CharField()
+    since = serializers.DateField()
+    until = serializers.DateField()
+    series = SeriesOut(many=True)
+
+
+class RatingsQuery(serializers.Serializer):
+    tool = serializers.IntegerField(min_value=1)
+
+
+class ScreenStatsOut(serializers.Serializer):
+    screen = serializers.IntegerField()
+    title = serializers.CharField()
+    version = serializers.CharField()
+    count = serializers.IntegerField()
+    means = serializers.DictField(child=serializers.FloatField())
+
+
+class RatingsOut(serializers.Serializer):
+    tool = serializers.IntegerField()
+    screens = ScreenStatsOut(many=True)
+
+
+class PainPointsView(APIView):
+    permission_classes = [CanSeeStats]
+
+    @extend_schema(parameters=[PainPointsQuery], responses={200: PainPointsOut})
+    def get(self, request: Request) -> Response:
+        params = PainPointsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = pain_points(user=request.user, query=PainQuery(**params.validated_data))
+        return Response(PainPointsOut(data).data)
+
+
+class RatingsView(APIView):
+    permission_classes = [CanSeeStats]
+
+    @extend_schema(parameters=[RatingsQuery], responses={200: RatingsOut})
+    def get(self, request: Request) -> Response:
+        params = RatingsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = tool_ratings(user=request.user, tool_id=params.validated_data["tool"])
+        return Response(RatingsOut(data).data)

@@ -1,0 +1,251 @@
+"""Reads for live sessions: who may see one, frame payloads, summaries and heat-map pins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
+from feedback import aggregates, codes, sus
+from feedback.errors import NotFound
+from feedback.models import (
+    CodesignSession,
+    Comment,
+    Participant,
+    Rating,
+    Screen,
+    ScreenAggregate,
+    SessionScreen,
+    SusResponse,
+)
+
+
+def open_session_by_code(code: str) -> CodesignSession | None:
+    canonical = codes.normalize(code or "")
+    if not codes.is_valid(canonical):
+        return None
+    return CodesignSession.objects.filter(code=canonical, state=CodesignSession.OPEN).first()
+
+
+def sessions_visible(*, user: Any) -> QuerySet[CodesignSession]:
+    """Facilitators see theirs, participants the ones they joined, product owners and admins all."""
+    qs = CodesignSession.objects.select_related("facilitator")
+    if user.has_role("product_owner", "admin"):
+        return qs
+    joined = Participant.objects.filter(user=user).values("session_id")
+    return qs.filter(Q(facilitator=user) | Q(pk__in=joined))
+
+
+def session_for_user(*, user: Any, session_id: int) -> CodesignSession:
+    session = sessions_visible(user=user).filter(pk=session_id).first()
+    if session is None:
+        raise NotFound("No such session, or it is not visible to you.")
+    return session
+
+
+def participant_of(*, session: CodesignSession, user: Any) -> Participant | None:
+    return Participant.objects.filter(session=session, user=user).first()
+
+
+def media_url(name: str, base: str = "") -> str:
+    return f"{base or settings.PUBLIC_BASE_URL}".rstrip("/") + settings.MEDIA_URL + name
+
+
+def screen_public(screen: Screen, base: str = "") -> dict[str, Any]:
+    return {
+        "id": screen.pk,
+        "tool": screen.tool_id,
+        "title": screen.title,
+        "version": screen.version,
+        "image_url": media_url(screen.image.name, base),
+        "thumb_url": media_url(screen.thumb.name, base),
+        "width": screen.width,
+        "height": screen.height,
+    }
+
+
+def screen_frame(screen: Screen, base: str = "") -> dict[str, Any]:
+    return {"type": "screen", "screen": screen_public(screen, base)}
+
+
+def session_screens(session: CodesignSession) -> list[Screen]:
+    """In the facilitator's order; uses SESSION_SCREENS prefetch when the queryset has it."""
+    links = session.sessionscreen_set.all()
+    if getattr(session, "_prefetched_objects_cache", {}).get("sessionscreen_set") is None:
+        links = links.select_related("screen")
+    return [link.screen for link in links]
+
+
+SESSION_SCREENS = Prefetch(
+    "sessionscreen_set", queryset=SessionScreen.objects.select_related("screen")
+)
+
+
+def session_public(
+    session: CodesignSession, base: str = "", *, join_base: str = ""
+) -> dict[str, Any]:
+    """`base` prefixes media URLs; join_url is absolute (from join_base, base or settings)."""
+    root = (join_base or base or settings.PUBLIC_BASE_URL).rstrip("/")
+    return {
+        "id": session.pk,
+        "code": session.code,
+        "title": session.title,
+        "tool": session.tool_id,
+        "join_url": f"{root}/join/{session.code}",
+        "state": session.state,
+        "facilitator": session.facilitator_id,
+        "dimensions": list(session.dimensions),
+        "allow_guests": session.allow_guests,
+        "collect_sus": session.collect_sus,
+        "screens": [screen_public(s, base) for s in session_screens(session)],
+        "current_screen": session.current_screen_id,
+        "results_visible": session.results_visible,
+        "created_at": session.created_at.isoformat(),
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+    }
+
+
+def participant_public(participant: Participant) -> dict[str, Any]:
+    return {
+        "id": participant.pk,
+        "session": participant.session_id,
+        "display_name": participant.display_name,
+        "is_facilitator": participant.is_facilitator,
+        "is_guest": participant.user_id is None,
+    }
+
+
+def aggregate_public(session_id: int, screen_id: int) -> dict[str, Any] | None:
+    agg = ScreenAggregate.objects.filter(session_id=session_id, screen_id=screen_id).first()
+    if agg is None:
+        return None
+    return {"type": "aggregate", "screen": screen_id, **aggregates.public(agg.state)}
+
+
+def aggregate_frames(session_id: int, screen_ids: Iterable[int]) -> tuple[bool, list[dict]]:
+    """(results visible?, one `aggregate` frame per screen), read in two queries."""
+    visible = (
+        CodesignSession.objects.filter(pk=session_id).values_list("results_visible", flat=True)
+    ).first()
+    rows = ScreenAggregate.objects.filter(session_id=session_id, screen_id__in=list(screen_ids))
+    frames = [
+        {"type": "aggregate", "screen": r.screen_id, **aggregates.public(r.state)}
+        for r in rows.order_by("screen_id")
+    ]
+    return bool(visible), frames
+
+
+def state_frame(session: CodesignSession, participant: Participant, origin: str = "") -> dict:
+    """What a socket gets on connect: everything needed to draw the session right now.
+
+    Media URLs match the broadcast `screen` frames (PUBLIC_BASE_URL or site-relative, as one
+    frame serves every socket); only join_url is made absolute from the socket's Origin.
+    """
+    base = settings.PUBLIC_BASE_URL
+    screen = session.current_screen
+    can_see = participant.is_facilitator or session.results_visible
+    return {
+        "type": "state",
+        "session": session_public(session, base, join_base=origin),
+        "screen": screen_public(screen, base) if screen else None,
+        "results_visible": session.results_visible,
+        "aggregate": aggregate_public(session.pk, screen.pk) if screen and can_see else None,
+        "you": {"participant": participant.pk, "is_facilitator": participant.is_facilitator},
+    }
+
+
+def _pin(x: float | None, y: float | None) -> dict[str, float] | None:
+    return None if x is None or y is None else {"x": x, "y": y}
+
+
+def comment_frame(comment: Comment) -> dict[str, Any]:
+    return {
+        "type": "comment",
+        "source": "comment",
+        "id": comment.pk,
+        "screen": comment.screen_id,
+        "participant": comment.participant_id,
+        "text": comment.text,
+        "pin": _pin(comment.pin_x, comment.pin_y),
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def rating_comment_frame(rating: Rating) -> dict[str, Any]:
+    """A rating's comment/pin, shown like a comment; `id` is the rating's, so re-rating updates."""
+    return {
+        "type": "comment",
+        "source": "rating",
+        "id": rating.pk,
+        "screen": rating.screen_id,
+        "participant": rating.participant_id,
+        "text": rating.comment,
+        "pin": _pin(rating.pin_x, rating.pin_y),
+        "created_at": rating.updated_at.isoformat(),
+    }
+
+
+def session_summary(session: CodesignSession) -> dict[str, Any]:
+    """Per screen: aggregate, comments and pins (from comments and ratings); SUS if collected."""
+    aggs = {a.screen_id: a.state for a in ScreenAggregate.objects.filter(session=session)}
+    notes: dict[int, list[dict[str, Any]]] = {}
+    for c in Comment.objects.filter(session=session).order_by("id"):
+        notes.setdefault(c.screen_id, []).append(comment_frame(c))
+    rated = Rating.objects.filter(session=session).exclude(comment="", pin_x=None).order_by("id")
+    for r in rated:
+        notes.setdefault(r.screen_id, []).append(rating_comment_frame(r))
+    screens = []
+    for screen in session_screens(session):
+        items = [{k: v for k, v in n.items() if k != "type"} for n in notes.get(screen.pk, [])]
+        state = aggs.get(screen.pk) or aggregates.empty(session.dimensions)
+        screens.append(
+            {
+                "screen": screen.pk,
+                "title": screen.title,
+                "version": screen.version,
+                **aggregates.public(state),
+                "comments": [i for i in items if i["text"]],
+                "pins": [i["pin"] for i in items if i["pin"]],
+            }
+        )
+    return {"session": session.pk, "screens": screens, "sus": _sus_summary(session)}
+
+
+def _sus_summary(session: CodesignSession) -> dict[str, Any] | None:
+    if not session.collect_sus:
+        return None
+    scores = list(SusResponse.objects.filter(session=session).values_list("score", flat=True))
+    mean = sus.mean(scores)
+    return {
+        "responses": len(scores),
+        "mean": round(mean, 1) if mean is not None else None,
+        "scores": sorted(scores),
+    }
+
+
+def screen_pins(*, session: CodesignSession, screen_id: int) -> list[tuple[float, float]]:
+    pins: list[tuple[float, float]] = []
+    for model in (Comment, Rating):
+        rows = model.objects.filter(session=session, screen_id=screen_id, pin_x__isnull=False)
+        pins.extend(
+            (x, y) for x, y in rows.values_list("pin_x", "pin_y") if x is not None and y is not None
+        )
+    return pins
+
+
+def rating_public(rating: Rating) -> dict[str, Any]:
+    return {
+        "id": rating.pk,
+        "screen": rating.screen_id,
+        "scores": dict(rating.scores),
+        "comment": rating.comment,
+        "pin": _pin(rating.pin_x, rating.pin_y),
+        "client_id": str(rating.client_id) if rating.client_id else None,
+        "phi_redacted": list(rating.phi_redacted),
+    }
+
+
+def guest_participant(*, session: CodesignSession, participant_id: int) -> Participant | None:
+    return Participant.objects.filter(pk=participant_id, session=session, user=None).first()

@@ -1,0 +1,152 @@
+"""Dashboard reads: pain points over time and tool ratings by screen version, DB-side grouped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+
+from feedback.errors import NotFound, ValidationFailed
+from feedback.models import Observation, Rating, Screen, Tool, User
+from feedback.selectors.observations import observation_visible
+
+BY_FIELDS = {"workflow": "workflow", "unit": "unit"}
+BUCKET_DAYS = {"week": 7, "day": 1}
+DEFAULT_SPAN_DAYS = {"week": 7 * 12, "day": 30}
+MAX_BUCKETS = 400
+
+
+@dataclass(frozen=True)
+class PainQuery:
+    by: str = "workflow"
+    bucket: str = "week"
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def observations_visible(*, user: User) -> QuerySet[Observation]:
+    """The SPEC's observation visibility, shared with the observation endpoints."""
+    return observation_visible(user=user).prefetch_related(None)
+
+
+def _bucket_start(day: dt.date, bucket: str) -> dt.date:
+    # Weeks start on Monday, as TruncWeek does on every supported database.
+    return day - dt.timedelta(days=day.weekday()) if bucket == "week" else day
+
+
+def _window(q: PainQuery) -> tuple[dt.date, dt.date]:
+    until = q.until or timezone.localdate()
+    since = q.since or until - dt.timedelta(days=DEFAULT_SPAN_DAYS[q.bucket] - 1)
+    if since > until:
+        raise ValidationFailed(
+            "`since` is after `until`; swap them.", errors={"since": ["Must not be after until."]}
+        )
+    first, last = _bucket_start(since, q.bucket), _bucket_start(until, q.bucket)
+    if (last - first).days // BUCKET_DAYS[q.bucket] + 1 > MAX_BUCKETS:
+        raise ValidationFailed(
+            f"That range needs more than {MAX_BUCKETS} buckets; narrow it or use bucket=week.",
+            errors={"since": [f"At most {MAX_BUCKETS} {q.bucket}s between since and until."]},
+        )
+    return since, until
+
+
+def _bucket_keys(since: dt.date, until: dt.date, bucket: str) -> list[dt.date]:
+    step = dt.timedelta(days=BUCKET_DAYS[bucket])
+    keys, t = [], _bucket_start(since, bucket)
+    while t <= until:
+        keys.append(t)
+        t += step
+    return keys
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def pain_points(*, user: User, query: PainQuery) -> dict[str, Any]:
+    """Observation counts (and patient-safety counts) per `by` key per time bucket, zero-filled."""
+    since, until = _window(query)
+    field = BY_FIELDS[query.by]
+    tz = timezone.get_current_timezone()
+    trunc = TruncWeek if query.bucket == "week" else TruncDate
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    rows = (
+        observations_visible(user=user)
+        .filter(captured_at__gte=start, captured_at__lt=end)
+        .annotate(t=trunc("captured_at", tzinfo=tz))
+        .values(field, f"{field}__name", "t")
+        .annotate(count=Count("id"), safety=Count("id", filter=Q(patient_safety=True)))
+        .order_by(f"{field}__name", field, "t")
+    )
+    return {
+        "by": query.by,
+        "bucket": query.bucket,
+        "since": since,
+        "until": until,
+        "series": _series(rows, field, _bucket_keys(since, until, query.bucket)),
+    }
+
+
+def _series(rows: Any, field: str, keys: list[dt.date]) -> list[dict[str, Any]]:
+    labels: dict[int, str] = {}
+    counts: dict[int, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
+    for row in rows:
+        labels[row[field]] = row[f"{field}__name"]
+        counts[row[field]][_as_date(row["t"])] = (row["count"], row["safety"])
+    return [
+        {
+            "key": key,
+            "label": label,
+            "points": [
+                {
+                    "t": t,
+                    "count": counts[key].get(t, (0, 0))[0],
+                    "safety": counts[key].get(t, (0, 0))[1],
+                }
+                for t in keys
+            ],
+        }
+        for key, label in labels.items()
+    ]
+
+
+def tool_ratings(*, user: User, tool_id: int) -> dict[str, Any]:
+    """Per screen of the tool: rating count and mean score per dimension (three queries)."""
+    if not Tool.objects.filter(pk=tool_id).exists():
+        raise NotFound("No such tool; pick one from /api/tools/.")
+    screens = list(
+        Screen.objects.filter(tool_id=tool_id)
+        .order_by("title", "version", "id")
+        .values("id", "title", "version")
+    )
+    sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    counts: dict[int, int] = defaultdict(int)
+    ratings = Rating.objects.filter(screen__tool_id=tool_id).values_list("screen_id", "scores")
+    for screen_id, scores in ratings.iterator(chunk_size=2000):
+        counts[screen_id] += 1
+        for dim, value in (scores if isinstance(scores, dict) else {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                acc = sums[screen_id][dim]
+                acc[0] += value
+                acc[1] += 1
+    return {"tool": tool_id, "screens": [_screen_row(s, counts, sums) for s in screens]}
+
+
+def _screen_row(
+    screen: Mapping[str, Any], counts: dict[int, int], sums: dict[int, dict[str, list[float]]]
+) -> dict[str, Any]:
+    per_dim = sums.get(screen["id"], {})
+    return {
+        "screen": screen["id"],
+        "title": screen["title"],
+        "version": screen["version"],
+        "count": counts.get(screen["id"], 0),
+        "means": {dim: round(total / n, 3) for dim, (total, n) in sorted(per_dim.items()) if n},
+    }

@@ -1,0 +1,42 @@
+"""Prototype screens: uploaded through the same safe image pipeline as photos."""
+
+from __future__ import annotations
+
+import uuid
+from typing import BinaryIO
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from feedback import images
+from feedback.context import Actor
+from feedback.models import Screen, Tool
+from feedback.services.audit import audit_record
+
+
+def screen_create(
+    *, actor: Actor, tool: Tool, image: bytes | BinaryIO, title: str, version: str = "1"
+) -> Screen:
+    """Decode, re-encode and store a screen's renditions, then record it."""
+    # Decoding happens before the transaction: it is the slow part and needs no row locks.
+    processed = images.process(image)
+    screen = Screen(
+        tool=tool,
+        title=title,
+        version=version or "1",
+        width=processed.width,
+        height=processed.height,
+        created_by=actor.user if getattr(actor.user, "pk", None) else None,
+    )
+    stem = uuid.uuid4().hex
+    for field, rendition in (
+        ("image", processed.full),
+        ("web", processed.web),
+        ("thumb", processed.thumb),
+    ):
+        getattr(screen, field).save(f"{stem}.jpg", ContentFile(rendition.data), save=False)
+    with transaction.atomic():
+        screen.full_clean()
+        screen.save()
+        audit_record(actor=actor, action="create", obj=screen)
+    return screen

@@ -1,0 +1,374 @@
+"""Live co-design sessions: create, join, steer, rate, comment, SUS; broadcasts after commit."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from feedback import aggregates, codes, events, phi, sus
+from feedback.context import Actor
+from feedback.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from feedback.models import (
+    CodesignSession,
+    Comment,
+    Participant,
+    Rating,
+    Screen,
+    ScreenAggregate,
+    SessionScreen,
+    SusResponse,
+    Tool,
+)
+from feedback.selectors import sessions as sel
+from feedback.services.audit import audit_record
+
+_DIMENSION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_DIMENSIONS = 8
+MAX_SCREENS = 100
+_CODE_ATTEMPTS = 10
+MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Pin:
+    x: float
+    y: float
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors={field: [message]})
+
+
+def _check_dimensions(dimensions: Sequence[str] | None) -> list[str]:
+    if dimensions is None:
+        return list(CodesignSession._meta.get_field("dimensions").get_default())
+    dims = list(dimensions)
+    if not 1 <= len(dims) <= MAX_DIMENSIONS or len(set(dims)) != len(dims):
+        raise _invalid("dimensions", f"Give 1-{MAX_DIMENSIONS} distinct dimension names.")
+    for dim in dims:
+        if not isinstance(dim, str) or not _DIMENSION.match(dim):
+            raise _invalid("dimensions", f"{dim!r}: use lower-case letters, digits and _.")
+    return dims
+
+
+def _check_screens(tool: Tool, screen_ids: Sequence[int]) -> list[int]:
+    ids = list(dict.fromkeys(screen_ids))  # keep the order given, drop repeats
+    if not ids or len(ids) > MAX_SCREENS:
+        raise _invalid("screens", f"Pick 1-{MAX_SCREENS} screens of this tool.")
+    found = set(Screen.objects.filter(tool=tool, pk__in=ids).values_list("pk", flat=True))
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise _invalid("screens", f"These are not screens of tool {tool.pk}: {missing}.")
+    return ids
+
+
+@transaction.atomic
+def session_create(
+    *,
+    actor: Actor,
+    title: str,
+    tool: Tool,
+    screen_ids: Sequence[int],
+    dimensions: Sequence[str] | None = None,
+    allow_guests: bool = False,
+) -> CodesignSession:
+    """A new open session with a fresh join code; the facilitator is its first participant."""
+    dims = _check_dimensions(dimensions)
+    ids = _check_screens(tool, screen_ids)
+    session = CodesignSession(
+        title=title, tool=tool, facilitator=actor.user, dimensions=dims, allow_guests=allow_guests
+    )
+    _save_with_fresh_code(session)
+    SessionScreen.objects.bulk_create(
+        SessionScreen(session=session, screen_id=sid, position=n) for n, sid in enumerate(ids)
+    )
+    ScreenAggregate.objects.bulk_create(
+        ScreenAggregate(session=session, screen_id=sid, state=aggregates.empty(dims)) for sid in ids
+    )
+    Participant.objects.create(
+        session=session, user=actor.user, display_name=actor.user.label, is_facilitator=True
+    )
+    audit_record(actor=actor, action="create", obj=session)
+    return session
+
+
+def _save_with_fresh_code(session: CodesignSession) -> None:
+    # The partial unique index on open codes is the arbiter; a clash (1 in 244M per open
+    # session) just draws again inside a savepoint.
+    for _ in range(_CODE_ATTEMPTS):
+        session.code = codes.new_code()
+        session.full_clean(
+            exclude=["tool", "facilitator"], validate_unique=False, validate_constraints=False
+        )
+        try:
+            with transaction.atomic():
+                session.save()
+            return
+        except IntegrityError:
+            session.pk = None
+    raise Conflict("Could not draw a unique join code; try again.")
+
+
+@transaction.atomic
+def session_join(
+    *, session: CodesignSession, user: Any = None, display_name: str = ""
+) -> Participant:
+    """Join as a signed-in user (idempotent) or, with user=None, as a new guest."""
+    if not CodesignSession.objects.filter(pk=session.pk, state=CodesignSession.OPEN).exists():
+        raise NotFound("This session has ended.")  # checked in the database: `session` may be stale
+    name = display_name.strip()[:80]
+    if user is None:
+        if not session.allow_guests:
+            raise Forbidden("This session does not allow guests; sign in to join.")
+        return Participant.objects.create(
+            session=session, guest_key=uuid.uuid4().hex, display_name=name or "Guest"
+        )
+    participant, created = Participant.objects.get_or_create(
+        session=session, user=user, defaults={"display_name": name or user.label}
+    )
+    if not created and name and name != participant.display_name:
+        participant.display_name = name
+        participant.save(update_fields=["display_name"])
+    return participant
+
+
+def _lock_open_session(session_id: int, *, lock: bool = True) -> CodesignSession:
+    # Ratings and comments only read the state: locking the session row would serialize every
+    # rating in a session behind one lock; the per-screen aggregate lock is what they need.
+    rows = CodesignSession.objects.select_for_update() if lock else CodesignSession.objects
+    session = rows.filter(pk=session_id).first()
+    if session is None:
+        raise NotFound("No such session.")
+    if session.state != CodesignSession.OPEN:
+        raise Conflict("This session has ended; it no longer takes changes.")
+    return session
+
+
+def _require_facilitator(participant: Participant) -> None:
+    if not participant.is_facilitator:
+        raise Forbidden("Only the session's facilitator can do this.")
+
+
+def _screen_id(value: Any) -> int:
+    # Bounded: an id beyond the 64-bit key range makes SQLite raise OverflowError, not miss.
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise _invalid("screen", "screen must be the id of a screen in this session.")
+    return value
+
+
+def _in_session(session_id: int, screen_id: Any) -> int:
+    screen_id = _screen_id(screen_id)
+    if not SessionScreen.objects.filter(session_id=session_id, screen_id=screen_id).exists():
+        raise _invalid("screen", f"Screen {screen_id} is not part of this session.")
+    return screen_id
+
+
+@transaction.atomic
+def session_show_screen(*, participant: Participant, screen_id: int) -> CodesignSession:
+    """Show a screen to everyone; results are hidden again so nobody anchors on them."""
+    _require_facilitator(participant)
+    session = _lock_open_session(participant.session_id)
+    session.current_screen_id = _in_session(session.pk, screen_id)
+    was_visible, session.results_visible = session.results_visible, False
+    session.save(update_fields=["current_screen", "results_visible"])
+    screen = Screen.objects.get(pk=screen_id)
+    group = events.session_group(session.pk)
+    events.send_on_commit(group, events.session_frame(sel.screen_frame(screen)))
+    if was_visible:
+        frame = {"type": "results_visible", "visible": False}
+        events.send_on_commit(group, events.session_frame(frame))
+    return session
+
+
+@transaction.atomic
+def session_reveal(*, participant: Participant, visible: bool) -> CodesignSession:
+    _require_facilitator(participant)
+    session = _lock_open_session(participant.session_id)
+    session.results_visible = visible
+    session.save(update_fields=["results_visible"])
+    group = events.session_group(session.pk)
+    frame = {"type": "results_visible", "visible": visible}
+    events.send_on_commit(group, events.session_frame(frame))
+    if visible and session.current_screen_id:
+        # Participants have seen no aggregate while hidden: give them the current one now.
+        request_aggregate_broadcast(session.pk, session.current_screen_id)
+    return session
+
+
+@transaction.atomic
+def session_end(*, actor: Actor, participant: Participant, collect_sus: bool) -> CodesignSession:
+    _require_facilitator(participant)
+    session = _lock_open_session(participant.session_id)
+    session.state, session.ended_at = CodesignSession.ENDED, timezone.now()
+    session.collect_sus = collect_sus
+    session.save(update_fields=["state", "ended_at", "collect_sus"])
+    frame: dict[str, Any] = {"type": "ended", "collect_sus": collect_sus}
+    if collect_sus:
+        frame["sus_items"] = list(sus.ITEMS)
+    events.send_on_commit(events.session_group(session.pk), events.session_frame(frame))
+    audit_record(actor=actor, action="change", obj=session, detail={"state": "ended"})
+    return session
+
+
+def _check_scores(dimensions: Sequence[str], scores: Any) -> dict[str, int]:
+    if not isinstance(scores, Mapping) or not scores:
+        raise _invalid("scores", f"scores must map dimensions ({', '.join(dimensions)}) to 1-5.")
+    for dim, value in scores.items():
+        if dim not in dimensions:
+            raise _invalid("scores", f"Unknown dimension {dim!r}; rate {', '.join(dimensions)}.")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise _invalid("scores", f"Score for {dim!r} must be a whole number 1-5.")
+    return dict(scores)
+
+
+def _check_pin(pin: Any) -> Pin | None:
+    if pin is None:
+        return None
+    if isinstance(pin, Pin):
+        return pin
+    ok = isinstance(pin, Mapping) and all(
+        isinstance(pin.get(k), int | float) and not isinstance(pin.get(k), bool) for k in "xy"
+    )
+    if not ok or not (0 <= pin["x"] <= 1 and 0 <= pin["y"] <= 1):
+        raise _invalid("pin", "pin must be {x, y}, fractions 0..1 of the screen.")
+    return Pin(float(pin["x"]), float(pin["y"]))
+
+
+def _masked(text: str, field: str) -> phi.Masked:
+    if not isinstance(text, str) or len(text) > 2000:
+        raise _invalid(field, f"{field} must be text of at most 2000 characters.")
+    return phi.mask(text) if text.strip() else phi.Masked(text="", types=[])
+
+
+def rating_submit(
+    *,
+    participant: Participant,
+    screen_id: int,
+    scores: Any,
+    comment: str = "",
+    pin: Any = None,
+    client_id: uuid.UUID | None = None,
+) -> Rating:
+    """Store a participant's rating of a screen, replacing their earlier one, and update the
+    screen's aggregate by the difference under the aggregate's row lock."""
+    if participant.is_facilitator:
+        raise Forbidden("The facilitator runs the session and does not rate.")
+    masked, where = _masked(comment, "comment"), _check_pin(pin)  # PHI scan outside the lock
+    with transaction.atomic():
+        session = _lock_open_session(participant.session_id, lock=False)
+        scores = _check_scores(session.dimensions, scores)
+        agg = _locked_aggregate(session.pk, screen_id)
+        rating = Rating.objects.filter(participant=participant, screen_id=screen_id).first()
+        old = rating.scores if rating else None
+        agg.state = aggregates.apply(agg.state, old, scores)
+        agg.save(update_fields=["state"])
+        rating = rating or Rating(session=session, participant=participant, screen_id=screen_id)
+        rating.scores, rating.comment, rating.phi_redacted = scores, masked.text, masked.types
+        rating.pin_x, rating.pin_y = (where.x, where.y) if where else (None, None)
+        rating.client_id = client_id
+        rating.save()
+        request_aggregate_broadcast(session.pk, screen_id)
+        if rating.comment or where:
+            _broadcast_comment(session, sel.rating_comment_frame(rating))
+    return rating
+
+
+def _locked_aggregate(session_id: int, screen_id: Any) -> ScreenAggregate:
+    screen_id = _screen_id(screen_id)
+    agg = (
+        ScreenAggregate.objects.select_for_update()
+        .filter(session_id=session_id, screen_id=screen_id)
+        .first()
+    )
+    if agg is None:  # aggregates exist exactly for the session's screens
+        raise _invalid("screen", f"Screen {screen_id} is not part of this session.")
+    return agg
+
+
+def comment_add(
+    *,
+    participant: Participant,
+    screen_id: int,
+    text: str,
+    pin: Any = None,
+    client_id: uuid.UUID | None = None,
+) -> Comment:
+    """A pinned (or unpinned) comment; replaying a client_id returns the stored one."""
+    if client_id is not None:
+        done = Comment.objects.filter(participant=participant, client_id=client_id).first()
+        if done is not None:
+            return done
+    masked, where = _masked(text, "text"), _check_pin(pin)
+    if not masked.text.strip():
+        raise _invalid("text", "Write a comment of 1-2000 characters.")
+    with transaction.atomic():
+        session = _lock_open_session(participant.session_id, lock=False)
+        comment = Comment(
+            session=session,
+            participant=participant,
+            screen_id=_in_session(session.pk, screen_id),
+            text=masked.text,
+            phi_redacted=masked.types,
+            pin_x=where.x if where else None,
+            pin_y=where.y if where else None,
+            client_id=client_id,
+        )
+        comment.save()
+        _broadcast_comment(session, sel.comment_frame(comment))
+    return comment
+
+
+def _broadcast_comment(session: CodesignSession, frame: dict[str, Any]) -> None:
+    group = (
+        events.session_group(session.pk)
+        if session.results_visible
+        else events.session_facilitator_group(session.pk)
+    )
+    events.send_on_commit(group, events.session_frame(frame))
+
+
+@transaction.atomic
+def sus_submit(*, participant: Participant, answers: Any) -> SusResponse:
+    """One SUS questionnaire per participant (resubmitting replaces), when it is collected."""
+    session = CodesignSession.objects.get(pk=participant.session_id)
+    if not session.collect_sus:
+        raise Conflict("The facilitator is not collecting SUS for this session.")
+    if participant.is_facilitator:
+        raise Forbidden("The facilitator does not answer the SUS questionnaire.")
+    if not isinstance(answers, list):
+        raise _invalid("answers", "answers must be a list of 10 whole numbers 1-5.")
+    try:
+        value = sus.score(answers)
+    except ValueError as exc:
+        raise _invalid("answers", str(exc)) from exc
+    response, _ = SusResponse.objects.update_or_create(
+        session=session, participant=participant, defaults={"answers": answers, "score": value}
+    )
+    return response
+
+
+def request_aggregate_broadcast(session_id: int, screen_id: int) -> None:
+    """After commit, broadcast the screen's aggregate, coalesced per session."""
+    transaction.on_commit(
+        lambda: events.coalesce(f"session.{session_id}", screen_id, _aggregate_sends(session_id))
+    )
+
+
+def _aggregate_sends(session_id: int) -> events.Flush:
+    def flush(screen_ids: set[Any]) -> list[tuple[str, dict[str, Any]]]:
+        # One read and one serialization per screen per window, however many sockets listen.
+        visible, frames = sel.aggregate_frames(session_id, screen_ids)
+        group = (
+            events.session_group(session_id)
+            if visible
+            else events.session_facilitator_group(session_id)
+        )
+        return [(group, events.session_frame(frame)) for frame in frames]
+
+    return flush

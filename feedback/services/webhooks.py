@@ -1,0 +1,174 @@
+"""Outgoing webhooks: signed, logged deliveries retried with exponential back-off."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from feedback.context import Actor
+from feedback.errors import ValidationFailed
+from feedback.models import Webhook, WebhookDelivery
+from feedback.services.audit import audit_record
+
+log = logging.getLogger(__name__)
+
+EVENTS = (
+    "backlog.item.created",
+    "backlog.item.changed",
+    "backlog.item.status_changed",
+    "backlog.item.evidence_linked",
+    "backlog.item.merged",
+)
+ALL = "*"
+MAX_ATTEMPTS = 8
+TIMEOUT_SECONDS = 5.0
+LEASE_SECONDS = 60  # a claimed delivery is left alone this long by other workers
+
+
+def backoff_base() -> float:
+    return float(getattr(settings, "ROUNDS_WEBHOOK_BACKOFF_SECONDS", 30))
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _check(url: str, secret: str, events: list[str]) -> None:
+    errors: dict[str, list[str]] = {}
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        errors["url"] = ["Use an absolute http:// or https:// URL."]
+    if len(secret) < 8:
+        errors["secret"] = ["Use a secret of at least 8 characters."]
+    unknown = sorted(set(events) - set(EVENTS) - {ALL})
+    if not events or unknown:
+        errors["events"] = [f"Choose from {[*EVENTS, ALL]}; unknown: {unknown}."]
+    if errors:
+        raise ValidationFailed("The webhook is invalid; fix the fields listed.", errors=errors)
+
+
+@transaction.atomic
+def webhook_create(*, actor: Actor, url: str, secret: str, events: list[str]) -> Webhook:
+    _check(url, secret, events)
+    hook = Webhook.objects.create(
+        url=url, secret=secret, events=sorted(set(events)), created_by=actor.user
+    )
+    audit_record(actor=actor, action="create", obj=hook, detail={"events": hook.events})
+    return hook
+
+
+def webhook_enqueue(*, event: str, data: dict[str, Any]) -> list[int]:
+    """Log one pending delivery per subscribed webhook; try them right after commit."""
+    hooks = [h for h in Webhook.objects.filter(active=True) if event in h.events or ALL in h.events]
+    if not hooks:
+        return []
+    body = json.dumps({"event": event, "data": data, "sent_at": timezone.now().isoformat()})
+    rows = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(webhook=h, event=event, body=body, next_attempt_at=timezone.now())
+        for h in hooks
+    )
+    ids = [r.pk for r in rows]
+    transaction.on_commit(lambda: start_background_delivery(ids))
+    return ids
+
+
+def start_background_delivery(ids: list[int]) -> None:
+    """An immediate attempt in a thread, so a healthy receiver hears within seconds."""
+    threading.Thread(target=_deliver_in_thread, args=(ids,), daemon=True).start()
+
+
+def _deliver_in_thread(ids: list[int]) -> None:
+    try:
+        deliver_due(ids=ids)
+    except Exception:  # the worker retries whatever this attempt missed
+        log.exception("background webhook delivery failed")
+    finally:
+        connection.close()
+
+
+def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
+    """Take a due delivery with a compare-and-set on next_attempt_at; losers get None."""
+    row = WebhookDelivery.objects.filter(
+        pk=delivery_id, status="pending", next_attempt_at__lte=now
+    ).first()
+    if row is None:
+        return None
+    lease = now + timedelta(seconds=LEASE_SECONDS)
+    won = WebhookDelivery.objects.filter(
+        pk=row.pk, status="pending", next_attempt_at=row.next_attempt_at
+    ).update(next_attempt_at=lease)
+    return row if won else None
+
+
+def deliver_due(*, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Attempt every due delivery (or just `ids`); returns how many were delivered."""
+    now = now or timezone.now()
+    qs = WebhookDelivery.objects.filter(status="pending", next_attempt_at__lte=now)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    delivered = 0
+    for delivery_id in list(qs.order_by("next_attempt_at").values_list("pk", flat=True)[:500]):
+        row = _claim(delivery_id, now)
+        if row is not None:
+            delivered += attempt(row)
+    return delivered
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, str(getattr(exc, "reason", exc))[:300]
+
+
+def attempt(row: WebhookDelivery) -> int:
+    """POST once; log the outcome; schedule the next try at base * 2^(attempts-1)."""
+    hook = Webhook.objects.get(pk=row.webhook_id)
+    body = row.body.encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Rounds-Webhooks/1",
+        "X-Rounds-Event": row.event,
+        "X-Rounds-Delivery": str(row.pk),
+        "X-Rounds-Signature": sign(hook.secret, body),
+    }
+    code, error = _post(hook.url, body, headers)
+    row.attempts += 1
+    row.last_status_code = code
+    ok = code is not None and 200 <= code < 300
+    row.last_error = "" if ok else error or f"HTTP {code}"
+    if ok:
+        row.status, row.delivered_at, row.next_attempt_at = "delivered", timezone.now(), None
+    elif row.attempts >= MAX_ATTEMPTS:
+        row.status, row.next_attempt_at = "failed", None
+    else:
+        delay = backoff_base() * 2 ** (row.attempts - 1)
+        row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    row.save(
+        update_fields=[
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "status",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )
+    return int(ok)

@@ -1,0 +1,393 @@
+// Backlog: filter, sort by priority, live updates from ws/backlog/, item detail, merge, status moves.
+import { dataTable, fmt, humanize, legend, stackedBar } from "../charts.js";
+
+const STATUSES = ["new", "triaged", "planned", "in_progress", "shipped", "declined", "duplicate"];
+const OPEN = ["new", "triaged", "planned", "in_progress"];
+const NEXT = { new: "triaged", triaged: "planned", planned: "in_progress", in_progress: "shipped" };
+const FILTERS = ["status", "workflow", "unit", "tool", "patient_safety", "q", "min_priority"];
+
+let socket = null;
+let view = null; // the mounted page: {main, ctx, ref, filters, rows: Map, detailId}
+let refCache = null;
+
+export function legalNext(status) {
+  const next = NEXT[status] ? [NEXT[status]] : [];
+  return OPEN.includes(status) ? [...next, "declined"] : next;
+}
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+async function loadAll(api, path) {
+  const out = [];
+  let url = path;
+  for (let i = 0; url && i < 20; i++) {
+    const page = await api(url);
+    out.push(...(page.results || page));
+    url = page.next || null;
+  }
+  return out;
+}
+
+async function loadRef(api) {
+  const [workflows, units, tools] = await Promise.all(
+    ["/api/workflows/", "/api/units/", "/api/tools/"].map((p) => loadAll(api, p).catch(() => [])));
+  const byId = (list) => Object.fromEntries(list.map((x) => [x.id, x.name]));
+  return { workflows, units, tools, workflowName: byId(workflows), toolName: byId(tools), unitName: byId(units) };
+}
+
+function filtersFromUrl() {
+  const params = new URLSearchParams(location.search);
+  return Object.fromEntries(FILTERS.map((f) => [f, params.get(f) || ""]));
+}
+
+function queryString(filters) {
+  const params = new URLSearchParams();
+  FILTERS.forEach((f) => { if (filters[f]) params.set(f, filters[f]); });
+  const s = params.toString();
+  return s ? `?${s}` : "";
+}
+
+function options(list, selected, anyLabel) {
+  return [h("option", { value: "" }, anyLabel),
+    ...list.map((x) => h("option", { value: String(x.id), selected: String(x.id) === selected }, x.name))];
+}
+
+function filterBar() {
+  const { filters, ref } = view;
+  const chips = h("div", { class: "chips", role: "group", "aria-label": "Status" },
+    ...[["", "all"], [OPEN.join(","), "open"], ...STATUSES.map((s) => [s, humanize(s)])].map(([s, label]) => h("button", {
+      type: "button", class: "chip", "data-status": s, "aria-pressed": String(filters.status === s),
+      onclick: () => applyFilters({ status: s }),
+    }, label)));
+  const field = (id, label, control) => h("div", { class: "field" }, h("label", { for: id }, label), control);
+  const change = (name) => (e) => applyFilters({ [name]: e.target.type === "checkbox" ? (e.target.checked ? "true" : "") : e.target.value });
+  const form = h("form", { class: "filter-bar card", id: "backlog-filters", role: "search", onsubmit: (e) => { e.preventDefault(); applyFilters({ q: form.querySelector("#f-q").value }); } },
+    chips,
+    h("div", { class: "filter-fields" },
+      field("f-workflow", "Workflow", h("select", { id: "f-workflow", onchange: change("workflow") }, ...options(ref.workflows, filters.workflow, "Any workflow"))),
+      field("f-unit", "Unit", h("select", { id: "f-unit", onchange: change("unit") }, ...options(ref.units, filters.unit, "Any unit"))),
+      field("f-tool", "Tool", h("select", { id: "f-tool", onchange: change("tool") }, ...options(ref.tools, filters.tool, "Any tool"))),
+      field("f-min", "Min. priority", h("input", { id: "f-min", type: "number", min: "0", step: "any", inputmode: "decimal", value: filters.min_priority, onchange: change("min_priority") })),
+      field("f-q", "Search", h("input", { id: "f-q", type: "search", value: filters.q, placeholder: "title or description" })),
+      h("div", { class: "field toggle" }, h("label", { for: "f-safety" },
+        h("input", { id: "f-safety", type: "checkbox", checked: filters.patient_safety === "true", onchange: change("patient_safety") }), " Patient safety only"))),
+    h("div", { class: "row" },
+      h("button", { type: "submit" }, "Search"),
+      h("a", { class: "button secondary", id: "export-csv", href: `/api/backlog/export.csv${queryString(filters)}`, download: "backlog.csv" }, "Export CSV")));
+  return form;
+}
+
+function applyFilters(change) {
+  Object.assign(view.filters, change);
+  history.replaceState({}, "", `/backlog${queryString(view.filters)}`);
+  mount(view.main, view.ctx);
+}
+
+function barFraction(priority) {
+  // Log scale: one patient-safety item (thousands) must not flatten every other bar to nothing.
+  return view.maxPriority > 0 ? Math.log1p(Math.max(0, priority)) / Math.log1p(view.maxPriority) : 0;
+}
+
+function rowContent(item) {
+  const { ref } = view;
+  const counts = item.evidence_counts || {};
+  const meta = [item.workflow && ref.workflowName[item.workflow], item.tool && ref.toolName[item.tool]].filter(Boolean).join(" · ");
+  return [
+    h("div", { class: "item-head" },
+      h("a", { href: `/backlog/${item.id}${location.search}`, "data-link": true, class: "item-title" }, item.title),
+      h("span", { class: `item-status item-status-${item.status}` }, humanize(item.status)),
+      h("span", { class: "priority", "aria-label": `priority ${fmt(item.priority)}` }, fmt(item.priority))),
+    h("div", { class: "bar-wrap" }, stackedBar(item.priority_breakdown, { fraction: barFraction(item.priority) })),
+    h("p", { class: "muted item-meta" },
+      `${meta ? `${meta} · ` : ""}${counts.observations || 0} observations · ${counts.ratings || 0} ratings · ${counts.comments || 0} comments`),
+  ];
+}
+
+function renderRow(item, flash = false) {
+  let li = view.rows.get(item.id);
+  if (!li) {
+    li = h("li", { class: "item", "data-id": String(item.id) });
+    view.rows.set(item.id, li);
+  }
+  li.dataset.priority = String(item.priority);
+  li.dataset.status = item.status;
+  li.classList.toggle("selected", view.detailId === item.id);
+  li.replaceChildren(...rowContent(item));
+  if (flash) {
+    li.classList.remove("flash");
+    void li.offsetWidth; // restart the animation
+    li.classList.add("flash");
+  }
+  return li;
+}
+
+function placeRow(li) {
+  const list = view.main.querySelector("#backlog-list");
+  const p = Number(li.dataset.priority);
+  const id = Number(li.dataset.id);
+  const after = [...list.children].find((other) => other !== li
+    && (Number(other.dataset.priority) < p || (Number(other.dataset.priority) === p && Number(other.dataset.id) < id)));
+  list.insertBefore(li, after || null);
+}
+
+function matches(item) {
+  const f = view.filters;
+  if (f.status && !f.status.split(",").includes(item.status)) return false;
+  if (f.workflow && String(item.workflow) !== f.workflow) return false;
+  if (f.tool && String(item.tool) !== f.tool) return false;
+  if (f.min_priority && item.priority < Number(f.min_priority)) return false;
+  if (f.q && !`${item.title} ${item.description || ""}`.toLowerCase().includes(f.q.toLowerCase())) return false;
+  return true;
+}
+
+function onLiveItem(item) {
+  if (!view || !item || !view.main.querySelector("#backlog-list")) return;
+  const known = view.rows.has(item.id);
+  if (!matches(item)) {
+    if (known) { view.rows.get(item.id).remove(); view.rows.delete(item.id); }
+  } else if (known || !view.filters.unit) {
+    view.maxPriority = Math.max(view.maxPriority, item.priority);
+    placeRow(renderRow(item, true));
+    view.main.querySelector("#backlog-empty")?.remove();
+    view.main.querySelector("#live-status").textContent = `${item.title}: ${humanize(item.status)}, priority ${fmt(item.priority)}`;
+  }
+  if (view.detailId === item.id) openDetail(item.id);
+}
+
+function connect() {
+  if (socket && socket.readyState <= 1) return;
+  const proto = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${proto}://${location.host}/ws/backlog/`);
+  socket.addEventListener("message", (event) => {
+    const msg = JSON.parse(event.data);
+    // The server says hello once this socket has joined the backlog group: from then on it is live.
+    if (msg.type === "hello") document.body.dataset.backlogLive = "1";
+    else if (msg.type === "item") onLiveItem(msg.item);
+  });
+  socket.addEventListener("close", () => {
+    delete document.body.dataset.backlogLive;
+    if (view && location.pathname.startsWith("/backlog")) setTimeout(connect, 3000);
+  });
+}
+
+async function loadPage(url) {
+  const page = await view.ctx.api(url);
+  const list = view.main.querySelector("#backlog-list");
+  page.results.forEach((item) => {
+    view.maxPriority = Math.max(view.maxPriority, item.priority);
+    list.append(renderRow(item));
+  });
+  if (!list.children.length) list.after(h("p", { id: "backlog-empty", class: "muted" }, "No items match these filters."));
+  const more = view.main.querySelector("#load-more");
+  more.hidden = !page.next;
+  more.onclick = () => { more.hidden = true; loadPage(page.next); };
+}
+
+function detailIdFromPath() {
+  const m = location.pathname.match(/^\/backlog\/(\d+)/);
+  return m ? Number(m[1]) : null;
+}
+
+async function mount(main, ctx) {
+  refCache = refCache || await loadRef(ctx.api);
+  view = { main, ctx, ref: refCache, filters: filtersFromUrl(), rows: new Map(), maxPriority: 0, detailId: detailIdFromPath() };
+  main.replaceChildren(
+    h("h1", {}, "Backlog"),
+    filterBar(),
+    h("div", { class: "backlog-layout" },
+      h("section", { class: "backlog-list-wrap", "aria-labelledby": "list-h" },
+        h("h2", { id: "list-h", class: "sr-only" }, "Items by priority"),
+        legend(["safety", "severity", "reach_people", "reach_units", "reach_roles", "time_lost", "ratings", "comments"]),
+        h("ol", { id: "backlog-list", class: "backlog-list" }),
+        h("button", { type: "button", id: "load-more", class: "secondary", hidden: true }, "Load more")),
+      h("section", { id: "item-detail", class: "item-detail card", "aria-live": "polite", hidden: true })),
+    h("p", { id: "live-status", class: "sr-only", role: "status", "aria-live": "polite" }));
+  main.querySelector(".backlog-layout").addEventListener("click", onLocalLink);
+  try {
+    await loadPage(`/api/backlog/${queryString(view.filters)}`);
+  } catch (err) {
+    main.querySelector("#backlog-list").replaceWith(h("p", { class: "error" }, `Could not load the backlog: ${err.message}`));
+    return;
+  }
+  connect();
+  if (view.detailId) await openDetail(view.detailId);
+}
+
+export async function render(main, ctx) {
+  await mount(main, ctx);
+}
+
+// Opening or closing an item keeps the list (scroll position, live rows) and swaps only the panel.
+function onLocalLink(event) {
+  const link = event.target.closest("a[data-link]");
+  if (!link || !link.pathname.startsWith("/backlog") || event.ctrlKey || event.metaKey) return;
+  event.preventDefault();
+  event.stopPropagation();
+  history.pushState({}, "", link.pathname + link.search);
+  view.detailId = detailIdFromPath();
+  view.rows.forEach((li, id) => li.classList.toggle("selected", id === view.detailId));
+  if (view.detailId) openDetail(view.detailId).then(() => view.main.querySelector("#detail-title")?.focus());
+  else closeDetail();
+}
+
+function closeDetail() {
+  const panel = view.main.querySelector("#item-detail");
+  panel.hidden = true;
+  panel.replaceChildren();
+}
+
+// ---- Item detail --------------------------------------------------------------------------------
+
+async function openDetail(id) {
+  const panel = view.main.querySelector("#item-detail");
+  let item;
+  try {
+    item = await view.ctx.api(`/api/backlog/${id}/`);
+  } catch (err) {
+    panel.hidden = false;
+    panel.replaceChildren(h("p", { class: "error" }, err.status === 404 ? "This item does not exist or is not visible to you." : err.message));
+    return;
+  }
+  if (view.detailId !== id) return; // the user moved on while this loaded
+  panel.hidden = false;
+  panel.dataset.id = String(id);
+  panel.replaceChildren(
+    h("div", { class: "row detail-head" },
+      h("h2", { id: "detail-title", tabindex: "-1" }, item.title),
+      h("a", { href: `/backlog${location.search}`, "data-link": true, class: "button secondary", "aria-label": "Close item" }, "Close")),
+    h("p", {}, h("span", { class: `item-status item-status-${item.status}`, id: "detail-status" }, humanize(item.status)),
+      ` priority `, h("strong", { id: "detail-priority" }, fmt(item.priority))),
+    item.description ? h("p", { class: "description" }, item.description) : null,
+    breakdownSection(item),
+    statusSection(item),
+    evidenceSection(item),
+    h("section", { id: "duplicates", "aria-labelledby": "dup-h" }, h("h3", { id: "dup-h" }, "Possible duplicates"), h("p", { class: "muted" }, "Looking…")),
+    h("div", { class: "row" }, h("button", { type: "button", class: "secondary", id: "follow", onclick: () => follow(item) }, "Follow")));
+  loadDuplicates(item);
+}
+
+function breakdownSection(item) {
+  const entries = Object.entries(item.priority_breakdown || {});
+  return h("section", { "aria-labelledby": "pb-h" },
+    h("h3", { id: "pb-h" }, "Priority breakdown"),
+    h("div", { class: "bar-wrap big" }, stackedBar(item.priority_breakdown)),
+    legend(entries.filter(([, v]) => v > 0).map(([k]) => k)),
+    dataTable("Priority components", ["component", "value"], entries.map(([k, v]) => [humanize(k), fmt(v)])));
+}
+
+function statusSection(item) {
+  const next = legalNext(item.status);
+  return h("section", { "aria-labelledby": "st-h" },
+    h("h3", { id: "st-h" }, "Move status"),
+    next.length
+      ? h("div", { class: "row status-buttons" }, ...next.map((s) => h("button", {
+        type: "button", class: s === "declined" ? "danger" : "", "data-next": s, onclick: (e) => moveStatus(item, s, e.target),
+      }, `Move to ${humanize(s)}`)))
+      : h("p", { class: "muted" }, `No moves from ${humanize(item.status)}.`));
+}
+
+async function moveStatus(item, status, button) {
+  button.disabled = true;
+  try {
+    const updated = await view.ctx.api(`/api/backlog/${item.id}/`, { method: "PATCH", body: { status } });
+    view.ctx.toast(`${updated.title}: moved to ${humanize(updated.status)}`);
+    onLiveItem(updated);
+  } catch (err) {
+    view.ctx.toast(err.code === "invalid_transition" ? `Cannot move to ${humanize(status)}: ${err.message}` : err.message);
+    button.disabled = false;
+  }
+}
+
+async function follow(item) {
+  try {
+    await view.ctx.api(`/api/backlog/${item.id}/follow/`, { method: "POST" });
+    view.ctx.toast("You will be notified when this item changes.");
+  } catch (err) {
+    view.ctx.toast(err.message);
+  }
+}
+
+function evidenceSection(item) {
+  const ev = item.evidence || {};
+  const obs = ev.observations || [];
+  const ratings = ev.ratings || [];
+  const comments = ev.comments || [];
+  return h("section", { "aria-labelledby": "ev-h", class: "evidence" },
+    h("h3", { id: "ev-h" }, "Evidence"),
+    h("h4", {}, `Observations (${obs.length})`),
+    h("ul", { class: "evidence-list", id: "ev-observations" }, ...obs.map(observationLi)),
+    h("h4", {}, `Ratings (${ratings.length})`),
+    h("ul", { class: "evidence-list", id: "ev-ratings" }, ...ratings.map((r) => h("li", {},
+      h("span", { class: "muted" }, `Screen ${r.screen}: `),
+      Object.entries(r.scores || {}).map(([k, v]) => `${humanize(k)} ${v}`).join(", "),
+      r.comment ? h("q", {}, r.comment) : null))),
+    h("h4", {}, `Comments (${comments.length})`),
+    h("ul", { class: "evidence-list", id: "ev-comments" }, ...comments.map((c) => h("li", {},
+      h("span", { class: "muted" }, `Screen ${c.screen}${c.pin ? " (pinned)" : ""}: `), c.text))));
+}
+
+function observationLi(o) {
+  const { ref } = view;
+  const where = [ref.unitName[o.unit], ref.workflowName[o.workflow]].filter(Boolean).join(" · ");
+  return h("li", { class: o.patient_safety ? "safety" : "" },
+    h("p", {}, o.patient_safety ? h("strong", { class: "safety-flag" }, "Patient safety ") : null,
+      h("span", { class: "muted" }, `Severity ${o.severity}${where ? ` · ${where}` : ""}: `), o.description),
+    (o.photos || []).length
+      ? h("div", { class: "thumbs" }, ...o.photos.map((src, i) => h("a", { href: src, target: "_blank", rel: "noopener" },
+        h("img", { src, alt: `Photo ${i + 1} of observation ${o.id} (redacted)`, loading: "lazy", width: "96", height: "96" }))))
+      : null);
+}
+
+async function loadDuplicates(item) {
+  const section = view.main.querySelector("#duplicates");
+  let results = [];
+  try {
+    const text = `${item.title} ${item.description || ""}`.slice(0, 500);
+    const body = await view.ctx.api(`/api/backlog/similar/?text=${encodeURIComponent(text)}`);
+    results = (body.results || body).filter((r) => r.id !== item.id && r.status !== "duplicate");
+  } catch (err) {
+    section.replaceChildren(h("h3", { id: "dup-h" }, "Possible duplicates"), h("p", { class: "error" }, err.message));
+    return;
+  }
+  if (!section.isConnected) return;
+  const canMerge = OPEN.includes(item.status);
+  section.replaceChildren(h("h3", { id: "dup-h" }, "Possible duplicates"),
+    results.length
+      ? h("ul", { class: "dup-list" }, ...results.slice(0, 5).map((r) => h("li", { "data-id": String(r.id) },
+        h("a", { href: `/backlog/${r.id}${location.search}`, "data-link": true }, r.title),
+        h("span", { class: "muted" }, ` ${Math.round((r.similarity ?? r.score ?? 0) * 100)}% similar `),
+        canMerge ? h("button", { type: "button", class: "secondary merge", onclick: () => confirmMerge(r, item) }, "Merge into this item") : null)))
+      : h("p", { class: "muted" }, "No likely duplicates."));
+}
+
+function confirmMerge(source, into) {
+  const dialog = h("dialog", { class: "merge-dialog", "aria-labelledby": "merge-h" },
+    h("h2", { id: "merge-h" }, "Merge duplicate?"),
+    h("p", {}, "“", source.title, "” becomes a duplicate of “", into.title,
+      "”. Its evidence and followers move here and the priority is recomputed."),
+    h("form", { method: "dialog", class: "row" },
+      h("button", { value: "cancel", class: "secondary" }, "Cancel"),
+      h("button", { value: "merge", id: "confirm-merge" }, "Merge")));
+  dialog.addEventListener("close", async () => {
+    dialog.remove();
+    if (dialog.returnValue !== "merge") return;
+    try {
+      await view.ctx.api(`/api/backlog/${source.id}/merge/`, { method: "POST", body: { into: into.id } });
+      view.ctx.toast(`Merged “${source.title}” into “${into.title}”.`);
+      await openDetail(into.id);
+    } catch (err) {
+      view.ctx.toast(`Merge failed: ${err.message}`);
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+}

@@ -1,0 +1,491 @@
+// Facilitate: set up a session (tool, screens, uploads, guests), then run it live from the console.
+import { ApiError } from "../api.js";
+import {
+  LiveSocket, closeOnLeave, drawAggregate, items, pinDot, pinOf, statusPill, wsUrl,
+} from "../live.js";
+
+const DEFAULT_DIMENSIONS = ["usefulness", "clarity", "trust", "workflow_fit"];
+const RECENT_MAX = 10;
+let live = null;
+
+export async function render(main, ctx) {
+  if (live) { live.close("Left the console."); live = null; }
+  const m = location.pathname.match(/^\/facilitate\/(\d+)\/?$/);
+  if (m) return new Console(main, ctx, Number(m[1])).mount();
+  return new Setup(main, ctx).mount();
+}
+
+function recentKey(me) { return `rounds.sessions.${me.id}`; }
+
+function recentSessions(me) {
+  try { return JSON.parse(localStorage.getItem(recentKey(me)) || "[]"); } catch (err) { return []; }
+}
+
+function remember(me, s) {
+  const list = [s, ...recentSessions(me).filter((r) => r.id !== s.id)].slice(0, RECENT_MAX);
+  localStorage.setItem(recentKey(me), JSON.stringify(list));
+}
+
+function fieldErrors(err) {
+  if (!(err instanceof ApiError)) return err.message;
+  const parts = Object.entries(err.errors || {}).map(([f, msgs]) => `${f}: ${[].concat(msgs).join(" ")}`);
+  return parts.length ? `${err.message} ${parts.join("; ")}` : err.message;
+}
+
+class Setup {
+  constructor(main, ctx) {
+    Object.assign(this, { main, ctx });
+    this.screens = [];
+    this.$ = (sel) => main.querySelector(sel);
+  }
+
+  async mount() {
+    this.main.innerHTML = SETUP_HTML;
+    const canAddTool = this.ctx.state.me.roles.some((r) => r === "product_owner" || r === "admin");
+    this.$("#new-tool").hidden = !canAddTool;
+    this.renderRecent();
+    this.$("#s-tool").addEventListener("change", () => this.loadScreens());
+    this.$("#new-tool-add").addEventListener("click", () => this.addTool());
+    this.$("#up-submit").addEventListener("click", () => this.upload());
+    this.$("#session-form").addEventListener("submit", (e) => { e.preventDefault(); this.create(); });
+    await this.loadTools();
+  }
+
+  renderRecent() {
+    const list = recentSessions(this.ctx.state.me);
+    this.$("#recent").hidden = !list.length;
+    const ul = this.$("#recent ul");
+    for (const s of list) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `/facilitate/${s.id}`;
+      a.dataset.link = "";
+      a.textContent = `${s.title} — ${s.code}`;
+      li.appendChild(a);
+      ul.appendChild(li);
+    }
+  }
+
+  async loadTools(selectId) {
+    const select = this.$("#s-tool");
+    try {
+      const tools = items(await this.ctx.api("/api/tools/"));
+      select.innerHTML = tools.length ? "" : '<option value="">No AI tools yet</option>';
+      for (const t of tools) select.add(new Option(t.name, t.id, false, t.id === selectId));
+    } catch (err) {
+      this.$("#s-error").textContent = `Could not load tools: ${err.message}`;
+    }
+    await this.loadScreens();
+  }
+
+  async addTool() {
+    const input = this.$("#new-tool-name");
+    const name = input.value.trim();
+    if (!name) { this.$("#tool-status").textContent = "Give the tool a name."; return; }
+    try {
+      const tool = await this.ctx.api("/api/tools/", { method: "POST", body: { name } });
+      input.value = "";
+      this.$("#tool-status").textContent = `Added ${tool.name}.`;
+      await this.loadTools(tool.id);
+    } catch (err) {
+      this.$("#tool-status").textContent = fieldErrors(err);
+    }
+  }
+
+  async loadScreens() {
+    const tool = this.$("#s-tool").value;
+    this.screens = [];
+    if (tool) {
+      try {
+        this.screens = items(await this.ctx.api(`/api/tools/${tool}/screens/`));
+      } catch (err) {
+        this.$("#s-error").textContent = `Could not load screens: ${err.message}`;
+      }
+    }
+    this.$("#up-fields").disabled = !tool;
+    this.drawScreens(new Set());
+  }
+
+  drawScreens(checked) {
+    const box = this.$("#screen-picks");
+    box.innerHTML = "";
+    this.$("#no-screens").hidden = this.screens.length > 0;
+    for (const s of this.screens) {
+      const label = document.createElement("label");
+      label.className = "screen-pick";
+      label.innerHTML = `<input type="checkbox" name="screens"><img alt=""><span></span>`;
+      label.querySelector("input").value = s.id;
+      label.querySelector("input").checked = checked.has(s.id);
+      label.querySelector("img").src = s.thumb_url || s.image_url;
+      label.querySelector("span").textContent = `${s.title} · v${s.version}`;
+      box.appendChild(label);
+    }
+  }
+
+  async upload() {
+    const file = this.$("#up-image").files[0];
+    const status = this.$("#up-status");
+    const title = this.$("#up-title").value.trim();
+    if (!file || !title) { status.textContent = "Choose an image and give it a title."; status.className = "error"; return; }
+    const form = new FormData();
+    form.append("image", file);
+    form.append("title", title);
+    form.append("version", this.$("#up-version").value.trim() || "1");
+    status.textContent = "Uploading…";
+    status.className = "muted";
+    try {
+      const screen = await this.ctx.api(`/api/tools/${this.$("#s-tool").value}/screens/`, { method: "POST", form });
+      const checked = this.checkedIds();
+      checked.add(screen.id);
+      this.screens.push(screen);
+      this.drawScreens(checked);
+      this.$("#up-image").value = "";
+      this.$("#up-title").value = "";
+      status.textContent = `Uploaded ${screen.title}.`;
+      status.className = "ok";
+    } catch (err) {
+      status.textContent = fieldErrors(err);
+      status.className = "error";
+    }
+  }
+
+  checkedIds() {
+    return new Set([...this.main.querySelectorAll("#screen-picks input:checked")].map((i) => Number(i.value)));
+  }
+
+  payload() {
+    const body = {
+      title: this.$("#s-title").value.trim(),
+      tool: Number(this.$("#s-tool").value),
+      screens: [...this.checkedIds()],
+      allow_guests: this.$("#s-guests").checked,
+    };
+    const dims = this.$("#s-dims").value.split(",").map((d) => d.trim().toLowerCase().replace(/\s+/g, "_")).filter(Boolean);
+    if (dims.join() !== DEFAULT_DIMENSIONS.join()) body.dimensions = dims;
+    return body;
+  }
+
+  async create() {
+    const error = this.$("#s-error");
+    const body = this.payload();
+    error.textContent = "";
+    if (!body.title) { error.textContent = "Give the session a title."; return; }
+    if (!body.tool) { error.textContent = "Pick the AI tool under design."; return; }
+    if (!body.screens.length) { error.textContent = "Tick at least one screen to rate."; return; }
+    try {
+      const s = await this.ctx.api("/api/sessions/", { method: "POST", body });
+      remember(this.ctx.state.me, { id: s.id, code: s.code, title: body.title });
+      this.ctx.navigate(`/facilitate/${s.id}`);
+    } catch (err) {
+      error.textContent = fieldErrors(err);
+    }
+  }
+}
+
+class Console {
+  constructor(main, ctx, id) {
+    Object.assign(this, { main, ctx, id });
+    this.$ = (sel) => main.querySelector(sel);
+    this.screens = [];
+    this.current = null;
+    this.visible = false;
+    this.dimensions = DEFAULT_DIMENSIONS;
+    this.aggregates = new Map(); // screen id -> last aggregate frame
+    this.notes = new Map(); // "source:id" -> comment frame of the current screen (re-rating replaces)
+  }
+
+  async mount() {
+    this.main.innerHTML = '<p class="loading">Loading the session…</p>';
+    let s;
+    try {
+      s = await this.ctx.api(`/api/sessions/${this.id}/`);
+    } catch (err) {
+      this.main.innerHTML = `<h1>Session unavailable</h1><div class="card"><p class="error" role="alert"></p>
+        <p><a class="button" href="/facilitate" data-link>Back to Facilitate</a></p></div>`;
+      this.main.querySelector(".error").textContent = err.status === 404 ? "No such session, or it is not yours." : err.message;
+      return;
+    }
+    this.session = s;
+    if (Array.isArray(s.dimensions)) this.dimensions = s.dimensions;
+    this.screens = await this.resolveScreens(s);
+    this.draw(s);
+    if (s.state && s.state !== "open") { this.onEnded(); return; }
+    this.connect(s.code);
+  }
+
+  // The session detail may list screens as objects or ids; fall back to the tool's screens.
+  async resolveScreens(s) {
+    const listed = Array.isArray(s.screens) ? s.screens : [];
+    if (listed.length && typeof listed[0] === "object") return listed;
+    const toolId = s.tool && typeof s.tool === "object" ? s.tool.id : s.tool;
+    if (!toolId) return [];
+    try {
+      const all = items(await this.ctx.api(`/api/tools/${toolId}/screens/`));
+      const ids = new Set(listed.map(Number));
+      return ids.size ? all.filter((x) => ids.has(x.id)) : all;
+    } catch (err) {
+      return [];
+    }
+  }
+
+  draw(s) {
+    this.main.innerHTML = CONSOLE_HTML;
+    this.$("#c-title").textContent = s.title || "Live session";
+    this.$("#c-code").textContent = s.code;
+    const join = this.$("#c-join-url");
+    join.href = s.join_url || `/join/${s.code}`;
+    join.textContent = s.join_url || `${location.origin}/join/${s.code}`;
+    this.$("#c-qr").src = `/api/sessions/${this.id}/qr.svg`;
+    this.pill = statusPill();
+    this.$("#c-status").replaceWith(this.pill.el);
+    this.pill.el.id = "c-status";
+    this.drawPicker();
+    this.$("#c-reveal").addEventListener("click", () => this.send({ type: "reveal_results", visible: !this.visible }));
+    this.$("#c-end").addEventListener("click", () => this.confirmEnd());
+  }
+
+  drawPicker() {
+    const picker = this.$("#c-picker");
+    picker.innerHTML = this.screens.length ? "" : '<p class="muted">This session has no screens.</p>';
+    for (const screen of this.screens) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "screen-choice secondary";
+      b.dataset.screen = screen.id;
+      b.innerHTML = "<img alt=''><span></span>";
+      b.querySelector("img").src = screen.thumb_url || screen.image_url;
+      b.querySelector("span").textContent = `${screen.title} · v${screen.version}`;
+      b.setAttribute("aria-pressed", "false");
+      b.addEventListener("click", () => this.send({ type: "show_screen", screen: screen.id }));
+      picker.appendChild(b);
+    }
+  }
+
+  connect(code) {
+    live = new LiveSocket(wsUrl(`/ws/sessions/${encodeURIComponent(code)}/`), {
+      onFrame: (f) => { const h = this[`on_${f.type}`]; if (h) h.call(this, f); },
+      onStatus: (st) => this.pill.update(st),
+    }).open();
+    closeOnLeave(live, `/facilitate/${this.id}`);
+  }
+
+  send(frame) {
+    if (!live || !live.send(frame)) this.ctx.toast("Not connected: try again when the status says Live.");
+  }
+
+  on_state(frame) {
+    if (frame.session && Array.isArray(frame.session.dimensions)) this.dimensions = frame.session.dimensions;
+    this.setVisible(Boolean(frame.results_visible));
+    if (frame.aggregate) this.aggregates.set(frame.aggregate.screen, frame.aggregate);
+    this.showScreen(frame.screen || null, true);
+  }
+
+  on_screen(frame) { this.showScreen(frame.screen || null, false); }
+
+  on_presence(frame) { this.$("#c-presence").textContent = String(frame.count ?? 0); }
+
+  on_results_visible(frame) { this.setVisible(Boolean(frame.visible)); }
+
+  on_aggregate(frame) {
+    this.aggregates.set(frame.screen, frame);
+    if (!this.current || frame.screen !== this.current.id) return;
+    drawAggregate(this.$("#c-agg"), frame, this.dimensions);
+  }
+
+  on_comment(frame) {
+    if (!this.current || frame.screen !== this.current.id) return;
+    this.notes.set(noteKey(frame), frame);
+    this.drawNotes();
+  }
+
+  on_ended() { this.onEnded(); }
+
+  on_error(frame) { this.ctx.toast(frame.detail || "The server refused that."); }
+
+  showScreen(screen, resumed) {
+    const changed = !this.current || !screen || screen.id !== this.current.id;
+    this.current = screen;
+    this.$("#c-noscreen").hidden = Boolean(screen);
+    this.$("#c-stage").hidden = !screen;
+    this.main.querySelectorAll("#c-picker button").forEach((b) => {
+      b.setAttribute("aria-pressed", String(Boolean(screen) && Number(b.dataset.screen) === screen.id));
+    });
+    if (!screen) return;
+    if (changed) {
+      const img = this.$("#c-img");
+      img.src = screen.image_url;
+      img.alt = `Screen shown: ${screen.title || ""}`;
+      this.$("#c-screen-title").textContent = `${screen.title || "Screen"}${screen.version ? ` · v${screen.version}` : ""}`;
+      this.notes.clear();
+      this.drawNotes();
+      drawAggregate(this.$("#c-agg"), this.aggregates.get(screen.id) || { count: 0 }, this.dimensions);
+    }
+    if (changed || resumed) this.refresh(); // after a reconnect, catch up on what we missed
+  }
+
+  drawNotes() {
+    const pins = this.$("#c-pins");
+    const list = this.$("#c-comments");
+    pins.innerHTML = "";
+    list.innerHTML = "";
+    for (const note of this.notes.values()) {
+      const pin = pinOf(note);
+      if (pin) pins.appendChild(pinDot(pin, note.text || ""));
+      if (!note.text) continue;
+      const li = document.createElement("li");
+      li.textContent = note.text;
+      list.appendChild(li);
+    }
+    this.$("#c-pin-count").textContent = String(pins.children.length);
+  }
+
+  // The summary is the record of a screen: after a (re)connect, pins and comments are redrawn from it.
+  async refresh() {
+    const screen = this.current;
+    if (!screen) return;
+    let summary;
+    try { summary = await this.ctx.api(`/api/sessions/${this.id}/summary/`); } catch (err) { return; }
+    const list = Array.isArray(summary) ? summary : summary.screens || summary.results || [];
+    const entry = list.find((e) => (e.screen && typeof e.screen === "object" ? e.screen.id : e.screen) === screen.id);
+    if (!entry || !this.current || this.current.id !== screen.id) return;
+    this.notes.clear();
+    // Comments in the summary carry their pins; `pins` also lists pins that came without text.
+    for (const c of entry.comments || []) this.notes.set(noteKey(c), c);
+    (entry.pins || []).forEach((p, i) => {
+      const pin = pinOf(p);
+      const dup = [...this.notes.values()].some((n) => { const q = pinOf(n); return q && q.x === pin.x && q.y === pin.y; });
+      if (pin && !dup) this.notes.set(`pin:${i}`, { pin });
+    });
+    this.drawNotes();
+    const known = this.aggregates.get(screen.id);
+    if (!known || (entry.count ?? 0) >= (known.count ?? 0)) {
+      drawAggregate(this.$("#c-agg"), entry, this.dimensions);
+    }
+  }
+
+  setVisible(visible) {
+    this.visible = visible;
+    const b = this.$("#c-reveal");
+    b.setAttribute("aria-pressed", String(visible));
+    b.textContent = visible ? "Hide results" : "Reveal results";
+    this.$("#c-visibility").textContent = visible ? "Participants see the results." : "Results are hidden from participants.";
+  }
+
+  confirmEnd() {
+    const b = this.$("#c-end");
+    if (b.dataset.confirm) { this.send({ type: "end" }); return; }
+    b.dataset.confirm = "1";
+    b.textContent = "Tap again to end";
+    setTimeout(() => { delete b.dataset.confirm; b.textContent = "End session"; }, 4000);
+  }
+
+  onEnded() {
+    if (live) { live.close("The session has ended."); live = null; }
+    const controls = this.main.querySelector("#c-controls");
+    if (controls) controls.hidden = true;
+    const ended = this.$("#c-ended");
+    if (!ended) return;
+    ended.hidden = false;
+    const links = ended.querySelector("ul");
+    links.innerHTML = "";
+    for (const screen of this.screens) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `/api/screens/${screen.id}/heatmap.png?session=${this.id}`;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = `Heat map of pins: ${screen.title}`;
+      li.appendChild(a);
+      links.appendChild(li);
+    }
+  }
+}
+
+function noteKey(note) {
+  return `${note.source || "comment"}:${note.id}`;
+}
+
+const SETUP_HTML = `
+  <h1>Facilitate a session</h1>
+  <section class="card" id="recent" hidden aria-labelledby="recent-h">
+    <h2 id="recent-h">Your recent sessions</h2><ul></ul>
+  </section>
+  <form id="session-form" class="card" novalidate>
+    <h2>New session</h2>
+    <label for="s-title">Session title</label>
+    <input id="s-title" maxlength="200" required placeholder="e.g. Sepsis alert redesign, 4 West huddle">
+    <label for="s-tool">AI tool under design</label>
+    <select id="s-tool" required></select>
+    <div id="new-tool" class="inline-add">
+      <label for="new-tool-name">Or add a new AI tool</label>
+      <div class="row"><input id="new-tool-name" maxlength="120">
+      <button type="button" class="secondary" id="new-tool-add">Add tool</button></div>
+      <p id="tool-status" class="muted" role="status"></p>
+    </div>
+    <fieldset class="screens-field">
+      <legend>Screens to rate</legend>
+      <div id="screen-picks" class="screen-picks"></div>
+      <p id="no-screens" class="muted">This tool has no screens yet: upload one below.</p>
+      <fieldset id="up-fields" class="upload">
+        <legend>Upload a screen</legend>
+        <label for="up-image">Screen image (PNG, JPEG or WebP, no patient data)</label>
+        <input type="file" id="up-image" accept="image/png,image/jpeg,image/webp">
+        <label for="up-title">Screen title</label>
+        <input id="up-title" maxlength="200">
+        <label for="up-version">Version</label>
+        <input id="up-version" maxlength="40" value="1">
+        <div class="row"><button type="button" class="secondary" id="up-submit">Upload screen</button>
+        <span id="up-status" role="status" aria-live="polite"></span></div>
+      </fieldset>
+    </fieldset>
+    <label for="s-dims">Rating dimensions (comma-separated, each scored 1–5)</label>
+    <input id="s-dims" value="${DEFAULT_DIMENSIONS.join(", ")}">
+    <label class="check"><input type="checkbox" id="s-guests"> Allow guests without an account to join</label>
+    <p id="s-error" class="error" role="alert"></p>
+    <button type="submit" id="s-create">Start session</button>
+  </form>`;
+
+const CONSOLE_HTML = `
+  <div class="console">
+    <section class="console-main" aria-labelledby="c-title">
+      <div class="row"><h1 id="c-title"></h1><span id="c-status"></span></div>
+      <p id="c-noscreen" class="card waiting">No screen is shown yet: pick one below.</p>
+      <div id="c-stage-wrap">
+        <h2 id="c-screen-title"></h2>
+        <p class="muted"><span id="c-pin-count">0</span> pins on this screen</p>
+        <div class="screen-stage" id="c-stage" hidden>
+          <img id="c-img" alt="">
+          <div class="pins-layer" id="c-pins" aria-hidden="true"></div>
+        </div>
+      </div>
+      <h2 id="picker-h">Show a screen</h2>
+      <div id="c-picker" class="screen-picker" role="group" aria-labelledby="picker-h"></div>
+    </section>
+    <aside class="console-side" aria-label="Session controls">
+      <div class="card join-card">
+        <p>Join at <a id="c-join-url" target="_blank" rel="noopener"></a> with code</p>
+        <p class="big-code" id="c-code"></p>
+        <img id="c-qr" class="qr" alt="QR code of the join link">
+      </div>
+      <div class="card presence-card">
+        <p><strong id="c-presence" class="presence">0</strong> connected</p>
+      </div>
+      <div id="c-controls" class="row controls">
+        <button type="button" id="c-reveal" aria-pressed="false">Reveal results</button>
+        <button type="button" id="c-end" class="danger">End session</button>
+        <p id="c-visibility" class="muted" aria-live="polite"></p>
+      </div>
+      <section id="c-ended" class="card" hidden>
+        <h2>The session has ended</h2><ul></ul>
+        <p><a class="button" href="/facilitate" data-link>Set up another session</a></p>
+      </section>
+      <section class="card" aria-labelledby="agg-h">
+        <h2 id="agg-h">Ratings</h2>
+        <div id="c-agg" class="aggregate"></div>
+      </section>
+      <section class="card" aria-labelledby="comments-h">
+        <h2 id="comments-h">Comments</h2>
+        <ul id="c-comments" class="comments"></ul>
+      </section>
+    </aside>
+  </div>`;

@@ -1,0 +1,399 @@
+// Join: enter a code (or arrive by the QR's /join/<code>), rate the screen shown, tap to pin a comment.
+import { ApiError } from "../api.js";
+import {
+  LiveSocket, closeOnLeave, drawAggregate, label, pinDot, pinOf, statusPill, wsUrl,
+} from "../live.js";
+
+const DEFAULT_DIMENSIONS = ["usefulness", "clarity", "trust", "workflow_fit"];
+let live = null;
+
+export function normalizeCode(text) {
+  return String(text).toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 6);
+}
+
+function codeFromPath() {
+  const m = location.pathname.match(/^\/join\/([^/]+)\/?$/);
+  return m ? normalizeCode(decodeURIComponent(m[1])) : "";
+}
+
+// crypto.randomUUID needs a secure context; ward tablets may reach Rounds over plain http on the LAN.
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export async function render(main, ctx) {
+  if (live) { live.close("Left the session."); live = null; }
+  const code = codeFromPath();
+  if (code) return renderRoom(main, ctx, code);
+  return renderEntry(main, ctx);
+}
+
+function renderEntry(main, { navigate }) {
+  main.innerHTML = `
+    <h1>Join a session</h1>
+    <form class="card join-entry" id="join-form" novalidate>
+      <label for="join-code">Session code</label>
+      <p class="muted" id="join-code-hint">6 letters or digits, shown on the facilitator's screen.</p>
+      <input id="join-code" name="code" class="code-input" maxlength="6" autocomplete="off"
+        autocapitalize="characters" spellcheck="false" aria-describedby="join-code-hint join-error" required>
+      <p id="join-error" class="error" role="alert"></p>
+      <button type="submit" id="join-submit">Join</button>
+    </form>`;
+  const input = main.querySelector("#join-code");
+  const error = main.querySelector("#join-error");
+  input.addEventListener("input", () => { input.value = normalizeCode(input.value); });
+  main.querySelector("#join-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const code = normalizeCode(input.value);
+    if (code.length !== 6) { error.textContent = "Enter all 6 characters of the code."; input.focus(); return; }
+    navigate(`/join/${code}`);
+  });
+  input.focus();
+}
+
+async function renderRoom(main, ctx, code) {
+  if (!ctx.state.me) return renderGuest(main, ctx, code);
+  main.innerHTML = `<h1>Joining <span class="code-inline"></span>…</h1>`;
+  main.querySelector(".code-inline").textContent = code;
+  let joined;
+  try {
+    joined = await ctx.api("/api/sessions/join/", { method: "POST", body: { code } });
+  } catch (err) {
+    return renderJoinError(main, code, err);
+  }
+  const room = new Room(main, ctx, code, joined);
+  room.mount();
+}
+
+// Guests (no account) join sessions that allow them; the signed guest token lives in this tab only.
+const guestKey = (code) => `rounds.guest.${code}`;
+
+function renderGuest(main, ctx, code) {
+  const saved = sessionStorage.getItem(guestKey(code));
+  if (saved) return new Room(main, ctx, code, JSON.parse(saved)).mount();
+  main.innerHTML = `
+    <h1>Join session <span class="code-inline"></span></h1>
+    <form class="card" id="guest-form" novalidate>
+      <label for="guest-name">Your name or role (shown to the facilitator)</label>
+      <input id="guest-name" maxlength="80" autocomplete="off" placeholder="e.g. Night charge nurse">
+      <p id="join-error" class="error" role="alert"></p>
+      <div class="row">
+        <button type="submit" id="guest-join">Join as guest</button>
+        <a href="/login" data-link class="button secondary">Sign in instead</a>
+      </div>
+    </form>`;
+  main.querySelector(".code-inline").textContent = code;
+  main.querySelector("#guest-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { code, display_name: main.querySelector("#guest-name").value.trim() };
+    try {
+      const joined = await ctx.api("/api/sessions/join/", { method: "POST", body });
+      sessionStorage.setItem(guestKey(code), JSON.stringify(joined));
+      new Room(main, ctx, code, joined).mount();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        main.querySelector("#join-error").textContent =
+          "This session is for signed-in staff only: sign in to join.";
+      } else {
+        renderJoinError(main, code, err);
+      }
+    }
+  });
+  main.querySelector("#guest-name").focus();
+}
+
+function renderJoinError(main, code, err) {
+  const missing = err instanceof ApiError && (err.status === 404 || err.status === 400);
+  main.innerHTML = `
+    <h1>Could not join</h1>
+    <div class="card"><p class="error" role="alert" id="join-error"></p>
+    <p><a href="/join" data-link class="button">Enter another code</a></p></div>`;
+  let text = err.message;
+  if (missing) text = `No open session has the code ${code}. Check the code with your facilitator.`;
+  else if (!(err instanceof ApiError)) text = "Joining needs a connection: try again when you are online.";
+  main.querySelector("#join-error").textContent = text;
+}
+
+class Room {
+  constructor(main, ctx, code, joined) {
+    Object.assign(this, { main, ctx, code });
+    const s = joined.session;
+    this.session = s && typeof s === "object" ? s : { id: s };
+    this.dimensions = this.session.dimensions || DEFAULT_DIMENSIONS;
+    this.screen = null;
+    this.visible = false;
+    this.guest = joined.guest_token || null;
+    this.draft = { scores: {}, pin: null };
+    this.sent = new Map(); // screen id -> last accepted rating, to prefill a re-rating
+    this.pending = null; // the rate frame awaiting its ack; resent after a reconnect
+    this.notes = new Map(); // others' comments and pins, shown while results are visible
+  }
+
+  mount() {
+    this.main.innerHTML = ROOM_HTML;
+    this.$ = (sel) => this.main.querySelector(sel);
+    this.$("#room-code").textContent = this.code;
+    const pill = statusPill();
+    this.$("#room-status").replaceWith(pill.el);
+    pill.el.id = "room-status";
+    this.bindStage();
+    this.$("#rate-form").addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
+    this.$("#clear-pin").addEventListener("click", () => this.setPin(null));
+    const query = this.guest ? `?guest=${encodeURIComponent(this.guest)}` : "";
+    live = new LiveSocket(wsUrl(`/ws/sessions/${encodeURIComponent(this.code)}/${query}`), {
+      onFrame: (f) => this.onFrame(f),
+      onStatus: (st) => { pill.update(st); this.$("#rate-submit").dataset.live = st.state; },
+    }).open();
+    closeOnLeave(live, "/join");
+  }
+
+  onFrame(frame) {
+    const handler = this[`on_${frame.type}`];
+    if (handler) handler.call(this, frame);
+  }
+
+  on_state(frame) {
+    if (frame.session && typeof frame.session === "object") {
+      this.session = { ...this.session, ...frame.session };
+      if (Array.isArray(frame.session.dimensions)) this.dimensions = frame.session.dimensions;
+    }
+    this.$("#room-title").textContent = this.session.title || "";
+    this.showScreen(frame.screen || null);
+    this.setVisible(Boolean(frame.results_visible));
+    if (frame.aggregate) this.on_aggregate(frame.aggregate);
+    // Resume: a rating sent just before the connection dropped is sent again (same client_id).
+    if (this.pending && this.screen && this.pending.screen === this.screen.id) live.send(this.pending);
+  }
+
+  on_screen(frame) { this.showScreen(frame.screen || null); }
+
+  on_results_visible(frame) { this.setVisible(Boolean(frame.visible)); }
+
+  on_aggregate(frame) {
+    if (!this.screen || frame.screen !== this.screen.id) return;
+    drawAggregate(this.$("#room-agg"), frame, this.dimensions);
+  }
+
+  on_comment(frame) {
+    if (!this.visible || !this.screen || frame.screen !== this.screen.id) return;
+    this.notes.set(`${frame.source || "comment"}:${frame.id}`, frame); // a re-rating replaces
+    const pins = this.$("#others-pins");
+    const list = this.$("#room-comments");
+    pins.innerHTML = "";
+    list.innerHTML = "";
+    for (const note of this.notes.values()) {
+      const pin = pinOf(note);
+      if (pin) pins.appendChild(pinDot(pin, note.text || ""));
+      if (!note.text) continue;
+      const li = document.createElement("li");
+      li.textContent = note.text;
+      list.appendChild(li);
+    }
+  }
+
+  on_ack(frame) {
+    if (!this.pending || frame.client_id !== this.pending.client_id) return;
+    this.sent.set(this.pending.screen, this.pending);
+    this.pending = null;
+    this.setStatus("Sent ✓", "ok");
+  }
+
+  on_error(frame) {
+    const mine = this.pending && (!frame.client_id || frame.client_id === this.pending.client_id);
+    if (mine && frame.code === "rate_limited") {
+      const again = this.pending;
+      setTimeout(() => { if (this.pending === again && live) live.send(again); }, 1000);
+      this.setStatus("Busy moment: resending in a second…", "muted");
+      return;
+    }
+    if (mine) this.pending = null;
+    this.setStatus(frame.detail || "The server refused that.", "error");
+  }
+
+  on_ended() {
+    this.pending = null;
+    this.$("#room-live").hidden = true;
+    this.$("#room-ended").hidden = false;
+    this.$("#room-ended").focus();
+  }
+
+  showScreen(screen) {
+    const same = screen && this.screen && screen.id === this.screen.id;
+    this.screen = screen;
+    this.$("#waiting").hidden = Boolean(screen);
+    this.$("#rate-view").hidden = !screen;
+    if (!screen || same) return;
+    const img = this.$("#screen-img");
+    img.src = screen.image_url;
+    img.alt = `Prototype screen: ${screen.title || ""}`;
+    // Fit the screen in ~60% of the viewport height so the score buttons stay within reach.
+    const ratio = screen.width && screen.height ? screen.width / screen.height : 0;
+    this.$("#stage").style.maxWidth = ratio ? `calc(60vh * ${ratio.toFixed(4)})` : "";
+    this.$("#screen-title").textContent = `${screen.title || "Screen"}${screen.version ? ` · v${screen.version}` : ""}`;
+    this.$("#room-agg").innerHTML = "";
+    this.clearNotes();
+    const previous = this.sent.get(screen.id);
+    this.draft = { scores: { ...(previous ? previous.scores : {}) }, pin: previous ? previous.pin || null : null };
+    this.$("#rate-comment").value = previous ? previous.comment || "" : "";
+    this.buildScores();
+    this.setPin(this.draft.pin);
+    this.setStatus(previous ? "You rated this screen; you may change your rating." : "", "muted");
+  }
+
+  buildScores() {
+    const box = this.$("#scores");
+    box.innerHTML = "";
+    for (const dim of this.dimensions) box.appendChild(this.scoreRow(dim));
+    this.updateSubmit();
+  }
+
+  scoreRow(dim) {
+    const fs = document.createElement("fieldset");
+    fs.className = "score-row";
+    fs.dataset.dimension = dim;
+    const legend = document.createElement("legend");
+    legend.textContent = label(dim);
+    const buttons = document.createElement("div");
+    buttons.className = "score-buttons";
+    for (let n = 1; n <= 5; n += 1) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "score";
+      b.textContent = String(n);
+      b.dataset.score = String(n);
+      b.setAttribute("aria-label", `${label(dim)} ${n} of 5`);
+      b.setAttribute("aria-pressed", String(this.draft.scores[dim] === n));
+      b.addEventListener("click", () => this.choose(dim, n, buttons));
+      buttons.appendChild(b);
+    }
+    fs.append(legend, buttons);
+    return fs;
+  }
+
+  choose(dim, n, buttons) {
+    this.draft.scores[dim] = n;
+    buttons.querySelectorAll("button").forEach((b) => {
+      b.setAttribute("aria-pressed", String(Number(b.dataset.score) === n));
+    });
+    this.updateSubmit();
+  }
+
+  updateSubmit() {
+    this.$("#rate-submit").disabled = !Object.keys(this.draft.scores).length;
+  }
+
+  bindStage() {
+    const stage = this.$("#stage");
+    const img = this.$("#screen-img");
+    img.addEventListener("click", (event) => {
+      const r = img.getBoundingClientRect();
+      this.setPin({ x: clamp((event.clientX - r.left) / r.width), y: clamp((event.clientY - r.top) / r.height) });
+    });
+    stage.addEventListener("keydown", (event) => this.pinKey(event));
+  }
+
+  // Keyboard pinning: Enter/Space drops a pin in the middle, arrows move it in 5% steps.
+  pinKey(event) {
+    const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (!this.draft.pin) this.setPin({ x: 0.5, y: 0.5 });
+    } else if (steps[event.key] && this.draft.pin) {
+      event.preventDefault();
+      const [dx, dy] = steps[event.key];
+      this.setPin({ x: clamp(this.draft.pin.x + dx * 0.05), y: clamp(this.draft.pin.y + dy * 0.05) });
+    }
+  }
+
+  setPin(pin) {
+    this.draft.pin = pin;
+    const dot = this.$("#my-pin");
+    dot.hidden = !pin;
+    this.$("#clear-pin").hidden = !pin;
+    if (pin) { dot.style.left = `${pin.x * 100}%`; dot.style.top = `${pin.y * 100}%`; }
+    this.$("#pin-state").textContent = pin
+      ? `Pin placed at ${Math.round(pin.x * 100)}% across, ${Math.round(pin.y * 100)}% down.`
+      : "No pin placed.";
+  }
+
+  submit() {
+    if (!this.screen || !Object.keys(this.draft.scores).length) return;
+    const frame = { type: "rate", screen: this.screen.id, scores: { ...this.draft.scores }, client_id: uuid() };
+    const comment = this.$("#rate-comment").value.trim();
+    if (comment) frame.comment = comment;
+    if (this.draft.pin) frame.pin = { ...this.draft.pin };
+    this.pending = frame;
+    if (live && live.send(frame)) this.setStatus("Sending…", "muted");
+    else this.setStatus("Not connected: your rating is sent when the connection is back.", "error");
+  }
+
+  setVisible(visible) {
+    this.visible = visible;
+    this.$("#results").hidden = !visible;
+    if (!visible) this.clearNotes();
+  }
+
+  clearNotes() {
+    this.notes.clear();
+    this.$("#room-comments").innerHTML = "";
+    this.$("#others-pins").innerHTML = "";
+  }
+
+  setStatus(text, kind) {
+    const el = this.$("#rate-status");
+    el.textContent = text;
+    el.className = kind || "";
+  }
+}
+
+function clamp(v) {
+  return Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0));
+}
+
+const ROOM_HTML = `
+  <div class="room-head row">
+    <h1>Session <span class="code-inline" id="room-code"></span></h1>
+    <span id="room-status"></span>
+  </div>
+  <p id="room-title" class="muted"></p>
+  <div id="room-live">
+    <section id="waiting" class="card waiting" aria-live="polite"><p>Waiting for the facilitator…</p></section>
+    <section id="rate-view" hidden aria-labelledby="screen-title">
+      <h2 id="screen-title"></h2>
+      <p class="muted" id="pin-hint">Tap the screen to pin your comment to a spot (keyboard: Enter, then arrows).</p>
+      <div class="screen-stage" id="stage" tabindex="0" role="group"
+        aria-label="Screen being rated: tap or press Enter to place a pin" aria-describedby="pin-state">
+        <img id="screen-img" alt="" draggable="false">
+        <div class="pins-layer" id="others-pins"></div>
+        <span class="pin-dot mine" id="my-pin" hidden></span>
+      </div>
+      <div class="row pin-row">
+        <span id="pin-state" class="muted" aria-live="polite">No pin placed.</span>
+        <button type="button" class="secondary" id="clear-pin" hidden>Remove pin</button>
+      </div>
+      <form id="rate-form" class="card" novalidate>
+        <div id="scores"></div>
+        <label for="rate-comment">Comment (optional)</label>
+        <textarea id="rate-comment" maxlength="2000" placeholder="What would help? No patient details, please."></textarea>
+        <div class="row">
+          <button type="submit" id="rate-submit" disabled>Submit rating</button>
+          <span id="rate-status" role="status" aria-live="polite"></span>
+        </div>
+      </form>
+    </section>
+    <section id="results" class="card" hidden aria-labelledby="results-h">
+      <h2 id="results-h">Results so far</h2>
+      <div id="room-agg" class="aggregate"></div>
+      <ul id="room-comments" class="comments"></ul>
+    </section>
+  </div>
+  <section id="room-ended" class="card" hidden tabindex="-1">
+    <h2>The session has ended</h2>
+    <p>Thank you for your ratings.</p>
+    <p><a href="/join" data-link class="button">Join another session</a></p>
+  </section>`;

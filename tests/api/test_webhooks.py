@@ -1,0 +1,154 @@
+"""Webhooks: admin-only registration; signed deliveries, retried with back-off, each logged."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import call_command
+
+from feedback.models import WebhookDelivery
+from tests.conftest import assert_error
+
+SECRET = "synthetic-webhook-secret"
+
+
+class Receiver:
+    """A tiny HTTP server on 127.0.0.1 answering with the queued status codes, then 200."""
+
+    def __init__(self, statuses):
+        self.statuses, self.requests, self.event = list(statuses), [], threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                code = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(code)
+                self.end_headers()
+                receiver.event.set()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while len(self.requests) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return len(self.requests) >= count
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver([500])
+    yield r
+    r.close()
+
+
+def valid_signature(headers, body):
+    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(headers["X-Rounds-Signature"], expected)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_receiver_sees_a_signed_delivery_retried_after_a_failure(clients, receiver, settings):
+    settings.ROUNDS_WEBHOOK_BACKOFF_SECONDS = 0  # retry due at once, so the test needs no sleep
+    r = clients["admin"].post(
+        "/api/webhooks/",
+        {"url": receiver.url, "secret": SECRET, "events": ["backlog.item.created"]},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    assert "secret" not in r.json()
+    r = clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue"}, format="json")
+    assert r.status_code == 201
+    assert receiver.wait_for(1), "the immediate attempt after commit never arrived"
+    deadline = time.monotonic() + 5
+    while WebhookDelivery.objects.get().attempts < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    failed = WebhookDelivery.objects.get()
+    assert (failed.status, failed.attempts, failed.last_status_code) == ("pending", 1, 500)
+
+    call_command("deliver_webhooks")
+
+    assert receiver.wait_for(2)
+    done = WebhookDelivery.objects.get()
+    assert (done.status, done.attempts, done.last_status_code) == ("delivered", 2, 200)
+    (h1, b1), (h2, b2) = receiver.requests
+    assert b1 == b2 and valid_signature(h1, b1) and valid_signature(h2, b2)
+    payload = json.loads(b2)
+    assert (
+        payload["event"] == "backlog.item.created" and payload["data"]["title"] == "Alert fatigue"
+    )
+
+
+@pytest.mark.django_db
+def test_backoff_doubles_and_gives_up_after_max_attempts(settings, admin_user):
+    from feedback.context import Actor
+    from feedback.services import webhooks
+
+    settings.ROUNDS_WEBHOOK_BACKOFF_SECONDS = 10
+    hook = webhooks.webhook_create(
+        actor=Actor(user=admin_user), url="http://127.0.0.1:9/x", secret=SECRET, events=["*"]
+    )
+    row = WebhookDelivery.objects.create(webhook=hook, event="backlog.item.changed", body="{}")
+    delays = []
+    for _ in range(webhooks.MAX_ATTEMPTS):
+        before = time.time()
+        webhooks.attempt(row)
+        if row.next_attempt_at:
+            delays.append(round(row.next_attempt_at.timestamp() - before, -1))
+    assert delays[:3] == [10, 20, 40]
+    row.refresh_from_db()
+    assert row.status == "failed" and row.attempts == webhooks.MAX_ATTEMPTS and row.last_error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["observer", "clinician", "product_owner", "outsider", "anon"])
+def test_only_admins_manage_webhooks(clients, persona):
+    code = 401 if persona == "anon" else 403
+    assert_error(clients[persona].get("/api/webhooks/"), code)
+    body = {"url": "http://127.0.0.1:9/x", "secret": SECRET, "events": ["*"]}
+    assert_error(clients[persona].post("/api/webhooks/", body, format="json"), code)
+
+
+@pytest.mark.django_db
+def test_admin_lists_webhooks_without_secrets(clients):
+    body = {"url": "https://hooks.example.org/rounds", "secret": SECRET, "events": ["*"]}
+    assert clients["admin"].post("/api/webhooks/", body, format="json").status_code == 201
+    rows = clients["admin"].get("/api/webhooks/").json()["results"]
+    assert rows[0]["url"] == body["url"] and "secret" not in rows[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": "ftp://x.example/", "secret": SECRET, "events": ["*"]},
+        {"url": "https://x.example/", "secret": "short", "events": ["*"]},
+        {"url": "https://x.example/", "secret": SECRET, "events": ["no.such.event"]},
+        {"url": "https://x.example/", "secret": SECRET, "events": []},
+    ],
+)
+def test_invalid_webhooks_are_400(clients, body):
+    assert_error(clients["admin"].post("/api/webhooks/", body, format="json"), 400, "invalid")
+
+
+@pytest.mark.django_db
+def test_no_webhook_means_no_delivery_rows(clients):
+    clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue"}, format="json")
+    assert not WebhookDelivery.objects.exists()

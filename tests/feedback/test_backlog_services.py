@@ -1,0 +1,150 @@
+"""Backlog services: the status workflow, merge without orphans, followers and notifications."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from feedback.context import Actor
+from feedback.errors import Conflict, InvalidTransition
+from feedback.models import EvidenceComment, EvidenceObservation, EvidenceRating, Notification
+from feedback.models.backlog import STATUSES
+from feedback.services import backlog as svc
+from tests.factories import UserFactory
+from tests.factories_backlog import (
+    BacklogItemFactory,
+    CommentFactory,
+    ObservationFactory,
+    RatingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LEGAL = {
+    ("new", "triaged"),
+    ("triaged", "planned"),
+    ("planned", "in_progress"),
+    ("in_progress", "shipped"),
+    ("new", "declined"),
+    ("triaged", "declined"),
+    ("planned", "declined"),
+    ("in_progress", "declined"),
+}
+
+
+@pytest.fixture
+def po(product_owner):
+    return Actor(user=product_owner)
+
+
+@pytest.mark.parametrize(("old", "new"), list(itertools.permutations(STATUSES, 2)))
+def test_transition_matrix(po, old, new):
+    item = BacklogItemFactory(status=old)
+    if (old, new) in LEGAL:
+        assert svc.backlog_update(actor=po, item=item, data={"status": new}).status == new
+    else:
+        with pytest.raises(InvalidTransition):
+            svc.backlog_update(actor=po, item=item, data={"status": new})
+        item.refresh_from_db()
+        assert item.status == old
+
+
+def test_merge_moves_evidence_and_followers_and_leaves_no_orphan(po):
+    source, into = BacklogItemFactory(), BacklogItemFactory()
+    shared = ObservationFactory()
+    svc.backlog_link_evidence(
+        actor=po,
+        item=source,
+        evidence={
+            "observations": [ObservationFactory(severity=4).pk, shared.pk],
+            "ratings": [RatingFactory().pk],
+            "comments": [CommentFactory().pk],
+        },
+    )
+    svc.backlog_link_evidence(actor=po, item=into, evidence={"observations": [shared.pk]})
+    source.refresh_from_db()
+    fan = UserFactory(roles=["observer"])
+    source.followers.add(fan)
+    expected_followers = set(source.followers.values_list("pk", flat=True))
+    before = into.priority
+
+    svc.backlog_merge(actor=po, source=source, into_id=into.pk)
+
+    source.refresh_from_db()
+    into.refresh_from_db()
+    assert source.status == "duplicate" and source.merged_into_id == into.pk
+    for through in (EvidenceObservation, EvidenceRating, EvidenceComment):
+        assert not through.objects.filter(item=source).exists()
+    assert into.observations.count() == 2 and into.ratings.count() == 1
+    assert into.comments.count() == 1
+    assert expected_followers <= set(into.followers.values_list("pk", flat=True))
+    assert source.priority == 0 and into.priority > before and into.patient_safety
+    assert into.priority == sum(into.priority_breakdown.values())
+
+
+def test_merge_refuses_duplicates_and_declined_targets(po):
+    a, b = BacklogItemFactory(), BacklogItemFactory(status="declined")
+    with pytest.raises(Conflict):
+        svc.backlog_merge(actor=po, source=a, into_id=b.pk)
+    c = BacklogItemFactory()
+    svc.backlog_merge(actor=po, source=a, into_id=c.pk)
+    with pytest.raises(InvalidTransition):
+        svc.backlog_merge(actor=po, source=a, into_id=c.pk)
+    with pytest.raises(Conflict):
+        svc.backlog_link_evidence(
+            actor=po, item=a, evidence={"observations": [ObservationFactory().pk]}
+        )
+
+
+def test_relinking_the_same_evidence_is_idempotent(po):
+    item, obs = BacklogItemFactory(), ObservationFactory()
+    for _ in range(3):
+        svc.backlog_link_evidence(actor=po, item=item, evidence={"observations": [obs.pk]})
+    assert EvidenceObservation.objects.filter(item=item).count() == 1
+
+
+def test_status_change_notifies_followers_and_nobody_else(po, product_owner, observer, clinician):
+    item = svc.backlog_create(
+        actor=po,
+        data={"title": "Alert fatigue"},
+        evidence={"observations": [ObservationFactory(observer=observer).pk]},
+    )
+    bystander = UserFactory(roles=["observer"])
+    svc.backlog_update(actor=po, item=item, data={"status": "triaged"})
+    notified = set(Notification.objects.values_list("user_id", flat=True))
+    assert notified == {observer.pk}
+    note = Notification.objects.get()
+    assert note.data == {"item": item.pk, "from": "new", "to": "triaged", "merged_into": None}
+    assert clinician.pk not in notified and bystander.pk not in notified
+
+
+def test_editing_without_status_change_notifies_nobody(po, observer):
+    item = svc.backlog_create(
+        actor=po,
+        data={"title": "Alert fatigue"},
+        evidence={"observations": [ObservationFactory(observer=observer).pk]},
+    )
+    svc.backlog_update(actor=po, item=item, data={"effort": 1})
+    assert not Notification.objects.exists()
+
+
+def test_item_changes_are_broadcast_after_commit(
+    po, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(
+        "feedback.events.send_now", lambda group, event: sent.append((group, event))
+    )
+    item = BacklogItemFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        svc.backlog_link_evidence(
+            actor=po, item=item, evidence={"observations": [ObservationFactory().pk]}
+        )
+    assert sent == []  # nothing before commit
+    for cb in callbacks:
+        cb()
+    frames = [e["payload"] for g, e in sent if g == "backlog"]
+    assert frames and frames[-1]["type"] == "item"
+    assert frames[-1]["item"]["id"] == item.pk
+    assert frames[-1]["item"]["evidence_counts"]["observations"] == 1
