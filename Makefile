@@ -25,7 +25,7 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --if-empty
+	PORT=$(PORT) $(PY) manage.py load_demo --if-empty
 	@echo "Rounds is serving on http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	$(PY) -m backend.server -b 127.0.0.1 -p $(PORT) backend.asgi:application
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.authentication import TokenAuthentication
@@ -25,24 +29,30 @@ class LoginThrottled(DomainError):
 
 
 def _key(username: str) -> str:
-    return f"loginfail:{username.strip().lower()}"
+    # Hashed: any characters a client sends stay valid in every cache backend's key syntax.
+    return "loginfail:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
 
 
 def check_login_allowed(username: str) -> None:
-    failures = cache.get(_key(username), 0)
-    if failures >= settings.LOGIN_FAILURE_LIMIT:
-        raise LoginThrottled(settings.LOGIN_FAILURE_WINDOW)
+    key = _key(username)
+    found = cache.get_many([key, key + ":since"])
+    if found.get(key, 0) >= settings.LOGIN_FAILURE_LIMIT:
+        since = found.get(key + ":since", time.time())
+        left = settings.LOGIN_FAILURE_WINDOW - (time.time() - since)
+        raise LoginThrottled(max(1, math.ceil(left)))
 
 
 def record_login_failure(username: str) -> None:
-    key = _key(username)
-    if cache.add(key, 1, settings.LOGIN_FAILURE_WINDOW):
+    """Counts failures in a fixed window that opens at the first one (both keys expire with it)."""
+    key, window = _key(username), settings.LOGIN_FAILURE_WINDOW
+    if cache.add(key, 1, window):
+        cache.set(key + ":since", time.time(), window)
         return
     try:
         cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW)
+    except ValueError:  # expired between add and incr: this failure opens a new window
+        cache.set_many({key: 1, key + ":since": time.time()}, window)
 
 
 def clear_login_failures(username: str) -> None:
-    cache.delete(_key(username))
+    cache.delete_many([_key(username), _key(username) + ":since"])

@@ -9,8 +9,9 @@ from feedback.context import Actor
 
 def actor_from_request(request: Any) -> Actor:
     meta = request.META
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else meta.get("REMOTE_ADDR")
+    # Not X-Forwarded-For: any client can write that header. Behind the proxy, Daphne's
+    # --proxy-headers puts the real client address into REMOTE_ADDR (docs/deployment.md).
+    ip = meta.get("REMOTE_ADDR")
     return Actor(user=request.user, ip=ip or None, user_agent=meta.get("HTTP_USER_AGENT", ""))
 
 

@@ -1,11 +1,13 @@
-"""Logging filter that strips API and guest tokens from anything logged (query strings)."""
+"""Logging filter that strips API and guest tokens, and free-text searches (which may hold PHI
+someone typed), from anything logged: query strings in access logs above all."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_TOKEN_RE = re.compile(r"((?:token|guest)=)[^&\s\"']+", re.IGNORECASE)
+# token/guest: credentials; q/text: search boxes (observations, backlog, export, similar items).
+_TOKEN_RE = re.compile(r"(?<![\w-])((?:token|guest|q|text)=)[^&\s\"']+", re.IGNORECASE)
 
 
 def redact(text: str) -> str:

@@ -1,12 +1,19 @@
-"""Makes every non-DRF answer under /api/ (unknown routes, oversized bodies) JSON too."""
+"""Keeps every answer under /api/ JSON: unknown routes, missing slashes, oversized bodies."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.middleware.common import CommonMiddleware
 
-from .errors import json_error
+from .errors import error_body, json_error
+
+log = logging.getLogger("rounds.api")
 
 _BY_STATUS = {
     400: ("bad_request", "The request could not be read; check its syntax."),
@@ -17,15 +24,118 @@ _BY_STATUS = {
 }
 
 
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
 class ApiNotFoundMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/api/") or response.status_code not in _BY_STATUS:
+        if not is_api_path(request.path) or response.status_code not in _BY_STATUS:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         code, detail = _BY_STATUS[response.status_code]
         return json_error(code, detail, response.status_code)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        """A bug under /api/ still answers JSON, never Django's HTML page; under DEBUG that page
+        would show local variables and POST data, which may hold text not yet PHI-masked."""
+        if not is_api_path(request.path):
+            return None
+        log.error(
+            "Unhandled %s on %s %s", type(exc).__name__, request.method, request.path, exc_info=exc
+        )
+        detail = "Something went wrong on the server; it has been logged. Retry later."
+        return json_error("server_error", detail, 500)
+
+
+class PermanentRedirectKeepingMethod(HttpResponsePermanentRedirect):
+    status_code = 308
+
+
+class ApiSlashMiddleware(CommonMiddleware):
+    """CommonMiddleware, but `/api/units` → 308 to `/api/units/`, so a POST keeps its method and
+    body (Django's 301 turns it into a GET, and under DEBUG raises a 500 instead)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if (
+            is_api_path(request.path)
+            and response.status_code == 404
+            and self.should_redirect_with_slash(request)
+        ):
+            return PermanentRedirectKeepingMethod(request.get_full_path(force_append_slash=True))
+        return super().process_response(request, response)
+
+
+class BodyLimit:
+    """ASGI: a body over ROUNDS_MAX_REQUEST_BYTES gets a 413 before Django buffers it; a chunked
+    body under it is given a Content-Length (DRF reads a body without one as empty)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = settings.ROUNDS_MAX_REQUEST_BYTES
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if declared is not None:
+            if declared.isdigit() and int(declared) > limit:
+                return await _too_large(send, limit)
+            return await self.app(scope, receive, send)
+        body = await _read_up_to(receive, limit)
+        if body is None:
+            return await _too_large(send, limit)
+        headers = [*scope["headers"], (b"content-length", str(len(body)).encode())]
+        return await self.app(dict(scope, headers=headers), _replay(body, receive), send)
+
+
+async def _read_up_to(receive: Any, limit: int) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client left; Django will see that itself
+            return b"".join(chunks)
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > limit:
+            return None
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Any) -> Any:
+    sent = False
+
+    async def replayed() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return await receive()  # Django listens for http.disconnect after the body
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:g} MB" if n >= 2**20 else f"{n} bytes"
+
+
+async def _too_large(send: Any, limit: int) -> None:
+    detail = (
+        f"The request body is over the {_size(limit)} limit; send less per request (a photo "
+        f"may be at most {_size(settings.ROUNDS_MAX_UPLOAD_BYTES)}, a sync batch 500 items)."
+    )
+    body = json.dumps(error_body("too_large", detail)).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-content-type-options", b"nosniff"),
+    ]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -104,7 +104,9 @@ class ErrorSerializer(serializers.Serializer):
 
     code = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(), required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
     def to_representation(self, instance: Any) -> Any:
         return instance

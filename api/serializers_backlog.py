@@ -9,10 +9,15 @@ from rest_framework import serializers
 from feedback.models import Tool, Webhook, Workflow
 from feedback.models.backlog import STATUSES
 
+# The largest id any supported database's integer key holds; larger ones are a 400, not a crash.
+MAX_ID = 2**63 - 1
+
 
 def id_list() -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1), max_length=500, required=False
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=500,
+        required=False,
     )
 
 
@@ -53,7 +58,7 @@ class BacklogPatchSerializer(BacklogWriteSerializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1)
+    into = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class EvidenceCountsSerializer(serializers.Serializer):

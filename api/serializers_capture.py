@@ -107,8 +107,17 @@ class PhotoUploadSerializer(serializers.Serializer):
     )
 
 
+class StrictCharField(serializers.CharField):
+    """A string only: DRF's CharField would quietly turn 5 or 1.5 into "5" or "1.5"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PhiCheckSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=20000, allow_blank=True, trim_whitespace=False)
+    text = StrictCharField(max_length=20000, allow_blank=True, trim_whitespace=False)
 
 
 class PhiSpanSerializer(serializers.Serializer):

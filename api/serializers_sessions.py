@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MAX_ID = 2**63 - 1  # beyond the 64-bit key range SQLite raises instead of finding nothing
+MAX_CLIENT_ID = 100
+# Non-UUID client ids are stored as a UUID derived from them, so replays still match.
+_CLIENT_ID_NAMESPACE = uuid.UUID("5b0d7c4e-6f1a-4c2e-9a57-3d1f0e8b2a61")
 
 
 def IdField(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "minLength": 1, "maxLength": MAX_CLIENT_ID}, {"type": "integer"}]}
+)
+class ClientIdField(serializers.Field):
+    """SPEC leaves `client_id` open: any id the client made up (a UUID, "r-17", 42) is accepted
+    and echoed as sent; the database keeps a UUID, the given one or one derived from the text."""
+
+    default_error_messages = {
+        "invalid": f"client_id must be a string of 1-{MAX_CLIENT_ID} characters or a number."
+    }
+
+    def to_internal_value(self, data: Any) -> uuid.UUID:
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        text = str(data)
+        if not 0 < len(text) <= MAX_CLIENT_ID or "\x00" in text:
+            self.fail("invalid")
+        try:
+            return uuid.UUID(text)
+        except ValueError:
+            return uuid.uuid5(_CLIENT_ID_NAMESPACE, text)
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
+def _client_id() -> ClientIdField:
+    return ClientIdField(required=False, allow_null=True, default=None)
 
 
 class ScreenUploadSerializer(serializers.Serializer):
@@ -34,8 +69,8 @@ class SessionCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     tool = IdField()
     screens = serializers.ListField(child=IdField(), max_length=100)
-    dimensions = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, max_length=8
+    dimensions = serializers.ListField(  # null, like leaving it out, means the defaults
+        child=serializers.CharField(max_length=40), required=False, allow_null=True, max_length=8
     )
     allow_guests = serializers.BooleanField(required=False, default=False)
 
@@ -91,14 +126,14 @@ class RateSerializer(serializers.Serializer):
         max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=False
     )
     pin = PinSerializer(required=False, allow_null=True, default=None)
-    client_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    client_id = _client_id()
 
 
 class CommentSerializer(serializers.Serializer):
     screen = IdField()
     text = serializers.CharField(max_length=2000)
     pin = PinSerializer(required=False, allow_null=True, default=None)
-    client_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    client_id = _client_id()
 
 
 class RatingOutSerializer(serializers.Serializer):
@@ -107,7 +142,7 @@ class RatingOutSerializer(serializers.Serializer):
     scores = serializers.DictField(child=serializers.IntegerField())
     comment = serializers.CharField()
     pin = PinSerializer(allow_null=True)
-    client_id = serializers.UUIDField(allow_null=True)
+    client_id = ClientIdField(allow_null=True)
     phi_redacted = serializers.ListField(child=serializers.CharField())
 
 

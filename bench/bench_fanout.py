@@ -33,7 +33,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def environment(tmp: Path, redis: bool) -> dict[str, str]:
+def environment(tmp: Path, redis: bool, layer: str = "pubsub") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="backend.settings.production",
@@ -47,6 +47,7 @@ def environment(tmp: Path, redis: bool) -> dict[str, str]:
     if redis:
         env["DATABASE_URL"] = PG_URL + f"rounds_bench_{os.getpid()}"
         env["REDIS_URL"] = REDIS_URL
+        env["REDIS_CHANNEL_LAYER"] = layer
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     return env
@@ -80,8 +81,10 @@ def seed(env: dict[str, str], participants: int) -> dict[str, Any]:
     from django.core.files.base import ContentFile
     from rest_framework.authtoken.models import Token
 
-    from feedback import codes, images
-    from feedback.models import CodesignSession, Screen, SessionScreen, Tool, User
+    from feedback import images
+    from feedback.context import Actor
+    from feedback.models import Screen, Tool, User
+    from feedback.services.sessions import session_create
     from feedback.services.users import ensure_role_groups
     from tests import imagedata
 
@@ -107,10 +110,11 @@ def seed(env: dict[str, str], participants: int) -> dict[str, Any]:
     screen.thumb.save("bench-thumb.jpg", ContentFile(shot.thumb.data), save=False)
     screen.save()
     facilitator = users[0]
-    session = CodesignSession.objects.create(
-        title="Bench session", tool=tool, facilitator=facilitator, code=codes.new_code()
+    # Through the service, as the API does: the facilitator's participant and the screen's
+    # aggregate row come with it.
+    session = session_create(
+        actor=Actor(user=facilitator), title="Bench session", tool=tool, screen_ids=[screen.pk]
     )
-    SessionScreen.objects.create(session=session, screen=screen, position=0)
     return {
         "code": session.code,
         "session": session.pk,
@@ -339,16 +343,17 @@ def report(
     f50, f95, l50, l95 = pct(floor, 0.5), pct(floor, 0.95), pct(lat, 0.5), pct(lat, 0.95)
     ratio = l95 / f95 if f95 else float("inf")
     mode = (
-        "two Daphne processes + Redis (pub/sub layer) + PostgreSQL"
+        f"two Daphne processes + Redis ({args.layer} layer) + PostgreSQL"
         if args.redis
         else ("one Daphne process, embedded default (SQLite + in-process layer)")
     )
     miss = result["misses"]
     lines = [
-        f"# Fan-out benchmark ({'redis' if args.redis else 'embedded'})",
+        f"# Fan-out benchmark ({f'redis, {args.layer} layer' if args.redis else 'embedded'})",
         "",
         f"- {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, nproc {os.cpu_count()}; {mode}",
-        f"- Command: `.venv/bin/python bench/bench_fanout.py{' --redis' if args.redis else ''}"
+        f"- Command: `.venv/bin/python bench/bench_fanout.py"
+        f"{f' --redis --layer {args.layer}' if args.redis else ''}"
         f"{' --quick' if args.quick else ''}`",
         f"- {args.participants} participants (`websockets` clients) in one session, "
         f"{len(lat)} ratings",
@@ -377,12 +382,18 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--redis", action="store_true", help="two Daphne processes sharing Redis")
+    parser.add_argument(
+        "--layer",
+        choices=["pubsub", "core"],
+        default="pubsub",
+        help="with --redis: channels-redis' RedisPubSubChannelLayer or its core RedisChannelLayer",
+    )
     parser.add_argument("--quick", action="store_true", help="fewer ratings, 10 s sustained")
     parser.add_argument("--participants", type=int, default=200)
     args = parser.parse_args()
     samples, sustain = (20, 10.0) if args.quick else (60, 60.0)
     tmp = Path(tempfile.mkdtemp(prefix="rounds-fanout-"))
-    env = environment(tmp, args.redis)
+    env = environment(tmp, args.redis, args.layer)
     if args.redis:
         create_pg_database(env)
     procs = []
@@ -395,7 +406,7 @@ def main() -> None:
         if not args.redis:
             memory = asyncio.run(memory_per_socket(hosts[0], procs[0][0].pid, data, 500))
         text = report(args, result, memory)
-        name = "fanout-redis.md" if args.redis else "fanout.md"
+        name = f"fanout-redis-{args.layer}.md" if args.redis else "fanout.md"
         (ROOT / "bench" / "reports" / name).write_text(text)
         print(text)
     finally:

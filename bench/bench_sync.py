@@ -217,6 +217,8 @@ def one_round(user: Any, unit: Any, workflow: Any, client: Any, seed: int) -> di
 def measure(repeats: int) -> dict[str, list[float]]:
     """Interleaved rounds so load from other processes hits each variant alike."""
     user, unit, workflow, client = setup_world()
+    import backend.asgi  # noqa: F401  the server's startup: PHI recognizers loaded, gc.freeze()
+
     one_round(user, unit, workflow, client, seed=0)  # warm imports, the PHI engine and caches
     samples: dict[str, list[float]] = {}
     for rep in range(1, repeats + 1):

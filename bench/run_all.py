@@ -20,7 +20,8 @@ RUNS = [
     ("bench_sync.py", [], False),
     ("bench_sync.py", ["--db", "postgres"], True),
     ("bench_fanout.py", [], False),
-    ("bench_fanout.py", ["--redis"], True),
+    ("bench_fanout.py", ["--redis", "--layer", "pubsub"], True),
+    ("bench_fanout.py", ["--redis", "--layer", "core"], True),
     ("bench_backlog.py", [], False),
     ("bench_backlog.py", ["--db", "postgres"], True),
 ]

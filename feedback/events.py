@@ -71,9 +71,11 @@ def remember_loop(loop: asyncio.AbstractEventLoop) -> None:
 
 
 def coalesce(key: str, item: Any, flush: Flush) -> None:
-    """Ask for `flush(items)` to run once per COALESCE_SECONDS window per `key`, after commit.
+    """Ask for `flush(items)` to run at most once per COALESCE_SECONDS window per `key`.
 
-    Without a running serving loop in this process (scripts, sync tests) it flushes at once.
+    Leading edge: a lone event goes out at once; events arriving while a window is open ride
+    along in one flush at its end. Without a running serving loop in this process (scripts,
+    sync tests) it flushes at once.
     """
     loop = _serving_loop
     if loop is None or loop.is_closed() or not loop.is_running():
@@ -89,6 +91,10 @@ def _send_all(sends: list[tuple[str, dict[str, Any]]]) -> None:
         send_now(group, event)
 
 
+_last_flush: dict[str, float] = {}  # loop time each key's latest flush started
+_flush_locks: dict[str, asyncio.Lock] = {}
+
+
 def _schedule(key: str, item: Any, flush: Flush) -> None:
     waiting = _pending.get(key)
     if waiting is not None:  # a flush is already due within the window: ride along
@@ -96,22 +102,39 @@ def _schedule(key: str, item: Any, flush: Flush) -> None:
         return
     _pending[key] = {item}
     loop = asyncio.get_running_loop()
+    delay = _last_flush.get(key, -COALESCE_SECONDS) + COALESCE_SECONDS - loop.time()
     loop.call_later(
-        COALESCE_SECONDS,
+        max(0.0, delay),  # 0 when the last flush is a window old: the next loop turn
         lambda: loop.create_task(_flush(key, flush)),
         context=contextvars.Context(),
     )
 
 
 async def _flush(key: str, flush: Flush) -> None:
-    items = _pending.pop(key, set())
-    try:
-        sends = await database_sync_to_async(flush)(items)
-        layer = get_channel_layer()
-        for group, event in sends:
-            await layer.group_send(group, event)
-    except Exception:  # a lost live push is logged; the data is committed and in the summary
-        log.exception("coalesced broadcast %s failed", key)
+    # One flush per key at a time, in order: a slow read must not let an older aggregate
+    # overtake a newer one on the wire.
+    async with _flush_locks.setdefault(key, asyncio.Lock()):
+        _last_flush[key] = asyncio.get_running_loop().time()
+        items = _pending.pop(key, set())
+        try:
+            sends = await database_sync_to_async(flush)(items)
+            layer = get_channel_layer()
+            for group, event in sends:
+                await layer.group_send(group, event)
+        except Exception:  # a lost live push is logged; the data is committed and in the summary
+            log.exception("coalesced broadcast %s failed", key)
+    _forget_idle(asyncio.get_running_loop().time())
+
+
+def _forget_idle(now: float) -> None:
+    """Drop the bookkeeping of keys idle for a while (ended sessions), so it stays small."""
+    if len(_last_flush) < 256:
+        return
+    for key, at in list(_last_flush.items()):
+        lock = _flush_locks.get(key)
+        if now - at > 60 and key not in _pending and not (lock and lock.locked()):
+            _last_flush.pop(key, None)
+            _flush_locks.pop(key, None)
 
 
 def backlog_item_event(item: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from presidio_analyzer import AnalyzerEngine
+    from feedback.phi_rules import Gate, TextView
 
 PHI_TYPES = ("NAME", "MRN", "DOB", "PHONE", "EMAIL", "SSN", "ADDRESS", "ROOM")
 
@@ -34,23 +34,32 @@ class Masked:
     types: list[str]
 
 
-def scan(text: str) -> list[Span]:
-    """Return non-overlapping PHI spans in `text`, sorted by start."""
+def scan(text: str, *, gated: bool = True) -> list[Span]:
+    """Return non-overlapping PHI spans in `text`, sorted by start.
+
+    With `gated`, recognizers and patterns whose gate says the text cannot hold a match are
+    skipped (`phi_rules.Gate`); the result is the same either way, only faster.
+    """
     if not text or not text.strip():
         return []
-    results = _engine().analyze(
-        text=text, language="en", entities=_ENTITIES, score_threshold=_THRESHOLD
-    )
-    found = [
-        (r.start, r.end, _PRESIDIO_TYPES.get(r.entity_type, r.entity_type), r.score)
-        for r in results
-    ]
+    view = phi_rules().TextView.of(text) if gated else None
+    found: list[tuple[int, int, str, float]] = []
+    for recognizer in _recognizers():  # each part checks its own gate against `view`
+        found += [
+            (r.start, r.end, _PRESIDIO_TYPES.get(r.entity_type, r.entity_type), r.score)
+            for r in recognizer.find(text, view)
+            if r.score >= _THRESHOLD
+        ]
     return _resolve_overlaps(found)
 
 
 def mask(text: str) -> Masked:
     """Replace each detected span by "[REDACTED-<TYPE>]"."""
-    spans = scan(text)
+    return apply(text, scan(text))
+
+
+def apply(text: str, spans: Sequence[Span]) -> Masked:
+    """Replace the given sorted, non-overlapping spans (from `scan(text)`) by their markers."""
     parts: list[str] = []
     cursor = 0
     for span in spans:
@@ -59,6 +68,12 @@ def mask(text: str) -> Masked:
         cursor = span.end
     parts.append(text[cursor:])
     return Masked(text="".join(parts), types=sorted({s.type for s in spans}))
+
+
+def preload() -> None:
+    """Build the recognizers now (about a second, mostly importing Presidio), not in the first
+    request that needs them."""
+    _recognizers()
 
 
 def mask_many(texts: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -80,58 +95,117 @@ def _resolve_overlaps(found: list[tuple[int, int, str, float]]) -> list[Span]:
     return [Span(s, e, k) for s, e, k in chosen]
 
 
-# --- the Presidio engine: built once, lazily, without any NLP model ---------------------------
+# --- the Presidio recognizers: built once, lazily, without any NLP model ----------------------
+# Presidio's AnalyzerEngine is not used to run them: per call it builds NLP artifacts (none here,
+# there is no model), looks the recognizers up again and runs a context enhancer we disable, which
+# cost 30 us of a 120 us scan (bench/reports/phi_eval.md). The recognizers are called directly,
+# with the same score threshold; overlaps are resolved below as before.
 
 _ENTITIES = [*PHI_TYPES, "EMAIL_ADDRESS"]
-_engine_lock = threading.Lock()
-_engine_instance: AnalyzerEngine | None = None
 
 
-def _engine() -> AnalyzerEngine:
-    """The shared analyzer; double-checked locking so concurrent first calls build it once."""
-    global _engine_instance
-    if _engine_instance is None:
-        with _engine_lock:
-            if _engine_instance is None:
-                _engine_instance = _build_engine()
-    return _engine_instance
+class _PresidioGated:
+    """One of Presidio's own recognizers behind a Gate, with the GatedRecognizer interface."""
+
+    def __init__(self, recognizer: Any, gate: Gate) -> None:
+        self.recognizer, self.name = recognizer, recognizer.name
+        self.parts = [(lambda text: [(r.start, r.end) for r in self._analyze(text)], gate)]
+
+    def _analyze(self, text: str) -> list[Any]:
+        return list(self.recognizer.analyze(text, _ENTITIES, None))
+
+    def admits(self, view: TextView | None) -> bool:
+        return self.parts[0][1].admits(view)
+
+    def find(self, text: str, view: TextView | None) -> list[Any]:
+        return self._analyze(text) if self.admits(view) else []
+
+    def load(self) -> None:
+        self.recognizer.load()
 
 
-def _build_engine() -> AnalyzerEngine:
-    # Imported here so that importing this module stays cheap (Presidio takes about a second),
-    # and because phi_rules points tldextract at its bundled suffix list before Presidio loads.
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NoOpNlpEngine
+_lock = threading.Lock()
+_loaded: list[Any] | None = None
+
+
+def phi_rules() -> Any:
+    from feedback import phi_rules as rules  # imported late: it imports Presidio (about 1 s)
+
+    return rules
+
+
+def _recognizers() -> list[Any]:
+    """The shared recognizers; double-checked locking so concurrent first calls build them once."""
+    global _loaded
+    if _loaded is None:
+        with _lock:
+            if _loaded is None:
+                _loaded = _build()
+    return _loaded
+
+
+def _build() -> list[Any]:
+    # phi_rules points tldextract at its bundled suffix list before Presidio loads.
+    rules = phi_rules()
     from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
-    from feedback import phi_rules as rules
-
-    # No spaCy model: NoOpNlpEngine loads nothing, so nothing is ever downloaded.
-    nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
-    registry = RecognizerRegistry(supported_languages=["en"])
-    registry.add_recognizer(EmailRecognizer())
-    for recognizer in _custom_recognizers(rules):
-        registry.add_recognizer(recognizer)
-    return AnalyzerEngine(
-        registry=registry,
-        nlp_engine=nlp,
-        supported_languages=["en"],
-        context_aware_enhancer=rules.NoContextEnhancer(),
-    )
-
-
-def _custom_recognizers(rules: Any) -> list[Any]:
-    regex = rules.RegexGroupRecognizer
-    return [
-        regex("MRN", [rules.MRN]),
-        regex("SSN", [rules.SSN_SHAPED, rules.SSN_CUED]),
-        regex("DOB", [rules.DOB]),
-        regex("DOB", [rules.FULL_DATE], rules.old_full_date, "RoundsOldDate"),
-        regex("PHONE", [rules.PHONE_FULL, rules.PHONE_LOCAL, rules.PHONE_CUED]),
-        regex("EMAIL", [rules.EMAIL], name="RoundsEmail"),
-        regex("ADDRESS", [rules.ADDRESS, rules.ADDRESS_CUED]),
-        regex("ROOM", [rules.ROOM_AFTER_PERSON, rules.ROOM_BEFORE_PERSON]),
-        regex("ROOM", [rules.ROOM_ID_PATIENT, rules.ROOM_TRANSFER], name="RoundsRoomCued"),
-        regex("ROOM", [rules.ROOM_NAME_IN], rules.valid_single_name, "RoundsRoomOfName"),
+    recognizers = [
+        _PresidioGated(EmailRecognizer(), rules.Gate(cues=("@",))),
+        *_custom_recognizers(rules, rules.RegexGroupRecognizer, rules.Gate),
         rules.NameRecognizer(),
+    ]
+    for recognizer in recognizers:
+        recognizer.load()
+    return recognizers
+
+
+def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
+    # Each gate restates what every match of its pattern needs (see the pattern in phi_rules);
+    # tests/feedback/test_phi.py checks that no gate ever hides a match.
+    person = ("pt", "patient", "resident", "mr", "ms", "mx", "miss")
+    mrn = ("mr", "fin", "csn", "har", "acct", "rec", "account", "encounter", "chart", "visit")
+    dob = ("dob", "d.ob", "do.b", "d.o.b", "birth", "born", "b.d.")
+    phone = ("ext", "pager", "beeper", "cell", "mobile", "phone", "tel", "call", "spectral", "x")
+    home = ("lives", "living", "resides", "residing", "staying", "home", "addr", "discharged")
+    moves = ("transfer", "moved", "admit", "discharge", "bumped")
+    return [
+        regex("MRN", [(rules.MRN, gate(2, mrn))]),
+        regex(
+            "SSN", [(rules.SSN_SHAPED, gate(9)), (rules.SSN_CUED, gate(4, ("ssn", "ss#", "soc")))]
+        ),
+        regex("DOB", [(rules.DOB, gate(3, dob))]),
+        regex("DOB", [(rules.FULL_DATE, gate(5))], rules.old_full_date, "RoundsOldDate"),
+        regex(
+            "PHONE",
+            [
+                (rules.PHONE_FULL, gate(10)),
+                (rules.PHONE_LOCAL, gate(7, ("-",))),
+                (rules.PHONE_CUED, gate(4, phone)),
+            ],
+        ),
+        regex("EMAIL", [(rules.EMAIL, gate(cues=("@",)))], name="RoundsEmail"),
+        regex(
+            "ADDRESS", [(rules.ADDRESS, gate(1)), (rules.ADDRESS_CUED, gate(1, (*home, "moved")))]
+        ),
+        regex(
+            "ROOM",
+            [
+                (rules.ROOM_AFTER_PERSON, gate(1, person)),
+                (rules.ROOM_BEFORE_PERSON, gate(1, person)),
+            ],
+        ),
+        regex(
+            "ROOM",
+            [
+                (rules.ROOM_ID_PATIENT, gate(2, ("pt", "patient", "family", "bed"))),
+                (rules.ROOM_TRANSFER, gate(1, moves)),
+            ],
+            name="RoundsRoomCued",
+        ),
+        regex(
+            "ROOM",
+            [(rules.ROOM_NAME_IN, gate(1, ("in", "from")))],
+            rules.valid_single_name,
+            "RoundsRoomOfName",
+        ),
     ]

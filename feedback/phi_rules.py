@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 # Must precede the Presidio import: tldextract would otherwise fetch the public-suffix list.
@@ -170,7 +171,7 @@ NAME_TITLED = re.compile(
     r"\b(?:(?P<hon>Mr|Mrs|Ms|Mx|Miss|Mister)\.?|(?P<pt>Pt|pt|Patient|patient)\.?"
     r"|(?P<rel>daughter|son|wife|husband|spouse|partner|mother|father|sister|brother|caregiver"
     r"|granddaughter|grandson|niece|nephew|mom|dad|baby\s+(?:girl|boy)|newborn|infant))"
-    rf"[ \t]*,?[ \t]+(?P<v>{_NAMESEQ})"
+    rf"[ \t]*[,:]?[ \t]+(?P<v>{_NAMESEQ})"  # "Pt: OKAFOR", as on a unit patient list
 )
 # After an honorific a lower-case word is still a name ("mrs lopez"); after "pt" it is not.
 NAME_HON_LOWER = re.compile(
@@ -242,6 +243,16 @@ ALLOWED_PHRASES = (
     "salem sump",
 )
 
+# Upper-case clinical abbreviations that follow "pt"/"patient" ("pt NPO since midnight") and look
+# like an all-caps surname. Vowel-less ones (DNR, CHF, HTN) are caught by shape; these have vowels.
+CLINICAL_ACRONYMS = _words(
+    """
+    npo esi icu iv uti copd abg ekg ecg dka als acls bls inr esrd afib picc og niv bipap cpap
+    hfnc ama lwbs adt ot slp clabsi cauti hapi vte fsbg poc adl adls pacu pca cva gi pe sob bid
+    tid qid mri ct ed eta dnr dni poa aox aox3 ao hob iso ivpb sq im
+    """
+)
+
 # Title-case words common in English and in workflow text that also appear in census lists.
 COMMON_WORDS = _words(
     """
@@ -311,53 +322,129 @@ def _value_span(match: re.Match[str]) -> tuple[int, int] | None:
     return None
 
 
-class RegexGroupRecognizer(EntityRecognizer):  # type: ignore[misc]
+@dataclass(frozen=True)
+class TextView:
+    """What gates look at, computed once per scanned text: the lower-cased text and its digits.
+
+    Only ASCII texts get a view: there `str.lower()` and counting 0-9 agree exactly with the
+    patterns' IGNORECASE and `\\d`. Other texts get no view, and every part runs on them."""
+
+    lower: str
+    digits: int
+
+    @classmethod
+    def of(cls, text: str) -> TextView | None:
+        return cls(text.lower(), ascii_digits(text)) if text.isascii() else None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What any match of a part needs: at least `min_digits` digits and, if `cues` are given,
+    one of them as a substring of the lower-cased text. Checked with C-speed string operations
+    before any regex runs. tests/feedback/test_phi.py checks that no gate ever hides a match."""
+
+    min_digits: int = 0
+    cues: tuple[str, ...] = ()
+
+    def admits(self, view: TextView | None) -> bool:
+        if view is None:
+            return True
+        if view.digits < self.min_digits:
+            return False
+        return not self.cues or any(cue in view.lower for cue in self.cues)
+
+
+_NOT_DIGITS = {c: None for c in map(ord, "0123456789")}
+
+
+def ascii_digits(text: str) -> int:
+    return len(text) - len(text.translate(_NOT_DIGITS))
+
+
+Spans = list[tuple[int, int]]
+Part = tuple[Callable[[str], Spans], Gate]
+
+
+class GatedRecognizer(EntityRecognizer):  # type: ignore[misc]
+    """A Presidio recognizer made of parts, each a span finder with the Gate its matches need."""
+
+    def __init__(self, entity: str, parts: list[Part], name: str) -> None:
+        self.parts = parts
+        self.score = SCORES[entity]
+        super().__init__(supported_entities=[entity], name=name)
+
+    def load(self) -> None:
+        """Nothing to load: the patterns are compiled at import."""
+
+    def admits(self, view: TextView | None) -> bool:
+        return any(gate.admits(view) for _, gate in self.parts)
+
+    def find(self, text: str, view: TextView | None) -> list[RecognizerResult]:
+        """The spans of every part whose gate admits `view` (None: every part)."""
+        entity = self.supported_entities[0]
+        return [
+            RecognizerResult(entity, start, end, self.score)
+            for finder, gate in self.parts
+            if gate.admits(view)
+            for start, end in finder(text)
+        ]
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return self.find(text, TextView.of(text))
+
+
+class RegexGroupRecognizer(GatedRecognizer):
     """Runs regexes whose named group `v` (or `w`) is the identifier; the cue stays readable."""
 
     def __init__(
         self,
         entity: str,
-        patterns: list[re.Pattern[str]],
+        patterns: list[tuple[re.Pattern[str], Gate]],
         validator: Validator | None = None,
         name: str | None = None,
     ) -> None:
-        self.patterns = patterns
         self.validator = validator
-        self.score = SCORES[entity]
-        super().__init__(supported_entities=[entity], name=name or f"Rounds{entity.title()}")
+        parts: list[Part] = [(partial(self._spans, p), gate) for p, gate in patterns]
+        super().__init__(entity, parts, name or f"Rounds{entity.title()}")
 
-    def load(self) -> None:
-        """Nothing to load: the patterns are compiled at import."""
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        entity = self.supported_entities[0]
-        results = []
-        for pattern in self.patterns:
-            for match in pattern.finditer(text):
-                span = _value_span(match)
-                if span and (self.validator is None or self.validator(match)):
-                    results.append(RecognizerResult(entity, span[0], span[1], self.score))
-        return results
+    def _spans(self, pattern: re.Pattern[str], text: str) -> Spans:
+        found = []
+        for match in pattern.finditer(text):
+            span = _value_span(match)
+            if span and (self.validator is None or self.validator(match)):
+                found.append(span)
+        return found
 
 
-class NameRecognizer(EntityRecognizer):  # type: ignore[misc]
+_RELATIVES = _words(
+    "daughter son wife husband spouse partner mother father sister brother caregiver niece "
+    "nephew mom dad baby newborn infant"
+)
+# What NAME_TITLED and NAME_HON_LOWER need (lower-cased): a title, "pt"/"patient" or a relative.
+_TITLE_CUES = ("mr", "ms", "mx", "miss", "mister", "pt", "patient", *sorted(_RELATIVES))
+
+
+class NameRecognizer(GatedRecognizer):
     """Patient and family names: title cues, census first+last pairs, "Last, First" lists."""
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["NAME"], name="RoundsName")
+        parts: list[Part] = [
+            (lambda text: list(_titled_names(text)), Gate(cues=_TITLE_CUES)),
+            (lambda text: list(_census_pairs(text)), Gate()),
+            (lambda text: list(_last_first(text)), Gate(cues=(",",))),
+            (_room_names, Gate(1, ("in", "from"))),
+        ]
+        super().__init__("NAME", parts, "RoundsName")
 
     def load(self) -> None:
         census_first_names()
         census_last_names()
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        spans = [*_titled_names(text), *_census_pairs(text), *_last_first(text)]
-        spans += [m.span("n") for m in ROOM_NAME_IN.finditer(text) if valid_single_name(m)]
-        return [RecognizerResult("NAME", s, e, SCORES["NAME"]) for s, e in spans]
+
+def _room_names(text: str) -> Spans:
+    return [m.span("n") for m in ROOM_NAME_IN.finditer(text) if valid_single_name(m)]
 
 
 # --- name heuristics ------------------------------------------------------------------------
@@ -394,11 +481,21 @@ def _titled_names(text: str) -> Iterator[tuple[int, int]]:
 _PARTICLES = _words("de del la van von der da di le al bin ibn")
 
 
+def _is_acronym(word: str) -> bool:
+    """An all-caps clinical abbreviation ("NPO", "DNR"), not an all-caps surname ("LEE", "NG")."""
+    core = word.strip(".,;:()")
+    if not (core.isupper() and core.isalpha() and len(core) <= 6):
+        return False
+    if core.lower() in CLINICAL_ACRONYMS:
+        return True
+    return not set(core) & set("AEIOUY") and not _is_census(core)
+
+
 def _leading_name_tokens(words: list[str]) -> int:
     """How many leading words form the name (stops at the first workflow word)."""
     count = 0
     for word in words:
-        if _is_blocked(word) and word.lower() not in _PARTICLES:
+        if (_is_blocked(word) or _is_acronym(word)) and word.lower() not in _PARTICLES:
             break
         count += 1
     while count and words[count - 1].lower() in _PARTICLES:

@@ -18,14 +18,18 @@ STATIC_DIR = Path(__file__).resolve().parent / "static" / "pwa"
 
 @lru_cache(maxsize=1)
 def _assets() -> tuple[str, list[str]]:
-    """(version, URLs to precache): every file of the app, hashed so any change renews the cache."""
+    """(version, URLs to precache): every file of the app, hashed so any change renews the cache.
+
+    Under production's hashed storage a page loads `app.<hash>.js`, whose `import "./api.js"`
+    fetches the plain name: both names are precached so the app also opens offline there."""
     digest = hashlib.sha256()
-    urls = []
+    urls: dict[str, None] = {}
     for file in sorted(p for p in STATIC_DIR.rglob("*") if p.is_file()):
         rel = file.relative_to(STATIC_DIR.parent).as_posix()
         digest.update(rel.encode() + file.read_bytes())
-        urls.append(static(rel))
-    return digest.hexdigest()[:12], urls
+        urls[static(rel)] = None
+        urls[settings.STATIC_URL + rel] = None
+    return digest.hexdigest()[:12], list(urls)
 
 
 def _version() -> tuple[str, list[str]]:

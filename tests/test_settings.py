@@ -102,7 +102,7 @@ def test_redis_url_switches_channel_layer_and_cache():
     assert "channels_redis" in redis.stdout and "RedisCache" in redis.stdout
 
 
-def test_access_log_never_records_query_tokens(tmp_path):
+def test_access_log_never_records_query_tokens_or_searches(tmp_path):
     import socket
     import time
     import urllib.request
@@ -133,6 +133,7 @@ def test_access_log_never_records_query_tokens(tmp_path):
             try:
                 urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/manifest.webmanifest?token=S3CRET&guest=G0ST"
+                    "&q=Okafor+MRN+00482913&text=Lopez"
                 )
                 break
             except OSError:
@@ -144,4 +145,33 @@ def test_access_log_never_records_query_tokens(tmp_path):
     text = log.read_text()
     assert "manifest.webmanifest" in text
     assert "S3CRET" not in text and "G0ST" not in text
+    assert "Okafor" not in text and "Lopez" not in text  # search boxes may hold PHI
     assert "token=[REDACTED]" in text
+
+
+def test_container_image_has_static_files_and_no_local_state():
+    """Production storage 500s on every page without collectstatic's manifest in each web
+    container; a developer's database, photos or venv must never be copied into the image."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    run_lines = [line for line in dockerfile.splitlines() if line.startswith("RUN ")]
+    assert any("collectstatic --noinput" in line for line in run_lines)
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".venv", "media/", ".git"} <= ignored
+    assert any(i.startswith("db.sqlite3") for i in ignored)
+
+
+def test_production_keeps_the_method_of_a_slashless_api_post():
+    """Slash-less API writes keep their method under production settings too (308, not 301)."""
+    result = manage(
+        "shell",
+        "-c",
+        "from django.test import Client; "
+        "r = Client().post('/api/units', {}, HTTP_HOST='rounds.hospital.example', secure=True); "
+        "print(r.status_code, r['Location'])",
+        DJANGO_SETTINGS_MODULE="backend.settings.production",
+        SECRET_KEY="a-synthetic-but-long-enough-secret-key-for-the-deploy-check-0123456789",
+        ALLOWED_HOSTS="rounds.hospital.example",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+    last = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert last.split() == ["308", "/api/units/"], result.stdout + result.stderr

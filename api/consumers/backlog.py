@@ -43,7 +43,7 @@ class BacklogConsumer(AsyncJsonWebsocketConsumer):
     ) -> None:
         try:
             await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than json can read
             await self.send_json({"type": "error", "code": "bad_json", "detail": "Send JSON."})
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:

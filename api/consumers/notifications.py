@@ -40,7 +40,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     ) -> None:
         try:
             await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than json can read
             await self.send_json({"type": "error", "code": "bad_json", "detail": "Send JSON."})
 
     async def notification_message(self, event: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework import serializers
 
@@ -25,12 +26,19 @@ from feedback.services import sessions as svc
 
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_TOO_BIG = 1009
+CLOSE_TOO_BIG_FALLBACK = 4009  # where the server refuses to send 1009 (see close_too_big)
 FLOOD_LIMIT = 20  # messages per FLOOD_WINDOW seconds, per connection
 FLOOD_WINDOW = 1.0
 
 
 def _origin(scope: dict[str, Any]) -> str:
     return dict(scope.get("headers") or []).get(b"origin", b"").decode("latin-1")
+
+
+def socket_base(scope: dict[str, Any]) -> str:
+    """Base of absolute URLs in frames, as REST does: PUBLIC_BASE_URL, else the page's origin
+    (checked against ALLOWED_HOSTS before the consumer runs)."""
+    return settings.PUBLIC_BASE_URL or _origin(scope)
 
 
 def admit(scope: dict[str, Any], code: str) -> int | tuple[Participant, str]:
@@ -55,7 +63,7 @@ def admit(scope: dict[str, Any], code: str) -> int | tuple[Participant, str]:
         participant = None  # signed in without any role: not a member of the hospital's teams
     if participant is None:
         return CLOSE_FORBIDDEN
-    return participant, json.dumps(sel.state_frame(session, participant, _origin(scope)))
+    return participant, json.dumps(sel.state_frame(session, participant, socket_base(scope)))
 
 
 def _presence_key(session_id: int) -> str:
@@ -69,11 +77,14 @@ def presence_change(session_id: int, delta: int) -> int:
     return max(0, int(cache.incr(key, delta)))
 
 
+def presence_count(session_id: int) -> int:
+    return max(0, int(cache.get(_presence_key(session_id)) or 0))
+
+
 def presence_sends(session_id: int) -> events.Flush:
     def flush(_: set[Any]) -> list[tuple[str, dict[str, Any]]]:
-        count = max(0, int(cache.get(_presence_key(session_id)) or 0))
-        frame = events.session_frame({"type": "presence", "count": count})
-        return [(events.session_group(session_id), frame)]
+        frame = {"type": "presence", "count": presence_count(session_id)}
+        return [(events.session_group(session_id), events.session_frame(frame))]
 
     return flush
 
@@ -98,7 +109,12 @@ class SessionConsumer(AsyncWebsocketConsumer):
         if self.participant.is_facilitator:
             await self.channel_layer.group_add(self.facilitator_group, self.channel_name)
         await self.send(text_data=state)
-        if not self.participant.is_facilitator:
+        if self.participant.is_facilitator:
+            # Nobody else's arrival may follow soon: a (re)connecting facilitator needs the
+            # count now, not at the next join or leave.
+            count = await database_sync_to_async(presence_count)(self.participant.session_id)
+            await self.send_frame({"type": "presence", "count": count})
+        else:
             self.counted = True
             await self._presence(+1)
 
@@ -134,7 +150,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
             return
         if _too_big(text_data, bytes_data):
             self.closing = True
-            await self.close(code=CLOSE_TOO_BIG)
+            await self.close_too_big()
             return
         if self._flooding():
             await self.error(
@@ -146,10 +162,19 @@ class SessionConsumer(AsyncWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than json can read
             await self.error("bad_json", "That frame is not valid JSON.")
             return
         await self.dispatch_frame(content)
+
+    async def close_too_big(self) -> None:
+        try:
+            await self.close(code=CLOSE_TOO_BIG)
+        except Exception:
+            # Autobahn (under Daphne) lets applications close only with 1000 or 3000-4999 and
+            # raises a bare Exception otherwise. With Daphne's message limit set to 64 KiB it
+            # closes oversized frames with 1009 itself and this never runs (docs/sessions.md).
+            await self.close(code=CLOSE_TOO_BIG_FALLBACK)
 
     def _flooding(self) -> bool:
         """Sliding one-second window; refused messages don't count, so the budget refills."""
@@ -166,7 +191,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
         handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is None:
             known = ", ".join(sorted(self.HANDLERS))
-            await self.error("unknown_type", f"Unknown frame type {kind!r}; send one of: {known}.")
+            what = f"Unknown frame type {kind!r}" if kind is not None else "No frame type"
+            await self.error(
+                "unknown_type", f"{what}; send a JSON object whose type is one of: {known}."
+            )
             return
         try:
             await handler(self, content)
@@ -208,7 +236,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
     async def on_show_screen(self, content: dict[str, Any]) -> None:
         screen = content.get("screen")
         await database_sync_to_async(svc.session_show_screen)(
-            participant=self.participant, screen_id=screen
+            participant=self.participant, screen_id=screen, base=socket_base(self.scope)
         )
 
     async def on_reveal_results(self, content: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ import binascii
 import csv
 import itertools
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ from rest_framework.views import APIView
 from api.context import actor_from_request
 from api.permissions import role_permission
 from api.serializers_backlog import (
+    MAX_ID,
     BacklogCreateSerializer,
     BacklogDetailSerializer,
     BacklogItemSerializer,
@@ -37,13 +39,15 @@ from api.serializers_backlog import (
     MergeSerializer,
     SimilarSerializer,
 )
+from feedback import phi
 from feedback.errors import ValidationFailed
 from feedback.models import BacklogItem
 from feedback.selectors import backlog as sel
 from feedback.services import backlog as svc
 from feedback.services.audit import audit_record
 
-CanRead = role_permission(*sel.WRITE_ROLES, "observer")
+# Any role may read; what each one sees is narrowed by sel.backlog_visible (clinicians: followed).
+CanRead = role_permission(*sel.READ_ROLES, "clinician")
 CanWrite = role_permission(*sel.WRITE_ROLES)
 EVIDENCE_KEYS = ("observations", "ratings", "comments")
 
@@ -79,9 +83,13 @@ class PriorityKeyset(BasePagination):
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(raw.encode()))
-            return float(data["p"]), int(data["i"]), bool(data["r"])
+            p, i, r = float(data["p"]), int(data["i"]), bool(data["r"])
         except (ValueError, KeyError, TypeError, binascii.Error) as exc:
             raise NotFound("Invalid cursor; start again from the first page.") from exc
+        # A forged cursor must not reach the database with values no column can hold.
+        if not math.isfinite(p) or not -MAX_ID <= i <= MAX_ID:
+            raise NotFound("Invalid cursor; start again from the first page.")
+        return p, i, r
 
     def _encode(self, row: dict[str, Any], reverse: bool) -> str:
         data = json.dumps({"p": row["priority"], "i": row["id"], "r": reverse})
@@ -141,7 +149,10 @@ class FastJSONRenderer(JSONRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
-        return b"" if data is None else orjson.dumps(data, default=str)
+        if data is None:
+            return b""
+        # Non-string keys: list-item positions in nested validation errors.
+        return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _evidence(data: dict[str, Any]) -> dict[str, list[int]]:
@@ -165,7 +176,7 @@ class BacklogViewSet(viewsets.GenericViewSet):
 
     def _detail(self, item_id: int, status: int = 200) -> Response:
         row = sel.backlog_row(item_id=item_id)
-        row["evidence"] = sel.backlog_evidence(item=BacklogItem(pk=item_id))
+        row["evidence"] = sel.backlog_evidence(item=BacklogItem(pk=item_id), user=self.request.user)
         return Response(row, status=status)
 
     @extend_schema(responses={200: BacklogItemSerializer(many=True)})
@@ -187,7 +198,10 @@ class BacklogViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=[], responses={200: BacklogDetailSerializer})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        return self._detail(self.get_item().pk)
+        item = self.get_item()
+        # The detail shows observations' text, so reading it is audited like an observation.
+        audit_record(actor=actor_from_request(request), action="view", obj=item)
+        return self._detail(item.pk)
 
     @extend_schema(
         parameters=[], request=BacklogPatchSerializer, responses={200: BacklogDetailSerializer}
@@ -295,9 +309,14 @@ class _Echo:
         return value
 
 
+# Spreadsheets run cells starting with these as formulas (some also the full-width forms, and
+# skip leading blanks, byte-order marks and zero-width spaces first): CSV injection.
+FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+IGNORED_LEADING = " \u00a0\ufeff\u200b"
+
+
 def _cell(value: Any) -> Any:
-    # Spreadsheets run cells starting with these as formulas: neutralise them (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value.lstrip(IGNORED_LEADING)[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
@@ -330,6 +349,15 @@ def csv_lines(qs: QuerySet[Any], batch: int = 1000) -> Iterator[str]:
         yield "".join(writer.writerow(_csv_row(r, extras[r["id"]])) for r in chunk)
 
 
+def _audited_filters(request: Request) -> dict[str, list[str]]:
+    """The export's filters for the audit row; the free-text search is PHI-masked first."""
+    params = request.query_params
+    filters = {k: params.getlist(k) for k in params}
+    if "q" in filters:
+        filters["q"] = [phi.mask(v).text for v in filters["q"]]
+    return filters
+
+
 class BacklogExportView(APIView):
     """GET /api/backlog/export.csv: the filtered backlog, streamed, and the export audited."""
 
@@ -338,12 +366,11 @@ class BacklogExportView(APIView):
     @extend_schema(parameters=FILTER_PARAMS, responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
         qs = sel.backlog_list(user=request.user, filters=request.query_params)
-        filters = {k: request.query_params.getlist(k) for k in request.query_params}
         audit_record(
             actor=actor_from_request(request),
             action="export",
             object_type="feedback.backlogitem",
-            detail={"filters": filters},
+            detail={"filters": _audited_filters(request)},
         )
         response = StreamingHttpResponse(csv_lines(qs), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="backlog.csv"'

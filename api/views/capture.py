@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -108,6 +109,8 @@ class ObservationSyncView(APIView):
 
 class PhotoUploadView(APIView):
     permission_classes = [HasAnyRole]
+    # The SPEC's shape is multipart; a JSON list or string body has no .get() and would crash.
+    parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": PhotoUploadSerializer},
                    responses={201: PhotoSerializer, 200: PhotoSerializer})  # fmt: skip
@@ -132,10 +135,10 @@ class PhiCheckView(APIView):
         data = PhiCheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         text = data.validated_data["text"]
-        spans = phi.scan(text)
+        spans = phi.scan(text)  # once: the masked text is built from the same spans
         return Response(
             {
-                "masked": phi.mask(text).text,
+                "masked": phi.apply(text, spans).text,
                 "spans": [{"start": s.start, "end": s.end, "type": s.type} for s in spans],
             }
         )

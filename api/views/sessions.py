@@ -151,8 +151,9 @@ class SessionJoinView(APIView):
 
 
 def acting_participant(request: Request, session_id: int) -> Participant:
-    """The caller's participant in the session: by guest token header, else by signed-in user."""
-    token = request.META.get(GUEST_HEADER)
+    """The caller's participant in the session: by guest token (X-Guest-Token, or ?guest= as on
+    the socket; access logs redact it), else by signed-in user."""
+    token = request.META.get(GUEST_HEADER) or request.query_params.get("guest")
     if token:
         guest = guest_from_token(token)
         if guest is None:
@@ -181,7 +182,10 @@ class SessionRatingsView(APIView):
         data = s.RateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rating = svc.rating_submit(participant=participant, **_frame_args(data.validated_data))
-        return Response(sel.rating_public(rating))
+        body = sel.rating_public(rating)
+        if request.data.get("client_id") is not None:
+            body["client_id"] = request.data["client_id"]  # as sent, like the socket's `ack`
+        return Response(body)
 
 
 class SessionCommentsView(APIView):

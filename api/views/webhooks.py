@@ -11,10 +11,15 @@ from api.context import actor_from_request
 from api.permissions import IsAdmin
 from api.serializers_backlog import WebhookSerializer
 from feedback.models import Webhook
-from feedback.services.webhooks import webhook_create
+from feedback.services.webhooks import webhook_create, webhook_delete
 
 
-class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class WebhookViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     permission_classes = [IsAdmin]
     serializer_class = WebhookSerializer
     filter_backends: list = []
@@ -32,3 +37,6 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             events=data.validated_data["events"],
         )
         return Response(WebhookSerializer(hook).data, status=201)
+
+    def perform_destroy(self, instance: Webhook) -> None:
+        webhook_delete(actor=actor_from_request(self.request), hook=instance)

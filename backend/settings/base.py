@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,7 +41,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # CommonMiddleware, redirecting a slash-less /api/ path with 308 so POST bodies survive.
+    "api.middleware.ApiSlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -55,7 +57,7 @@ WSGI_APPLICATION = None
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "backend" / "templates"],  # overrides of third-party pages
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -86,10 +88,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Several Rounds installs (or test runs) may share one Redis: the prefix keeps them apart.
 CHANNEL_PREFIX = os.environ.get("ROUNDS_CHANNEL_PREFIX", "rounds")
+# channels-redis' pub/sub layer by default; "core" picks its list-based RedisChannelLayer
+# (docs/deployment.md compares the two, measured by bench/bench_fanout.py --redis --layer).
+REDIS_LAYERS = {
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    "core": "channels_redis.core.RedisChannelLayer",
+}
+REDIS_CHANNEL_LAYER = os.environ.get("REDIS_CHANNEL_LAYER", "pubsub")
+if REDIS_CHANNEL_LAYER not in REDIS_LAYERS:
+    raise ImproperlyConfigured(
+        f"REDIS_CHANNEL_LAYER={REDIS_CHANNEL_LAYER!r}: set it to one of {', '.join(REDIS_LAYERS)}."
+    )
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": REDIS_LAYERS[REDIS_CHANNEL_LAYER],
             "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX},
         }
     }
@@ -108,10 +121,16 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {
+        # Active wherever the caller passes the user (createsuperuser, changepassword, ...).
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name")},
+    },
+    {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -129,16 +148,22 @@ STORAGES = {
 }
 
 # Uploads: 20 MB photos plus multipart overhead; the image pipeline enforces the real limit.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# An upload is an unredacted photo, so it is never spooled to disk: api.middleware.BodyLimit
+# refuses bodies over ROUNDS_MAX_REQUEST_BYTES (413) before Django reads them, everything below
+# stays in memory (Django's body spool and its memory upload handler both hold up to
+# FILE_UPLOAD_MAX_MEMORY_SIZE), and backend/server.py keeps Twisted off temporary files too.
 ROUNDS_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ROUNDS_MAX_REQUEST_BYTES = 26 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = ROUNDS_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = ROUNDS_MAX_REQUEST_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 # Shared ward tablets: a session dies after 15 idle minutes (each request renews it).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 15 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "api.errors.csrf_failure"  # JSON under /api/, Django's page elsewhere
 
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", 15 * 60))
@@ -172,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI's default validator badge sends the schema URL to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # Two different `status` choice sets: a backlog item's workflow and a sync item's outcome.
     "ENUM_NAME_OVERRIDES": {

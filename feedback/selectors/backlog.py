@@ -25,18 +25,29 @@ from feedback.models import (
 )
 from feedback.models.backlog import STATUSES
 from feedback.priority import CommentEvidence, Evidence, ObservationEvidence, RatingEvidence
+from feedback.selectors.observations import IdFilter, StrictBooleanFilter
 
+# Who sees the whole backlog; every other role (clinicians) sees only the items it follows,
+# with only its own evidence: the loop closes for them without showing others' reports.
 READ_ROLES = ("product_owner", "admin", "observer")
 WRITE_ROLES = ("product_owner", "admin")
 OPEN_STATUSES = ("new", "triaged", "planned", "in_progress")
 NOT_SIMILAR = ("duplicate", "declined", "shipped")
 
 
+def sees_everything(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*READ_ROLES))
+
+
 def backlog_visible(*, user: Any) -> QuerySet[BacklogItem]:
-    """Everything for product owners, admins and observers; nothing for anyone else."""
-    if getattr(user, "is_authenticated", False) and user.has_role(*READ_ROLES):
+    """Everything for product owners, admins and observers; followed items for other users."""
+    if sees_everything(user):
         return BacklogItem.objects.all()
-    return BacklogItem.objects.none()
+    if not getattr(user, "is_authenticated", False):
+        return BacklogItem.objects.none()
+    through = BacklogItem.followers.through
+    follows = through.objects.filter(backlogitem_id=OuterRef("pk"), user_id=user.pk)
+    return BacklogItem.objects.filter(Exists(follows))
 
 
 class MultiStatusFilter(django_filters.MultipleChoiceFilter):
@@ -51,10 +62,10 @@ class MultiStatusFilter(django_filters.MultipleChoiceFilter):
 
 class BacklogFilter(django_filters.FilterSet):
     status = MultiStatusFilter()
-    workflow = django_filters.NumberFilter(field_name="workflow_id")
-    tool = django_filters.NumberFilter(field_name="tool_id")
-    unit = django_filters.NumberFilter(method="filter_unit")
-    patient_safety = django_filters.BooleanFilter(field_name="patient_safety")
+    workflow = IdFilter(field_name="workflow_id")
+    tool = IdFilter(field_name="tool_id")
+    unit = IdFilter(method="filter_unit")
+    patient_safety = StrictBooleanFilter(field_name="patient_safety")
     q = django_filters.CharFilter(method="filter_text", max_length=200)
     min_priority = django_filters.NumberFilter(field_name="priority", lookup_expr="gte")
 
@@ -256,9 +267,9 @@ def _photo_thumbs(observation_ids: list[int]) -> dict[int, list[str]]:
     return thumbs
 
 
-def _observations(item: BacklogItem) -> list[dict[str, Any]]:
+def _observations(item: BacklogItem, mine: Q) -> list[dict[str, Any]]:
     rows = list(
-        Observation.objects.filter(evidenceobservation__item=item)
+        Observation.objects.filter(mine, evidenceobservation__item=item)
         .order_by("id")
         .values(
             "id",
@@ -290,12 +301,19 @@ def _pin(x: float | None, y: float | None) -> dict[str, float] | None:
     return {"x": x, "y": y} if x is not None and y is not None else None
 
 
-def backlog_evidence(*, item: BacklogItem) -> dict[str, list[dict[str, Any]]]:
-    """The detail view's evidence: four queries (observations, photos, ratings, comments)."""
-    ratings = Rating.objects.filter(evidencerating__item=item).order_by("id")
-    comments = Comment.objects.filter(evidencecomment__item=item).order_by("id")
+def backlog_evidence(*, item: BacklogItem, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """The detail view's evidence: four queries (observations, photos, ratings, comments).
+
+    Users who do not see the whole backlog see only their own evidence (clinicians see only
+    their own observations anywhere, and other people's ratings are not theirs to read).
+    """
+    everything = sees_everything(user)
+    own_obs = Q() if everything else Q(observer_id=user.pk)
+    own = Q() if everything else Q(participant__user_id=user.pk)
+    ratings = Rating.objects.filter(own, evidencerating__item=item).order_by("id")
+    comments = Comment.objects.filter(own, evidencecomment__item=item).order_by("id")
     return {
-        "observations": _observations(item),
+        "observations": _observations(item, own_obs),
         "ratings": [
             {
                 "id": r.pk,

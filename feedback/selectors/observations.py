@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 
 from feedback.errors import NotFound, ValidationFailed
 from feedback.models import Observation, User
@@ -53,16 +55,49 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0): anything else is an error, not silently "no filter"."""
+
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        parsed = self.VALUES.get(str(value).strip().lower())
+        if parsed is None:
+            raise forms.ValidationError("Send true or false.")
+        return parsed
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+class InstantField(IsoDateTimeField):
+    """An ISO 8601 time that must also exist in UTC (year 1 at +01:00 does not, and would crash)."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        try:
+            parsed = super().to_python(value)
+            return parsed.astimezone(dt.UTC) if parsed is not None else None
+        except OverflowError:
+            raise forms.ValidationError("Send a time between years 1 and 9999 in UTC.") from None
+
+
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    field_class = InstantField
+
+
 class ObservationFilter(django_filters.FilterSet):
     unit = IdFilter(field_name="unit_id")
     workflow = IdFilter(field_name="workflow_id")
     tool = IdFilter(field_name="tool_id")
     observer = IdFilter(field_name="observer_id")
     severity_min = IdFilter(field_name="severity", lookup_expr="gte", max_value=4)
-    patient_safety = django_filters.BooleanFilter()
+    patient_safety = StrictBooleanFilter()
     tag = django_filters.CharFilter(method="filter_tag", max_length=40)
-    since = django_filters.IsoDateTimeFilter(field_name="captured_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="captured_at", lookup_expr="lte")
+    since = InstantFilter(field_name="captured_at", lookup_expr="gte")
+    until = InstantFilter(field_name="captured_at", lookup_expr="lte")
     q = django_filters.CharFilter(method="filter_q", max_length=200)
 
     class Meta:

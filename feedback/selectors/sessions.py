@@ -83,11 +83,9 @@ SESSION_SCREENS = Prefetch(
 )
 
 
-def session_public(
-    session: CodesignSession, base: str = "", *, join_base: str = ""
-) -> dict[str, Any]:
-    """`base` prefixes media URLs; join_url is absolute (from join_base, base or settings)."""
-    root = (join_base or base or settings.PUBLIC_BASE_URL).rstrip("/")
+def session_public(session: CodesignSession, base: str = "") -> dict[str, Any]:
+    """`base` (else PUBLIC_BASE_URL) prefixes media URLs and join_url."""
+    root = (base or settings.PUBLIC_BASE_URL).rstrip("/")
     return {
         "id": session.pk,
         "code": session.code,
@@ -137,18 +135,17 @@ def aggregate_frames(session_id: int, screen_ids: Iterable[int]) -> tuple[bool, 
     return bool(visible), frames
 
 
-def state_frame(session: CodesignSession, participant: Participant, origin: str = "") -> dict:
+def state_frame(session: CodesignSession, participant: Participant, base: str = "") -> dict:
     """What a socket gets on connect: everything needed to draw the session right now.
 
-    Media URLs match the broadcast `screen` frames (PUBLIC_BASE_URL or site-relative, as one
-    frame serves every socket); only join_url is made absolute from the socket's Origin.
+    `base` (PUBLIC_BASE_URL, else the socket's Origin) makes media and join URLs absolute, as
+    in REST answers and the broadcast `screen` frames.
     """
-    base = settings.PUBLIC_BASE_URL
     screen = session.current_screen
     can_see = participant.is_facilitator or session.results_visible
     return {
         "type": "state",
-        "session": session_public(session, base, join_base=origin),
+        "session": session_public(session, base),
         "screen": screen_public(screen, base) if screen else None,
         "results_visible": session.results_visible,
         "aggregate": aggregate_public(session.pk, screen.pk) if screen and can_see else None,

@@ -44,6 +44,7 @@ EVIDENCE: dict[str, tuple[Any, Any, str]] = {
     "comments": (Comment, EvidenceComment, "comment"),
 }
 TEXT_FIELDS = ("title", "description")
+OPEN = frozenset({"new", "triaged", "planned", "in_progress"})
 EDITABLE = ("title", "description", "workflow", "tool", "effort", "confidence")
 
 
@@ -90,8 +91,24 @@ def _mask_text(data: dict[str, Any], previous: Sequence[str] = ()) -> list[str]:
     for field in TEXT_FIELDS:
         if data.get(field):
             masked = phi.mask(data[field])
+            _check_masked_length(field, masked.text)
             data[field], found = masked.text, found | set(masked.types)
     return sorted(found)
+
+
+def _check_masked_length(field: str, text: str) -> None:
+    # "[REDACTED-PHONE]" is longer than most phone numbers: say why a short enough text grew.
+    limit = getattr(BacklogItem._meta.get_field(field), "max_length", None) or 0
+    if len(text) > limit:
+        raise ValidationFailed(
+            f"The {field} is too long once PHI is masked; remove the PHI or shorten it.",
+            errors={
+                field: [
+                    f"With PHI replaced by [REDACTED-...] markers it has {len(text)} characters;"
+                    f" the most is {limit}. Remove the PHI or shorten the text."
+                ]
+            },
+        )
 
 
 def _broadcast(item_id: int, event: str) -> dict[str, Any]:
@@ -261,9 +278,15 @@ def backlog_merge(*, actor: Actor, source: BacklogItem, into_id: int) -> Backlog
 
 
 def check_merge(source: BacklogItem, into: BacklogItem) -> None:
+    """Only open items become duplicates (shipped and declined are final); targets must live."""
     if source.status == "duplicate":
         raise InvalidTransition(
             f"Item #{source.pk} is already a duplicate of #{source.merged_into_id}."
+        )
+    if source.status not in OPEN:
+        raise InvalidTransition(
+            f"Item #{source.pk} is {source.status}, which is final; only open items can be"
+            " merged. Link its evidence to the other item instead."
         )
     if into.status in ("duplicate", "declined"):
         raise Conflict(f"Item #{into.pk} is {into.status}; merge into a live item instead.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,11 @@ CONTENT_FIELDS = (
 
 Errors = dict[str, list[str]]
 
+# ASCII digits only: str.isdigit() also accepts "²" or "٢", which int() then refuses or misreads,
+# and 19 digits cover every 64-bit id (longer strings would hit Python's int-parsing limit).
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
+_NOT_UTF8 = "Remove the unpaired surrogate characters (\\ud800-\\udfff); send UTF-8 text."
+
 
 @dataclass
 class SyncResult:
@@ -82,9 +88,24 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
         return int(value.strip())
     return None
+
+
+def _is_utf8(text: str) -> bool:
+    """False for lone surrogates (JSON allows "\\ud800"): no database or response encodes them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(value: Any) -> str:
+    """A submitted value, short enough to echo in an error (repr escapes lone surrogates)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _as_bool(value: Any) -> bool | None:
@@ -98,6 +119,7 @@ def _as_bool(value: Any) -> bool | None:
 def _client_id(item: Any) -> tuple[str, uuid.UUID | None]:
     raw = item.get("client_id") if isinstance(item, dict) else None
     text = (raw if isinstance(raw, str) else ("" if raw is None else str(raw)))[:100]
+    text = text.encode("utf-8", "replace").decode("utf-8")  # it is echoed in the result
     try:
         return text, uuid.UUID(text)
     except ValueError:
@@ -133,7 +155,7 @@ def _ref(
         return None
     ref = _as_int(value)
     if ref is None or ref not in known:
-        errors[name] = [f"No {name} with id {value!r}; pick one from /api/{name}s/."]
+        errors[name] = [f"No {name} with id {_shown(value)}; pick one from /api/{name}s/."]
         return None
     return ref
 
@@ -157,6 +179,8 @@ def _description(value: Any, errors: Errors) -> str | None:
     text = value.strip() if isinstance(value, str) else ""
     if "\x00" in text:  # PostgreSQL refuses NUL in text; no keyboard produces one
         errors["description"] = ["Remove the NUL (\\x00) characters from the text."]
+    elif not _is_utf8(text):
+        errors["description"] = [_NOT_UTF8]
     elif not text:
         errors["description"] = ["Describe what you saw (1 to 5000 characters)."]
     elif len(text) > MAX_DESCRIPTION:
@@ -173,6 +197,9 @@ def _tags(value: Any, errors: Errors) -> list[str] | None:
         isinstance(t, str) and "\x00" not in t for t in value
     ):
         errors["tags"] = ["Send tags as a list of strings."]
+        return None
+    if not all(_is_utf8(t) for t in value):
+        errors["tags"] = [_NOT_UTF8]
         return None
     cleaned = list(dict.fromkeys(t.strip() for t in value if t.strip()))  # ordered, unique
     if len(cleaned) > MAX_TAGS:

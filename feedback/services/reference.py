@@ -15,7 +15,8 @@ from feedback.services.audit import audit_record
 @transaction.atomic
 def reference_create(*, actor: Actor, model: type[models.Model], data: dict[str, Any]) -> Any:
     obj = model(**data)
-    obj.full_clean(validate_unique=False)
+    # Uniqueness is the database's to decide (IntegrityError -> 409 below), not a racy read.
+    obj.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             obj.save()
@@ -29,7 +30,7 @@ def reference_create(*, actor: Actor, model: type[models.Model], data: dict[str,
 def reference_update(*, actor: Actor, obj: Any, data: dict[str, Any]) -> Any:
     for key, value in data.items():
         setattr(obj, key, value)
-    obj.full_clean(validate_unique=False)
+    obj.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             obj.save()

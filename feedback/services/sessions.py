@@ -170,19 +170,23 @@ def _in_session(session_id: int, screen_id: Any) -> int:
 
 
 @transaction.atomic
-def session_show_screen(*, participant: Participant, screen_id: int) -> CodesignSession:
-    """Show a screen to everyone; results are hidden again so nobody anchors on them."""
+def session_show_screen(
+    *, participant: Participant, screen_id: int, base: str = ""
+) -> CodesignSession:
+    """Show a screen to everyone. Whether results are visible stays the facilitator's call
+    (`reveal_results`): the console hides them before moving on, so nobody anchors on the last
+    screen's numbers, but the protocol does not do it behind the facilitator's back.
+
+    `base` makes the frame's media URLs absolute (PUBLIC_BASE_URL when empty)."""
     _require_facilitator(participant)
     session = _lock_open_session(participant.session_id)
     session.current_screen_id = _in_session(session.pk, screen_id)
-    was_visible, session.results_visible = session.results_visible, False
-    session.save(update_fields=["current_screen", "results_visible"])
+    session.save(update_fields=["current_screen"])
     screen = Screen.objects.get(pk=screen_id)
     group = events.session_group(session.pk)
-    events.send_on_commit(group, events.session_frame(sel.screen_frame(screen)))
-    if was_visible:
-        frame = {"type": "results_visible", "visible": False}
-        events.send_on_commit(group, events.session_frame(frame))
+    events.send_on_commit(group, events.session_frame(sel.screen_frame(screen, base)))
+    if session.results_visible:  # the new screen's numbers, to everyone who may see them
+        request_aggregate_broadcast(session.pk, screen.pk)
     return session
 
 
@@ -300,28 +304,41 @@ def comment_add(
     client_id: uuid.UUID | None = None,
 ) -> Comment:
     """A pinned (or unpinned) comment; replaying a client_id returns the stored one."""
-    if client_id is not None:
-        done = Comment.objects.filter(participant=participant, client_id=client_id).first()
-        if done is not None:
-            return done
+    done = _replayed(participant, client_id)
+    if done is not None:
+        return done
     masked, where = _masked(text, "text"), _check_pin(pin)
     if not masked.text.strip():
         raise _invalid("text", "Write a comment of 1-2000 characters.")
-    with transaction.atomic():
-        session = _lock_open_session(participant.session_id, lock=False)
-        comment = Comment(
-            session=session,
-            participant=participant,
-            screen_id=_in_session(session.pk, screen_id),
-            text=masked.text,
-            phi_redacted=masked.types,
-            pin_x=where.x if where else None,
-            pin_y=where.y if where else None,
-            client_id=client_id,
-        )
-        comment.save()
-        _broadcast_comment(session, sel.comment_frame(comment))
+    try:
+        with transaction.atomic():
+            session = _lock_open_session(participant.session_id, lock=False)
+            comment = Comment(
+                session=session,
+                participant=participant,
+                screen_id=_in_session(session.pk, screen_id),
+                text=masked.text,
+                phi_redacted=masked.types,
+                pin_x=where.x if where else None,
+                pin_y=where.y if where else None,
+                client_id=client_id,
+            )
+            comment.save()
+            _broadcast_comment(session, sel.comment_frame(comment))
+    except IntegrityError:
+        # The same client_id raced in from another socket or request after the check above:
+        # the unique index kept exactly one, and that one is the answer to this replay too.
+        done = _replayed(participant, client_id)
+        if done is None:
+            raise
+        return done
     return comment
+
+
+def _replayed(participant: Participant, client_id: uuid.UUID | None) -> Comment | None:
+    if client_id is None:
+        return None
+    return Comment.objects.filter(participant=participant, client_id=client_id).first()
 
 
 def _broadcast_comment(session: CodesignSession, frame: dict[str, Any]) -> None:

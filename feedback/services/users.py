@@ -38,7 +38,8 @@ def user_create(
     *, actor: Actor, username: str, password: str, display_name: str = "", roles: Iterable[str] = ()
 ) -> User:
     try:
-        validate_password(password)
+        # The user's own names are compared too ("nurse2nurse2" for nurse2 is refused).
+        validate_password(password, user=User(username=username, display_name=display_name))
     except DjangoValidationError as exc:
         raise ValidationFailed(
             "The password is too weak.", errors={"password": exc.messages}

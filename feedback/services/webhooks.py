@@ -48,9 +48,8 @@ def sign(secret: str, body: bytes) -> str:
 
 def _check(url: str, secret: str, events: list[str]) -> None:
     errors: dict[str, list[str]] = {}
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        errors["url"] = ["Use an absolute http:// or https:// URL."]
+    if not _valid_url(url):
+        errors["url"] = ["Use an absolute http:// or https:// URL with a valid host and port."]
     if len(secret) < 8:
         errors["secret"] = ["Use a secret of at least 8 characters."]
     unknown = sorted(set(events) - set(EVENTS) - {ALL})
@@ -58,6 +57,15 @@ def _check(url: str, secret: str, events: list[str]) -> None:
         errors["events"] = [f"Choose from {[*EVENTS, ALL]}; unknown: {unknown}."]
     if errors:
         raise ValidationFailed("The webhook is invalid; fix the fields listed.", errors=errors)
+
+
+def _valid_url(url: str) -> bool:
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 -- raises ValueError when out of range
+    except ValueError:
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.hostname)
 
 
 @transaction.atomic
@@ -68,6 +76,13 @@ def webhook_create(*, actor: Actor, url: str, secret: str, events: list[str]) ->
     )
     audit_record(actor=actor, action="create", obj=hook, detail={"events": hook.events})
     return hook
+
+
+@transaction.atomic
+def webhook_delete(*, actor: Actor, hook: Webhook) -> None:
+    """Remove a receiver and its pending deliveries (e.g. a leaked secret or a retired URL)."""
+    audit_record(actor=actor, action="delete", obj=hook, detail={"events": hook.events})
+    hook.delete()
 
 
 def webhook_enqueue(*, event: str, data: dict[str, Any]) -> list[int]:
@@ -127,10 +142,20 @@ def deliver_due(*, ids: Iterable[int] | None = None, now: datetime | None = None
     return delivered
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect could send the signed body elsewhere (or to ftp://): it is a failed attempt."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
@@ -140,7 +165,9 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
 
 def attempt(row: WebhookDelivery) -> int:
     """POST once; log the outcome; schedule the next try at base * 2^(attempts-1)."""
-    hook = Webhook.objects.get(pk=row.webhook_id)
+    hook = Webhook.objects.filter(pk=row.webhook_id).first()
+    if hook is None:  # deleted since it was queued; its deliveries went with it
+        return 0
     body = row.body.encode()
     headers = {
         "Content-Type": "application/json",

@@ -145,3 +145,52 @@ def test_superuser_counts_as_admin(make_user):
     client.force_authenticate(root)
     assert client.get("/api/me/").json()["roles"] == ["admin"]
     assert client.get("/api/users/").status_code == 200
+
+
+def test_retry_after_counts_down_to_the_end_of_the_window(observer, settings, monkeypatch):
+    import api.auth
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(api.auth.time, "time", lambda: now[0])
+    client = APIClient()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post("/api/auth/token/", {"username": "olive", "password": "x"}, format="json")
+    first = client.post("/api/auth/token/", {"username": "olive", "password": "x"}, format="json")
+    assert_error(first, 429, "throttled")
+    assert int(first["Retry-After"]) == settings.LOGIN_FAILURE_WINDOW
+    now[0] += 600
+    later = client.post("/api/auth/token/", {"username": "olive", "password": "x"}, format="json")
+    assert_error(later, 429, "throttled")
+    assert int(later["Retry-After"]) == settings.LOGIN_FAILURE_WINDOW - 600
+    assert str(settings.LOGIN_FAILURE_WINDOW - 600) in later.json()["detail"]
+
+
+def test_token_clients_need_no_csrf_even_with_a_session_cookie(observer, product_owner):
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.login(username="olive", password=PASSWORD)  # a stale PWA session on the same tablet
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=product_owner).key}")
+    response = client.post("/api/units/", {"name": "7 South"}, format="json")
+    assert response.status_code == 201, response.content
+
+
+def test_bad_token_with_a_valid_session_is_still_401(observer):
+    client = APIClient()
+    client.login(username="olive", password=PASSWORD)
+    client.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
+    assert_error(client.get("/api/me/"), 401, "not_authenticated")
+
+
+def test_user_in_several_groups_lists_every_role(make_user):
+    user = make_user("observer", "clinician", "product_owner")
+    client = APIClient()
+    client.force_authenticate(user)
+    assert client.get("/api/me/").json()["roles"] == ["clinician", "observer", "product_owner"]
+
+
+def test_superuser_with_groups_lists_admin_once(make_user):
+    root = make_user("admin", "observer", is_superuser=True, is_staff=True)
+    client = APIClient()
+    client.force_authenticate(root)
+    assert client.get("/api/me/").json()["roles"] == ["admin", "observer"]

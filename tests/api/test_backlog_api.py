@@ -28,15 +28,62 @@ def expected(persona, allowed, ok):
 @pytest.mark.parametrize(
     "persona", ["observer", "clinician", "product_owner", "admin", "outsider", "anon"]
 )
-def test_list_and_detail_are_for_observers_product_owners_and_admins(clients, persona):
-    item = BacklogItemFactory()
-    for url in ("/api/backlog/", f"/api/backlog/{item.pk}/", "/api/backlog/similar/?text=alerts"):
+def test_whole_backlog_is_for_observers_product_owners_and_admins(clients, persona):
+    item = BacklogItemFactory(title="Silence duplicate alerts")
+    for url in ("/api/backlog/", "/api/backlog/similar/?text=duplicate alerts"):
         r = clients[persona].get(url)
-        code = expected(persona, READERS, 200)
+        code = expected(persona, (*READERS, "clinician"), 200)
         if code != 200:
             assert_error(r, code)
-        else:
-            assert r.status_code == 200, r.content
+            continue
+        assert r.status_code == 200, r.content
+        ids = [row["id"] for row in r.json()["results"]]
+        # Clinicians see only what they follow; this item they do not.
+        assert ids == ([] if persona == "clinician" else [item.pk])
+    r = clients[persona].get(f"/api/backlog/{item.pk}/")
+    code = 404 if persona == "clinician" else expected(persona, READERS, 200)
+    if code != 200:
+        assert_error(r, code)
+    else:
+        assert r.json()["id"] == item.pk
+
+
+def test_clinician_sees_items_they_follow_with_only_their_own_evidence(clients, clinician):
+    own = CommentFactory(participant__user=clinician)
+    other_obs, other_comment = ObservationFactory(), CommentFactory()
+    body = {
+        "title": "Alert hides order entry",
+        "observations": [other_obs.pk],
+        "comments": [own.pk, other_comment.pk],
+    }
+    item = clients["product_owner"].post("/api/backlog/", body, format="json").json()
+    assert clinician.pk in item["followers"]
+    BacklogItemFactory()  # not followed: never listed
+
+    listed = clients["clinician"].get("/api/backlog/").json()["results"]
+    assert [row["id"] for row in listed] == [item["id"]]
+    detail = clients["clinician"].get(f"/api/backlog/{item['id']}/").json()
+    assert detail["status"] == "new" and detail["title"] == body["title"]
+    assert detail["evidence"] == {
+        "observations": [],
+        "ratings": [],
+        "comments": [
+            {"id": own.pk, "screen": own.screen_id, "text": own.text, "pin": {"x": 0.25, "y": 0.5}}
+        ],
+    }
+    # The product owner still sees everything.
+    full = clients["product_owner"].get(f"/api/backlog/{item['id']}/").json()["evidence"]
+    assert len(full["observations"]) == 1 and len(full["comments"]) == 2
+
+
+def test_clinician_can_unfollow_an_item_to_stop_hearing_about_it(clients, clinician):
+    comment = CommentFactory(participant__user=clinician)
+    body = {"title": "Alert hides order entry", "comments": [comment.pk]}
+    item = clients["product_owner"].post("/api/backlog/", body, format="json").json()
+    r = clients["clinician"].post(f"/api/backlog/{item['id']}/unfollow/")
+    assert r.status_code == 200 and clinician.pk not in r.json()["followers"]
+    assert_error(clients["clinician"].get(f"/api/backlog/{item['id']}/"), 404)
+    assert_error(clients["clinician"].post(f"/api/backlog/{item['id']}/follow/"), 404)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +115,7 @@ def test_writes_are_for_product_owners_and_admins(clients, persona):
 def test_follow_is_for_anyone_who_can_see_the_item(clients, personas, persona):
     item = BacklogItemFactory()
     r = clients[persona].post(f"/api/backlog/{item.pk}/follow/")
-    code = expected(persona, READERS, 200)
+    code = 404 if persona == "clinician" else expected(persona, READERS, 200)
     if code != 200:
         assert_error(r, code)
         return
@@ -264,7 +311,7 @@ def test_detail_query_count_is_constant(clients, django_assert_max_num_queries):
         item.observations.add(ObservationFactory())
         item.ratings.add(RatingFactory())
         item.comments.add(CommentFactory())
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # 9 reads + the audit row
         r = clients["observer"].get(f"/api/backlog/{item.pk}/")
     assert len(r.json()["evidence"]["observations"]) == 10
 
@@ -283,3 +330,101 @@ def test_similar_ranks_likely_duplicates_and_skips_closed_items(clients):
     assert [row["id"] for row in results][:1] == [a.pk]
     assert 0 < results[0]["similarity"] <= 1
     assert_error(clients["product_owner"].get("/api/backlog/similar/"), 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?workflow=99999999999999999999999",
+        "?tool=99999999999999999999999",
+        "?unit=99999999999999999999999",
+        "?tool=1.5",
+        "?workflow=1e5",
+        "?patient_safety=maybe",
+    ],
+)
+def test_out_of_range_or_malformed_filters_are_400(clients, query):
+    for url in ("/api/backlog/", "/api/backlog/export.csv"):
+        body = assert_error(clients["product_owner"].get(url + query), 400, "invalid")
+        assert set(body["errors"]) == {query[1:].split("=")[0]}
+
+
+def _cursor(data):
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"p": "nan", "i": 1, "r": False},
+        {"p": "inf", "i": 1, "r": False},
+        {"p": 1, "i": 99999999999999999999999, "r": False},
+        {"p": 1, "i": -(2**70), "r": True},
+    ],
+)
+def test_forged_cursor_is_404_not_500(clients, data):
+    BacklogItemFactory()
+    r = clients["product_owner"].get("/api/backlog/?cursor=" + _cursor(data))
+    assert_error(r, 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "ids", [["a"], [0], [None], [99999999999999999999999], [1.5], [[1]], [{"id": 1}]]
+)
+def test_malformed_evidence_ids_are_400_with_field_errors(clients, ids):
+    item = BacklogItemFactory()
+    for name in ("observations", "ratings", "comments"):
+        r = clients["product_owner"].post(
+            "/api/backlog/", {"title": "Alert fatigue", name: ids}, format="json"
+        )
+        assert name in assert_error(r, 400, "invalid")["errors"]
+        r = clients["product_owner"].post(
+            f"/api/backlog/{item.pk}/evidence/", {name: ids}, format="json"
+        )
+        assert name in assert_error(r, 400, "invalid")["errors"]
+    assert BacklogItem.objects.count() == 1
+
+
+def test_merge_into_a_huge_id_is_400(clients):
+    item = BacklogItemFactory()
+    r = clients["product_owner"].post(
+        f"/api/backlog/{item.pk}/merge/", {"into": 99999999999999999999999}, format="json"
+    )
+    assert "into" in assert_error(r, 400, "invalid")["errors"]
+
+
+def test_reading_an_item_is_audited_but_listing_is_not(clients, observer):
+    from feedback.models import AuditEntry
+
+    item = BacklogItemFactory()
+    clients["observer"].get("/api/backlog/")
+    assert not AuditEntry.objects.filter(action="view").exists()
+    clients["observer"].get(f"/api/backlog/{item.pk}/")
+    entry = AuditEntry.objects.get(action="view")
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (
+        observer.pk,
+        "feedback.backlogitem",
+        str(item.pk),
+    )
+
+
+def test_title_too_long_once_masked_is_a_400_saying_how_to_fix_it(clients):
+    title = ("Call 555-867-5309 " * 11)[:200]
+    r = clients["product_owner"].post("/api/backlog/", {"title": title}, format="json")
+    body = assert_error(r, 400, "invalid")
+    assert "PHI" in body["errors"]["title"][0] and "555" not in r.content.decode()
+    assert not BacklogItem.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["shipped", "declined"])
+def test_a_closed_item_cannot_be_merged(clients, status):
+    source, into = BacklogItemFactory(status=status), BacklogItemFactory()
+    r = clients["product_owner"].post(
+        f"/api/backlog/{source.pk}/merge/", {"into": into.pk}, format="json"
+    )
+    assert_error(r, 409, "invalid_transition")
+    source.refresh_from_db()
+    assert source.status == status and source.merged_into_id is None

@@ -42,10 +42,23 @@ def test_csv_equals_the_filtered_list_and_writes_an_audit_row(clients, product_o
     assert entry.detail["filters"]["workflow"] == [str(wf.pk)]
 
 
-def test_formula_like_titles_are_neutralised(clients):
-    BacklogItemFactory(title='=HYPERLINK("http://x")')
+@pytest.mark.parametrize(
+    "start", ["=", "+", "-", "@", "\t", "\r", " =", "\ufeff=", "\u200b@", "\uff1d"]
+)
+def test_formula_like_titles_are_neutralised(clients, start):
+    BacklogItemFactory(title=start + 'HYPERLINK("http://x")')
+    BacklogItemFactory(title="Reduce alerts by -20%: a=b")  # only the start matters
     rows = read_csv(clients["admin"].get("/api/backlog/export.csv"))
-    assert rows[0]["title"].startswith("'=")
+    titles = {row["title"] for row in rows}
+    assert titles == {"'" + start + 'HYPERLINK("http://x")', "Reduce alerts by -20%: a=b"}
+
+
+def test_export_audit_keeps_no_phi_from_the_search_text(clients):
+    r = clients["product_owner"].get("/api/backlog/export.csv?q=call 555-867-5309")
+    assert r.status_code == 200
+    b"".join(r.streaming_content)
+    stored = AuditEntry.objects.get(action="export").detail["filters"]["q"]
+    assert stored == ["call [REDACTED-PHONE]"]
 
 
 def test_bad_filter_is_400_and_not_audited(clients):

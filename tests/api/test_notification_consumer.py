@@ -84,3 +84,15 @@ async def test_junk_frames_get_error_frames_and_socket_stays_open(observer):
     await comm.send_json_to({"type": "ping"})
     assert (await comm.receive_json_from())["type"] == "pong"
     await comm.disconnect()
+
+
+async def test_deeply_nested_frame_gets_bad_json_and_the_socket_stays(observer):
+    key = await token_for(observer)
+    comm, connected, _ = await connect(f"/ws/notifications/?token={key}")
+    assert connected
+    assert (await comm.receive_json_from())["type"] == "hello"
+    await comm.send_to(text_data="[" * 30_000 + "]" * 30_000)
+    assert (await comm.receive_json_from())["code"] == "bad_json"
+    await comm.send_json_to({"type": "ping"})
+    assert (await comm.receive_json_from())["type"] == "pong"
+    await comm.disconnect()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -79,6 +80,31 @@ def test_invalid_post_is_400_with_field_errors(clients, refs):
         "/api/observations/", "{not json", content_type="application/json"
     )
     assert_error(bad_json, 400)
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"),
+    [("description", '"waited \\ud800 long"'), ("tags", '["\\udc00"]'), ("severity", '"\u00b2"')],
+)
+def test_undecodable_text_or_unicode_digits_are_400_and_nothing_poisons_the_list(
+    clients, refs, field, raw
+):
+    body = json.dumps(payload(*refs, **{field: "@@"})).replace('"@@"', raw)
+    response = clients["observer"].post("/api/observations/", body, content_type="application/json")
+    assert list(assert_error(response, 400, "invalid")["errors"]) == [field]
+    assert clients["observer"].get("/api/observations/").status_code == 200
+    assert not Observation.objects.exists()
+
+
+def test_sync_echoes_an_undecodable_client_id_as_valid_json(clients, refs):
+    body = json.dumps({"observations": [payload(*refs, client_id="@@")]})
+    response = clients["observer"].post(
+        "/api/observations/sync/",
+        body.replace('"@@"', '"x\\udc00"'),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["status"] == "rejected"
 
 
 def test_post_masks_phi_and_lists_the_types(clients, refs):
@@ -232,6 +258,8 @@ def test_each_filter_narrows_the_list(clients, spread):
     assert ids_for(c_, "severity_min=2") == {a, b}
     assert ids_for(c_, "patient_safety=true") == {a}
     assert ids_for(c_, "patient_safety=false") == {b, c}
+    assert ids_for(c_, "patient_safety=1") == {a}
+    assert ids_for(c_, "patient_safety=False") == {b, c}
     assert ids_for(c_, f"observer={spread['b'].observer_id}") == {b}
     assert ids_for(c_, "tag=bpa") == {a}  # exact element, not a substring of "bpa-2"
     assert ids_for(c_, "since=2026-02-01T00:00:00Z") == {b, c}
@@ -248,6 +276,10 @@ def test_each_filter_narrows_the_list(clients, spread):
         "since=yesterday",
         "observer=99999999999999999999999",
         "tool=-1",
+        "patient_safety=maybe",
+        "patient_safety=2",
+        "since=0001-01-01T00:00:00%2B01:00",  # exists locally, not in UTC
+        "until=9999-12-31T23:59:59-01:00",
     ],
 )
 def test_invalid_filter_values_are_400(clients, query):

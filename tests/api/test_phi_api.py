@@ -46,6 +46,11 @@ def test_missing_or_oversized_text_is_400(clients):
     assert_error(check(clients["observer"], ["not", "text"]), 400, "invalid")
 
 
+@pytest.mark.parametrize("text", [5, 1.5, True, {"a": 1}, None])
+def test_non_string_text_is_400(clients, text):
+    assert "text" in assert_error(check(clients["observer"], text), 400, "invalid")["errors"]
+
+
 def test_outsider_and_anonymous_may_not_check(clients):
     assert_error(check(clients["outsider"], "hello"), 403, "forbidden")
     assert_error(check(clients["anon"], "hello"), 401, "not_authenticated")

@@ -147,6 +147,13 @@ def test_missing_image_or_client_id_is_400(clients, obs):
     assert "client_id" in assert_error(bad_key, 400, "invalid")["errors"]
 
 
+@pytest.mark.parametrize("body", ["[1]", '"x"', "null", '{"client_id": "x"}'])
+def test_a_json_body_is_415_not_a_crash(clients, obs, body):
+    url = f"/api/observations/{obs.pk}/photos/"
+    response = clients["observer"].post(url, body, content_type="application/json")
+    assert_error(response, 415, "unsupported_media_type")
+
+
 def test_admin_may_upload_to_anyones_observation(clients, obs):
     assert upload(clients["admin"], obs.pk, imagedata.jpeg()).status_code == 201
 

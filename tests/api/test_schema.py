@@ -58,3 +58,43 @@ def test_docs_are_served_without_a_cdn(client):
     urls = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert urls and all(u.startswith("/") for u in urls), urls
     assert "cdn" not in page.lower()
+
+
+def _api_routes():
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern)
+
+    for route in walk(get_resolver().url_patterns):
+        if route.startswith("api/") and route not in ("api/schema/", "api/docs/", "api/redoc/"):
+            route = route.replace("^", "").replace("$", "").replace("\\.", ".")
+            route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)
+            yield "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).replace("{pk}", "{id}")
+
+
+def test_every_api_route_is_in_the_schema(schema):
+    routes = set(_api_routes())
+    assert len(routes) > 30
+    assert routes - set(schema["paths"]) == set()
+
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_doc_pages_load_nothing_from_other_hosts(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not EXTERNAL.search(page), EXTERNAL.findall(page)
+    assert "googleapis" not in page and "gstatic" not in page
+
+
+def test_swagger_ui_sends_the_schema_to_no_online_validator(client):
+    page = client.get("/api/docs/").content.decode()
+    assert '"validatorUrl": null' in page

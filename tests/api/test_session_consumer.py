@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.core import signing
 from rest_framework.authtoken.models import Token
 
 from api.guest import guest_token
@@ -20,7 +22,8 @@ from tests.factories import UserFactory
 from tests.factories_sessions import join, make_session, screen_ids
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+BASE = "http://127.0.0.1:8000"
+ORIGIN = (b"origin", BASE.encode())
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -151,6 +154,16 @@ async def test_guest_token_of_one_session_is_refused_on_another():
 # --- state, presence, steering ------------------------------------------------------------------
 
 
+async def test_expired_guest_token_is_refused_4401(monkeypatch, settings):
+    session = await new_session(allow_guests=True)
+    guest = await database_sync_to_async(join)(session)
+    old = int(time.time()) - settings.GUEST_TOKEN_MAX_AGE - 60
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(old))
+    token = guest_token(session_id=session.pk, participant_id=guest.pk)
+    monkeypatch.undo()
+    assert await closed_with(await opened(session.code, query=f"guest={token}")) == 4401
+
+
 async def test_state_on_connect_says_who_you_are():
     session = await new_session()
     lead = await opened(session.code, session.facilitator)
@@ -169,6 +182,7 @@ async def test_state_on_connect_says_who_you_are():
 async def test_presence_counts_participants_coming_and_going():
     session = await new_session()
     lead = await member(session, session.facilitator)
+    assert (await until(lead, "presence"))["count"] == 0  # told on connect
     casey = await member(session)
     assert (await until(lead, "presence"))["count"] == 1
     robin = await member(session)
@@ -177,6 +191,38 @@ async def test_presence_counts_participants_coming_and_going():
     assert (await until(lead, "presence"))["count"] == 1
     await casey.disconnect()
     assert (await until(lead, "presence"))["count"] == 0
+    await lead.disconnect()
+
+
+async def test_a_facilitator_connecting_late_is_told_how_many_are_here():
+    session = await new_session()
+    crowd = [await member(session) for _ in range(2)]
+    await asyncio.sleep(0.3)  # their own coalesced presence broadcast is over
+    lead = await member(session, session.facilitator)
+    assert (await until(lead, "presence", timeout=1))["count"] == 2
+    for comm in (lead, *crowd):
+        await comm.disconnect()
+
+
+async def test_reconnecting_resumes_from_state():
+    session = await new_session()
+    screen = session.screen_list[1]
+    lead = await member(session, session.facilitator)
+    casey_user = await new_user("clinician")
+    casey = await member(session, casey_user)
+    await lead.send_json_to({"type": "show_screen", "screen": screen})
+    await until(casey, "screen")
+    await casey.send_json_to({"type": "rate", "screen": screen, "scores": {"clarity": 2}})
+    await until(casey, "ack")
+    await lead.send_json_to({"type": "reveal_results", "visible": True})
+    await until(casey, "results_visible")
+    await casey.disconnect()
+    again = await opened(session.code, casey_user)
+    state = await again.receive_json_from(timeout=3)
+    assert state["type"] == "state" and state["screen"]["id"] == screen
+    assert state["results_visible"] is True and state["you"]["is_facilitator"] is False
+    assert state["aggregate"]["count"] == 1 and state["aggregate"]["means"]["clarity"] == 2.0
+    await again.disconnect()
     await lead.disconnect()
 
 
@@ -215,11 +261,48 @@ async def test_facilitator_shows_a_screen_to_everyone():
     await lead.send_json_to({"type": "show_screen", "screen": target})
     for comm in (lead, casey):
         shown = (await until(comm, "screen"))["screen"]
-        assert shown["id"] == target and shown["image_url"].startswith("/media/screens/")
+        assert shown["id"] == target and shown["image_url"].startswith(f"{BASE}/media/screens/")
         assert {"title", "version", "width", "height"} <= set(shown)
     late = await opened(session.code, await new_user("clinician"))
-    assert (await late.receive_json_from(timeout=3))["screen"]["id"] == target
+    state = await late.receive_json_from(timeout=3)
+    assert state["screen"] == shown  # the same absolute URLs as the broadcast and REST
+    assert state["session"]["screens"][1]["image_url"] == shown["image_url"]
     for comm in (lead, casey, late):
+        await comm.disconnect()
+
+
+async def test_revealed_results_stay_revealed_on_the_next_screen():
+    session = await new_session()
+    lead = await member(session, session.facilitator)
+    casey, dana = await member(session), await member(session)
+    first, second = session.screen_list[0], session.screen_list[1]
+    await lead.send_json_to({"type": "show_screen", "screen": first})
+    await lead.send_json_to({"type": "reveal_results", "visible": True})
+    assert (await until(casey, "results_visible"))["visible"] is True
+    await lead.send_json_to({"type": "show_screen", "screen": second})
+    assert (await until(casey, "screen"))["screen"]["id"] == second
+    await dana.send_json_to({"type": "rate", "screen": second, "scores": {"trust": 4}})
+    aggregate = await until(casey, "aggregate")
+    while aggregate["screen"] != second or aggregate["count"] != 1:
+        aggregate = await until(casey, "aggregate")
+    assert aggregate["means"]["trust"] == 4
+    assert not [f for f in await drain(casey) if f["type"] == "results_visible"]
+    for comm in (lead, casey, dana):
+        await comm.disconnect()
+
+
+async def test_public_base_url_wins_over_the_origin_in_frames(settings):
+    settings.PUBLIC_BASE_URL = "https://rounds.example.org"
+    session = await new_session()
+    lead = await member(session, session.facilitator)
+    await lead.send_json_to({"type": "show_screen", "screen": session.screen_list[0]})
+    shown = (await until(lead, "screen"))["screen"]
+    assert shown["image_url"].startswith("https://rounds.example.org/media/screens/")
+    late = await opened(session.code, await new_user("clinician"))
+    state = await late.receive_json_from(timeout=3)
+    assert state["session"]["join_url"] == f"https://rounds.example.org/join/{session.code}"
+    assert state["screen"] == shown
+    for comm in (lead, late):
         await comm.disconnect()
 
 
@@ -231,6 +314,9 @@ async def test_facilitator_shows_a_screen_to_everyone():
     [
         ("{nope", "bad_json"),
         ('"just a string"', "unknown_type"),
+        ("[1, 2]", "unknown_type"),
+        ("5", "unknown_type"),
+        ("null", "unknown_type"),
         ('{"no": "type"}', "unknown_type"),
         ('{"type": "dance"}', "unknown_type"),
         ('{"type": "rate", "screen": SCREEN, "scores": {"trust": 9}}', "invalid"),
@@ -256,6 +342,47 @@ async def test_bad_frames_get_an_error_frame_and_the_socket_stays_open(frame, co
     await casey.send_json_to({"type": "ping"})
     await until(casey, "pong")
     await casey.disconnect()
+
+
+async def test_binary_frames_get_bad_json_and_the_socket_stays_open():
+    session = await new_session()
+    casey = await member(session)
+    await casey.send_to(bytes_data=b'{"type": "ping"}')
+    error = await until(casey, "error")
+    assert error["code"] == "bad_json" and "text" in error["detail"]
+    await casey.send_json_to({"type": "ping"})
+    await until(casey, "pong")
+    await casey.disconnect()
+
+
+def refusing_close_1009(app: Any) -> Any:
+    """`app` behind a server that, like Daphne's autobahn, raises on close codes it won't send."""
+
+    async def wrapped(scope: Any, receive: Any, send: Any) -> Any:
+        async def strict_send(message: dict) -> None:
+            code = message.get("code", 1000)
+            if message["type"] == "websocket.close" and code != 1000 and not 3000 <= code <= 4999:
+                raise Exception(f"invalid close code {code} (must be 1000 or from [3000, 4999])")
+            await send(message)
+
+        return await app(scope, receive, strict_send)
+
+    return wrapped
+
+
+async def test_oversized_frame_still_closes_where_the_server_refuses_1009():
+    session = await new_session()
+    query = f"token={await token_for(await new_user('clinician'))}"
+    comm = WebsocketCommunicator(
+        refusing_close_1009(application), f"/ws/sessions/{session.code}/?{query}", [ORIGIN]
+    )
+    assert (await comm.connect())[0]
+    assert (await comm.receive_json_from(timeout=3))["type"] == "state"
+    await comm.send_to(text_data="x" * 70_000)
+    message = await comm.receive_output(timeout=3)
+    while message["type"] != "websocket.close":  # a presence frame may come first
+        message = await comm.receive_output(timeout=3)
+    assert message["code"] == 4009
 
 
 async def test_frame_over_64_kib_closes_1009():
@@ -328,6 +455,24 @@ async def test_participants_see_results_only_after_reveal():
 
 
 CID = "6c1f5a9e-4b7d-4e0a-9d55-0b6a1d2f3e4c"
+
+
+@pytest.mark.parametrize("client_id", ["r-17", 42, CID])
+async def test_any_client_id_is_acked_as_sent_and_replays_a_comment(client_id):
+    session = await new_session()
+    casey = await member(session)
+    screen = session.screen_list[0]
+    await casey.send_json_to(
+        {"type": "rate", "screen": screen, "scores": {"trust": 4}, "client_id": client_id}
+    )
+    assert (await until(casey, "ack"))["client_id"] == client_id
+    comment = {"type": "comment", "screen": screen, "text": "Where is the dose?"}
+    acks = []
+    for _ in range(2):
+        await casey.send_json_to({**comment, "client_id": client_id})
+        acks.append(await until(casey, "ack"))
+    assert [a["client_id"] for a in acks] == [client_id] * 2 and acks[0]["id"] == acks[1]["id"]
+    await casey.disconnect()
 
 
 async def test_pinned_comment_reaches_the_facilitator_and_is_acked():

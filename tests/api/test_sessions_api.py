@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
+import time
 
 import pytest
+import segno
+from django.core import signing
 from PIL import Image
 
 from api.guest import guest_token
@@ -80,6 +84,14 @@ def test_screens_of_another_tool_are_refused(clients):
     body["screens"].append(ScreenFactory().pk)
     err = assert_error(clients["observer"].post("/api/sessions/", body, format="json"), 400)
     assert "screens" in err["errors"]
+
+
+def test_null_dimensions_mean_the_defaults(clients):
+    response = clients["observer"].post(
+        "/api/sessions/", create_body(dimensions=None), format="json"
+    )
+    assert response.status_code == 201, response.content[:300]
+    assert response.json()["dimensions"] == ["usefulness", "clarity", "trust", "workflow_fit"]
 
 
 def test_custom_dimensions_are_kept(clients):
@@ -191,6 +203,18 @@ def test_anonymous_guest_gets_a_token_that_rates(clients):
     assert response.status_code == 200 and response.json()["scores"] == {"trust": 4}
 
 
+def test_guest_token_works_as_a_query_parameter_like_on_the_socket(clients):
+    guests = make_session(allow_guests=True)
+    token = guest_token(session_id=guests.pk, participant_id=join(guests).pk)
+    response = clients["anon"].post(
+        f"/api/sessions/{guests.pk}/ratings/?guest={token}",
+        {"screen": screen_ids(guests)[0], "scores": {"clarity": 5}},
+        format="json",
+    )
+    assert response.status_code == 200, response.content[:300]
+    assert Rating.objects.get().scores == {"clarity": 5}
+
+
 def test_guest_token_of_one_session_is_refused_on_another(clients):
     first, second = make_session(allow_guests=True), make_session(allow_guests=True)
     token = guest_token(session_id=first.pk, participant_id=join(first).pk)
@@ -205,6 +229,22 @@ def test_guest_token_of_one_session_is_refused_on_another(clients):
         f"/api/sessions/{first.pk}/ratings/", {}, format="json", HTTP_X_GUEST_TOKEN="x:y"
     )
     assert_error(forged, 401)
+
+
+def test_expired_guest_token_is_refused_401(clients, monkeypatch, settings):
+    guests = make_session(allow_guests=True)
+    old = int(time.time()) - settings.GUEST_TOKEN_MAX_AGE - 60
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(old))
+    token = guest_token(session_id=guests.pk, participant_id=join(guests).pk)
+    monkeypatch.undo()
+    response = clients["anon"].post(
+        f"/api/sessions/{guests.pk}/ratings/",
+        {"screen": screen_ids(guests)[0], "scores": {"trust": 4}},
+        format="json",
+        HTTP_X_GUEST_TOKEN=token,
+    )
+    assert_error(response, 401, "not_authenticated")
+    assert not Rating.objects.exists()
 
 
 # --- ratings -------------------------------------------------------------------------------------
@@ -242,10 +282,19 @@ def test_rerating_over_rest_replaces_and_masks_phi(clients, clinician, session):
     assert Rating.objects.get().scores == {"trust": 5}
 
 
+@pytest.mark.parametrize("client_id", ["r-17", 42, "6C1F5A9E-4B7D-4E0A-9D55-0B6A1D2F3E4C"])
+def test_any_client_id_is_accepted_and_echoed_as_sent(clients, clinician, session, client_id):
+    join(session, clinician)
+    response = rate(clients["clinician"], session, client_id=client_id)
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["client_id"] == client_id
+
+
 @pytest.mark.parametrize(
     "body",
     [{"scores": {"trust": 6}}, {"scores": {"nope": 2}}, {"scores": "high"}, {"screen": 999999},
-     {"pin": {"x": -0.1, "y": 0.5}}, {"comment": "x" * 2001}, {"client_id": "not-a-uuid"},
+     {"pin": {"x": -0.1, "y": 0.5}}, {"comment": "x" * 2001}, {"client_id": "x" * 101},
+     {"client_id": {"id": 1}}, {"client_id": True},
      {"screen": 10**30}, {"scores": {"trust": 10**30}}],
 )  # fmt: skip
 def test_bad_ratings_are_400(clients, clinician, session, body):
@@ -314,6 +363,35 @@ def test_qr_is_an_svg_of_the_join_url(clients, session):
     response = clients["observer"].get(f"/api/sessions/{session.pk}/qr.svg")
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.lstrip().startswith(b"<svg") and b"<path" in response.content
+
+
+def svg_modules(svg: str) -> set[tuple[int, int]]:
+    """The dark modules of segno's one-path SVG (absolute M, relative m and h moves)."""
+    path = re.search(r' d="([^"]+)"', svg)
+    assert path, svg[:200]
+    dark, x, y = set(), 0, 0
+    for cmd, arg in re.findall(r"([Mmh])(-?\d+(?: -?[\d.]+)?)", path.group(1)):
+        if cmd == "h":
+            dark |= {(x + i, y) for i in range(int(arg))}
+            x += int(arg)
+            continue
+        dx, dy = (int(float(v)) for v in arg.split())  # rows are drawn at y + 0.5
+        x, y = (dx, dy) if cmd == "M" else (x + dx, y + dy)
+    return dark
+
+
+def test_qr_decodes_to_the_join_url(clients, session):
+    join_url = clients["observer"].get(f"/api/sessions/{session.pk}/").json()["join_url"]
+    svg = clients["observer"].get(f"/api/sessions/{session.pk}/qr.svg").content.decode()
+
+    def modules(text: str) -> set[tuple[int, int]]:
+        matrix = segno.make(text, error="m").matrix
+        return {(c, r) for r, row in enumerate(matrix) for c, v in enumerate(row) if v}
+
+    drawn = svg_modules(svg)
+    left, top = min(x for x, _ in drawn), min(y for _, y in drawn)
+    drawn = {(x - left, y - top) for x, y in drawn}  # the finder pattern touches the quiet zone
+    assert drawn == modules(join_url) and drawn != modules(join_url + "X")
 
 
 def heat(client, session, screen_id, query=None):

@@ -107,3 +107,23 @@ def test_user_list_query_count_is_flat(clients, make_user, django_assert_max_num
     with django_assert_max_num_queries(6):
         response = clients["admin"].get("/api/users/")
     assert len(response.json()["results"]) >= 30
+
+
+@pytest.mark.parametrize("password", ["12345678901234", "password", "short"])
+def test_weak_passwords_are_400_on_the_password_field(clients, password):
+    body = assert_error(
+        clients["admin"].post("/api/users/", {**NEW, "password": password}, format="json"),
+        400,
+        "invalid",
+    )
+    assert list(body["errors"]) == ["password"]
+    assert not User.objects.filter(username="nina").exists()
+
+
+def test_password_is_never_returned(clients):
+    created = clients["admin"].post("/api/users/", NEW, format="json").json()
+    listed = clients["admin"].get("/api/users/").json()["results"]
+    detail = clients["admin"].get(f"/api/users/{created['id']}/").json()
+    for body in (created, detail, *listed):
+        assert not {"password", "password_hash"} & set(body)
+    assert NEW["password"] not in str(listed)

@@ -142,6 +142,9 @@ def test_admin_lists_webhooks_without_secrets(clients):
         {"url": "https://x.example/", "secret": "short", "events": ["*"]},
         {"url": "https://x.example/", "secret": SECRET, "events": ["no.such.event"]},
         {"url": "https://x.example/", "secret": SECRET, "events": []},
+        {"url": "https://x.example:99999/", "secret": SECRET, "events": ["*"]},
+        {"url": "javascript:alert(1)", "secret": SECRET, "events": ["*"]},
+        {"url": "file:///etc/passwd", "secret": SECRET, "events": ["*"]},
     ],
 )
 def test_invalid_webhooks_are_400(clients, body):
@@ -152,3 +155,67 @@ def test_invalid_webhooks_are_400(clients, body):
 def test_no_webhook_means_no_delivery_rows(clients):
     clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue"}, format="json")
     assert not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["observer", "clinician", "product_owner", "outsider", "anon"])
+def test_only_admins_delete_webhooks(clients, persona):
+    from feedback.models import Webhook
+
+    body = {"url": "https://hooks.example.org/rounds", "secret": SECRET, "events": ["*"]}
+    hook = clients["admin"].post("/api/webhooks/", body, format="json").json()
+    code = 401 if persona == "anon" else 403
+    assert_error(clients[persona].delete(f"/api/webhooks/{hook['id']}/"), code)
+    assert Webhook.objects.filter(pk=hook["id"]).exists()
+
+
+@pytest.mark.django_db
+def test_admin_deletes_a_webhook_and_it_gets_nothing_more(clients):
+    from feedback.models import AuditEntry, Webhook
+
+    body = {"url": "https://hooks.example.org/rounds", "secret": SECRET, "events": ["*"]}
+    hook = clients["admin"].post("/api/webhooks/", body, format="json").json()
+    clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue"}, format="json")
+    r = clients["admin"].delete(f"/api/webhooks/{hook['id']}/")
+    assert r.status_code == 204
+    assert not Webhook.objects.exists() and not WebhookDelivery.objects.exists()
+    assert AuditEntry.objects.filter(action="delete", object_type="feedback.webhook").exists()
+    clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue 2"}, format="json")
+    assert not WebhookDelivery.objects.exists()
+    assert_error(clients["admin"].delete(f"/api/webhooks/{hook['id']}/"), 404)
+
+
+@pytest.mark.django_db
+def test_a_redirecting_receiver_is_a_failed_attempt_not_followed(settings, admin_user):
+    """A receiver's redirect could point the signed body anywhere (or at ftp://): never follow."""
+    from feedback.context import Actor
+    from feedback.services import webhooks
+
+    target = Receiver([])
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.send_response(302)
+            self.send_header("Location", target.url)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        hook = webhooks.webhook_create(
+            actor=Actor(user=admin_user),
+            url=f"http://127.0.0.1:{server.server_port}/hook",
+            secret=SECRET,
+            events=["*"],
+        )
+        row = WebhookDelivery.objects.create(webhook=hook, event="backlog.item.changed", body="{}")
+        assert webhooks.attempt(row) == 0
+        assert row.last_status_code == 302 and row.status == "pending"
+        assert target.requests == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        target.close()

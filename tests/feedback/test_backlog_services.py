@@ -148,3 +148,23 @@ def test_item_changes_are_broadcast_after_commit(
     assert frames and frames[-1]["type"] == "item"
     assert frames[-1]["item"]["id"] == item.pk
     assert frames[-1]["item"]["evidence_counts"]["observations"] == 1
+
+
+@pytest.mark.parametrize("status", ["shipped", "declined"])
+def test_closed_items_cannot_become_duplicates(po, status):
+    source, into = BacklogItemFactory(status=status), BacklogItemFactory()
+    with pytest.raises(InvalidTransition):
+        svc.backlog_merge(actor=po, source=source, into_id=into.pk)
+    source.refresh_from_db()
+    assert source.status == status
+
+
+def test_merging_into_a_shipped_item_is_allowed(po):
+    """'We already shipped this': the new report joins the shipped item's evidence."""
+    obs = ObservationFactory()
+    source = svc.backlog_create(
+        actor=po, data={"title": "Alerts"}, evidence={"observations": [obs.pk]}
+    )
+    into = BacklogItemFactory(status="shipped")
+    svc.backlog_merge(actor=po, source=source, into_id=into.pk)
+    assert list(into.observations.values_list("pk", flat=True)) == [obs.pk]

@@ -116,6 +116,16 @@ def test_mixed_batch_stores_every_valid_item_and_rejects_the_rest(observer, refs
         ("tags", ["a\x00b"]),
         ("unit", 2**70),
         ("unit", -3),
+        # Unicode digits pass str.isdigit() but int() refuses (or misreads) them.
+        ("severity", "\u00b2"),
+        ("severity", "\u0662"),
+        ("minutes_lost", "\u00b9"),
+        ("unit", "\u00b3"),
+        ("unit", "--3"),
+        ("severity", "1" * 5000),  # past Python's int-parsing limit
+        # JSON may carry lone surrogates; no database or JSON response can encode them.
+        ("description", "waited \ud800 long"),
+        ("tags", ["bpa", "\udc00"]),
     ],
 )
 def test_invalid_field_is_rejected_with_that_field_named(observer, refs, field, value):
@@ -123,6 +133,20 @@ def test_invalid_field_is_rejected_with_that_field_named(observer, refs, field, 
     assert result["status"] == "rejected"
     assert list(result["errors"]) == [field]
     assert not Observation.objects.exists()
+
+
+def test_rejected_client_id_is_echoed_encodable_and_long_values_shortened(observer, refs):
+    (result,) = sync(observer, [payload(*refs, client_id="bad\udc00id", unit="9" * 300)])
+    assert result["status"] == "rejected"
+    assert result["client_id"].encode("utf-8") == b"bad?id"
+    assert len(result["errors"]["unit"][0]) < 100
+
+
+def test_replay_with_the_same_instant_in_another_zone_is_a_duplicate(observer, refs):
+    item = payload(*refs, captured_at="2026-03-01T07:15:00Z")
+    sync(observer, [item])
+    (again,) = sync(observer, [{**item, "captured_at": "2026-03-01T08:15:00.000+01:00"}])
+    assert again["status"] == "duplicate"
 
 
 def test_repeated_client_id_within_one_batch_is_stored_once(observer, refs):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import json
 import logging
 import threading
 import time
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -62,6 +65,9 @@ def test_spans_are_sorted_and_never_overlap() -> None:
         ("lives at 1420 Maple Ave, Apt 3, Springfield, IL 62704", "1420 Maple Ave", "ADDRESS"),
         ("patient in room 7 bed 2 fell", "room 7 bed 2", "ROOM"),
         ("bed 14 Mr Patel pressed the call light", "bed 14", "ROOM"),
+        ("Pt: OKAFOR waited 2 h for transport", "OKAFOR", "NAME"),  # cue with a colon
+        ("patient: John Smith asked twice", "John Smith", "NAME"),
+        ("pt LEE fell; NG tube out", "LEE", "NAME"),  # a short all-caps surname
     ],
 )
 def test_each_type_is_masked(text: str, secret: str, kind: str) -> None:
@@ -81,6 +87,9 @@ def test_each_type_is_masked(text: str, secret: str, kind: str) -> None:
         "room 3 supply closet locked; Mark Complete button greyed out; Will Call queue 14",
         "since 03/02 the printer in 6 South prints 2 labels per order",
         "Dr. Sarah Chen and Nurse Kelly rounded; Maria Lopez, RN charted",
+        # All-caps abbreviations after "pt" are orders and states, not surnames.
+        "Pt NPO since midnight; pt DNR status unclear in the banner",
+        "Patient: CHF exacerbation, ESI 2; pt: BIPAP at night",
     ],
 )
 def test_workflow_language_is_kept(text: str) -> None:
@@ -122,9 +131,9 @@ def test_5000_char_note_scans_in_a_few_ms() -> None:
     for _ in range(10):
         spans = scan(note)
     ms = (time.perf_counter() - start) * 100
+    # Timing is reported, not asserted (bench/reports/phi_eval.md has the measured figures).
     print(f"\n5000-char PHI-dense note: {ms:.2f} ms per scan, {len(spans)} spans")
     assert len(spans) > 100
-    assert ms < 50  # generous for slow CI; about 5 ms on a developer laptop
 
 
 def test_concurrent_first_use_builds_one_engine() -> None:
@@ -151,3 +160,75 @@ def test_any_text_yields_valid_spans_and_mask_output(text: str) -> None:
     assert all(a.end <= b.start for a, b in pairwise(spans))
     result = mask(text)
     assert result.types == sorted({s.type for s in spans})
+
+
+# --- gates: a recognizer is skipped only where its patterns could not have matched -----------
+
+EVAL = Path(__file__).parent / "data" / "phi_eval.jsonl"
+_PIECES = [
+    "MRN", "mr#", "FIN", "acct", "med rec number", "chart #", "visit no.", "DOB", "d.o.b.",
+    "born", "birth date", "SSN", "ending in", "ext", "pager", "cell", "x", "lives at", "Apt 4",
+    "Street", "Ave", "P.O. Box", "pt", "Pt:", "patient", "Mrs.", "Ms", "Miss", "resident",
+    "room", "bed", "bay", "rm", "in", "from", "transferred to", "admitted to", "family",
+    "Maria", "Lopez", "Smith", "John", "@", "jo@example.org", "4 West", "BPA", "0700",
+    "12", "412B", "1952", "03/14/1952", "555-201-3344", "201-3344", "123-45-6789", "00482913",
+    "March 3, 1950", "4-2", "12-B", ",", ".", ":", "-", "/", "(555)", "x1234", "on", "the",
+]  # fmt: skip
+
+
+def _ungated_matches(text: str) -> list[tuple[str, int, list[tuple[int, int]]]]:
+    """Each recognizer part whose gate refuses `text`, with what it would have found."""
+    from feedback import phi, phi_rules
+
+    view = phi_rules.TextView.of(text)
+    return [
+        (recognizer.name, n, found)
+        for recognizer in phi._recognizers()
+        for n, (finder, gate) in enumerate(recognizer.parts)
+        if not gate.admits(view) and (found := finder(text))
+    ]
+
+
+def test_gates_never_skip_a_recognizer_that_would_match_on_the_eval_set() -> None:
+    texts = [json.loads(line)["text"] for line in EVAL.read_text().splitlines() if line.strip()]
+    assert len(texts) >= 300
+    assert [(t, m) for t in texts if (m := _ungated_matches(t))] == []
+    assert all(scan(t) == scan(t, gated=False) for t in texts)
+
+
+# Short texts sit at the gates' edges (few digits, one cue): every ordered triple of these.
+_EDGE = [
+    "SSN", "ending in", "MRN", "mr#", "DOB", "born", "ext", "pager", "lives at", "Street",
+    "P.O. Box", "pt", "Mrs.", "room", "bed", "in", "from", "transferred to", "Maria", "Lopez",
+    "the", "1", "12", "12B", "412B", "1234", "0700", "12-B", "1952", "3/4/52", "March 3, 1950",
+    "201-3344", "3 Mar 52", "b.d.",
+]  # fmt: skip
+
+
+def test_gates_never_skip_a_recognizer_that_would_match_on_short_texts() -> None:
+    texts = [" ".join(t) for n in (1, 2, 3) for t in itertools.product(_EDGE, repeat=n)]
+    assert [(t, m) for t in texts if (m := _ungated_matches(t))] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14), st.sampled_from([" ", ""]))
+def test_gates_never_skip_a_recognizer_that_would_match(pieces: list[str], glue: str) -> None:
+    text = glue.join(pieces)
+    assert _ungated_matches(text) == []
+    assert scan(text) == scan(text, gated=False)
+
+
+def test_a_text_without_digits_or_cues_skips_the_numeric_recognizers() -> None:
+    from feedback import phi, phi_rules
+
+    view = phi_rules.TextView.of("BPA fired during med pass and the nurse had to override it")
+    admitted = {r.name for r in phi._recognizers() if r.admits(view)}
+    assert admitted.isdisjoint({"RoundsSsn", "RoundsPhone", "RoundsOldDate", "RoundsRoom"})
+    assert "RoundsName" in admitted
+
+
+def test_non_ascii_text_is_never_gated() -> None:
+    from feedback import phi, phi_rules
+
+    assert phi_rules.TextView.of("Müller waited") is None
+    assert all(r.admits(None) for r in phi._recognizers())

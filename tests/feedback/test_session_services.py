@@ -175,6 +175,23 @@ def test_comment_text_is_phi_masked_and_client_id_replay_returns_the_same():
     assert first.phi_redacted == ["PHONE"] and (first.pin_x, first.pin_y) == (0.5, 0.25)
 
 
+def test_a_comment_replay_racing_past_the_replay_check_returns_the_stored_one(monkeypatch):
+    session = make_session()
+    casey = join(session, UserFactory(roles=["clinician"]))
+    cid, screen = uuid.uuid4(), screen_ids(session)[0]
+    first = svc.comment_add(participant=casey, screen_id=screen, text="Dose hidden", client_id=cid)
+    real, calls = Comment.objects.filter, []
+
+    def missed_once(*args, **kwargs):  # a twin request checked just before the first one saved
+        calls.append(kwargs)
+        return Comment.objects.none() if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(Comment.objects, "filter", missed_once)
+    again = svc.comment_add(participant=casey, screen_id=screen, text="Dose hidden", client_id=cid)
+    monkeypatch.undo()
+    assert again.pk == first.pk and Comment.objects.count() == 1
+
+
 @pytest.mark.parametrize("pin", [{"x": 1.5, "y": 0.2}, {"x": "a", "y": 0}, {"x": 0.1}, [0, 0]])
 def test_pins_outside_the_screen_are_refused(pin):
     session = make_session()
@@ -208,12 +225,15 @@ def test_only_the_facilitator_steers():
         svc.session_end(actor=Actor(user=casey.user), participant=casey, collect_sus=False)
 
 
-def test_showing_a_screen_hides_results_again():
+def test_showing_a_screen_leaves_visibility_to_the_facilitator():
     session = make_session()
     me = session.participants.get(is_facilitator=True)
     svc.session_reveal(participant=me, visible=True)
     shown = svc.session_show_screen(participant=me, screen_id=screen_ids(session)[1])
-    assert shown.current_screen_id == screen_ids(session)[1] and not shown.results_visible
+    assert shown.current_screen_id == screen_ids(session)[1] and shown.results_visible
+    svc.session_reveal(participant=me, visible=False)
+    shown = svc.session_show_screen(participant=me, screen_id=screen_ids(session)[0])
+    assert not shown.results_visible
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +63,6 @@ class Command(BaseCommand):
                 )
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(
-            "Sign in at http://127.0.0.1:8000/ as observer, clinician, owner or admin "
-            f"with password {DEMO_PASSWORD}"
+            f"Sign in at http://127.0.0.1:{os.environ.get('PORT', '8000')}/ as observer, "
+            f"clinician, owner or admin with password {DEMO_PASSWORD}"
         )

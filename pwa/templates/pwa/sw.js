@@ -2,6 +2,8 @@
 const VERSION = "{{ version }}";
 const CACHE = `rounds-shell-${VERSION}`;
 const PRECACHE = {{ precache|safe }};
+// Opened directly (API docs, a JSON error, a photo), these are the server's answers, not the app's.
+const SERVER_ONLY = ["/api/", "/media/", "/static/"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -43,7 +45,7 @@ async function staticResponse(request) {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== self.location.origin || event.request.method !== "GET") return;
-  if (event.request.mode === "navigate") {
+  if (event.request.mode === "navigate" && !SERVER_ONLY.some((p) => url.pathname.startsWith(p))) {
     event.respondWith(shellResponse(event.request));
   } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
     event.respondWith(staticResponse(event.request));

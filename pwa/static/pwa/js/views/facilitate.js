@@ -256,7 +256,12 @@ class Console {
       b.querySelector("img").src = screen.thumb_url || screen.image_url;
       b.querySelector("span").textContent = `${screen.title} · v${screen.version}`;
       b.setAttribute("aria-pressed", "false");
-      b.addEventListener("click", () => this.send({ type: "show_screen", screen: screen.id }));
+      b.addEventListener("click", () => {
+        // Hide the last screen's numbers first, so nobody anchors on them (the server leaves
+        // visibility to the facilitator).
+        if (this.visible) this.send({ type: "reveal_results", visible: false });
+        this.send({ type: "show_screen", screen: screen.id });
+      });
       picker.appendChild(b);
     }
   }
