@@ -324,34 +324,46 @@ def _value_span(match: re.Match[str]) -> tuple[int, int] | None:
 
 @dataclass(frozen=True)
 class TextView:
-    """What gates look at, computed once per scanned text: the lower-cased text and its digits.
+    """What gates look at, computed once per scanned text: the text, lower-cased, its digits.
 
     Only ASCII texts get a view: there `str.lower()` and counting 0-9 agree exactly with the
     patterns' IGNORECASE and `\\d`. Other texts get no view, and every part runs on them."""
 
+    text: str
     lower: str
     digits: int
 
     @classmethod
     def of(cls, text: str) -> TextView | None:
-        return cls(text.lower(), ascii_digits(text)) if text.isascii() else None
+        return cls(text, text.lower(), ascii_digits(text)) if text.isascii() else None
 
 
 @dataclass(frozen=True)
 class Gate:
-    """What any match of a part needs: at least `min_digits` digits and, if `cues` are given,
-    one of them as a substring of the lower-cased text. Checked with C-speed string operations
-    before any regex runs. tests/feedback/test_phi.py checks that no gate ever hides a match."""
+    """What any match of a part needs: at least `min_digits` digits; one of `cues` in the
+    lower-cased text; one of `cased` in the text as written (for case-sensitive patterns).
+    Checked with C-speed substring tests before any regex runs. tests/feedback/test_phi.py
+    checks that no gate ever hides a match."""
 
     min_digits: int = 0
     cues: tuple[str, ...] = ()
+    cased: tuple[str, ...] = ()
 
     def admits(self, view: TextView | None) -> bool:
         if view is None:
             return True
         if view.digits < self.min_digits:
             return False
-        return not self.cues or any(cue in view.lower for cue in self.cues)
+        return _any_in(self.cues, view.lower) and _any_in(self.cased, view.text)
+
+
+def _any_in(needles: tuple[str, ...], haystack: str) -> bool:
+    if not needles:
+        return True
+    for needle in needles:  # noqa: SIM110 (a plain loop: cheaper than any() over a generator)
+        if needle in haystack:
+            return True
+    return False
 
 
 _NOT_DIGITS = {c: None for c in map(ord, "0123456789")}
@@ -361,38 +373,30 @@ def ascii_digits(text: str) -> int:
     return len(text) - len(text.translate(_NOT_DIGITS))
 
 
-Spans = list[tuple[int, int]]
-Part = tuple[Callable[[str], Spans], Gate]
+Typed = tuple[int, int, str]  # start, end, PHI type
+Part = tuple[Callable[[str], list[Typed]], Gate]
 
 
 class GatedRecognizer(EntityRecognizer):  # type: ignore[misc]
-    """A Presidio recognizer made of parts, each a span finder with the Gate its matches need."""
+    """A Presidio recognizer made of parts: span finders, each with the Gate its matches need."""
 
-    def __init__(self, entity: str, parts: list[Part], name: str) -> None:
+    def __init__(self, entities: list[str], parts: list[Part], name: str) -> None:
         self.parts = parts
-        self.score = SCORES[entity]
-        super().__init__(supported_entities=[entity], name=name)
+        super().__init__(supported_entities=entities, name=name)
 
     def load(self) -> None:
         """Nothing to load: the patterns are compiled at import."""
 
-    def admits(self, view: TextView | None) -> bool:
-        return any(gate.admits(view) for _, gate in self.parts)
-
-    def find(self, text: str, view: TextView | None) -> list[RecognizerResult]:
-        """The spans of every part whose gate admits `view` (None: every part)."""
-        entity = self.supported_entities[0]
-        return [
-            RecognizerResult(entity, start, end, self.score)
-            for finder, gate in self.parts
-            if gate.admits(view)
-            for start, end in finder(text)
-        ]
-
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        return self.find(text, TextView.of(text))
+        view = TextView.of(text)
+        return [
+            RecognizerResult(kind, start, end, SCORES[kind])
+            for finder, gate in self.parts
+            if gate.admits(view)
+            for start, end, kind in finder(text)
+        ]
 
 
 class RegexGroupRecognizer(GatedRecognizer):
@@ -405,16 +409,16 @@ class RegexGroupRecognizer(GatedRecognizer):
         validator: Validator | None = None,
         name: str | None = None,
     ) -> None:
-        self.validator = validator
+        self.entity, self.validator = entity, validator
         parts: list[Part] = [(partial(self._spans, p), gate) for p, gate in patterns]
-        super().__init__(entity, parts, name or f"Rounds{entity.title()}")
+        super().__init__([entity], parts, name or f"Rounds{entity.title()}")
 
-    def _spans(self, pattern: re.Pattern[str], text: str) -> Spans:
+    def _spans(self, pattern: re.Pattern[str], text: str) -> list[Typed]:
         found = []
         for match in pattern.finditer(text):
             span = _value_span(match)
             if span and (self.validator is None or self.validator(match)):
-                found.append(span)
+                found.append((*span, self.entity))
         return found
 
 
@@ -426,25 +430,41 @@ _RELATIVES = _words(
 _TITLE_CUES = ("mr", "ms", "mx", "miss", "mister", "pt", "patient", *sorted(_RELATIVES))
 
 
+def _named(find: Callable[[str], Iterator[tuple[int, int]]]) -> Callable[[str], list[Typed]]:
+    return lambda text: [(start, end, "NAME") for start, end in find(text)]
+
+
 class NameRecognizer(GatedRecognizer):
     """Patient and family names: title cues, census first+last pairs, "Last, First" lists."""
 
     def __init__(self) -> None:
         parts: list[Part] = [
-            (lambda text: list(_titled_names(text)), Gate(cues=_TITLE_CUES)),
-            (lambda text: list(_census_pairs(text)), Gate()),
-            (lambda text: list(_last_first(text)), Gate(cues=(",",))),
-            (_room_names, Gate(1, ("in", "from"))),
+            (_named(_titled_names), Gate(cues=_TITLE_CUES)),
+            (_named(_census_pairs), Gate()),
+            (_named(_last_first), Gate(cues=(",",))),
         ]
-        super().__init__("NAME", parts, "RoundsName")
+        super().__init__(["NAME"], parts, "RoundsName")
 
     def load(self) -> None:
         census_first_names()
         census_last_names()
 
 
-def _room_names(text: str) -> Spans:
-    return [m.span("n") for m in ROOM_NAME_IN.finditer(text) if valid_single_name(m)]
+class RoomOfNameRecognizer(GatedRecognizer):
+    """ "Okafor in 412": a census name before "in <room>" is a patient's name and their room."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            ["ROOM", "NAME"], [(_room_of_name, Gate(1, ("in", "from")))], "RoundsRoomOfName"
+        )
+
+
+def _room_of_name(text: str) -> list[Typed]:
+    found: list[Typed] = []
+    for match in ROOM_NAME_IN.finditer(text):
+        if valid_single_name(match):
+            found += [(*match.span("n"), "NAME"), (*match.span("v"), "ROOM")]
+    return found
 
 
 # --- name heuristics ------------------------------------------------------------------------

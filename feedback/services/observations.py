@@ -354,7 +354,7 @@ def observation_sync(*, actor: Actor, items: Sequence[Any]) -> list[SyncResult]:
     stored = Observation.objects.in_bulk(list(by_key), field_name="client_id")
     # Sorted keys give concurrent batches the same lock order on the unique index (no deadlock).
     new = [
-        Observation(client_id=key, observer=observer, **by_key[key][0].data)
+        Observation(client_id=key, observer_id=observer.pk, **by_key[key][0].data)
         for key in sorted(set(by_key) - set(stored))
     ]
     for row in _insert(new):

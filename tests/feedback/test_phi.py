@@ -176,15 +176,14 @@ _PIECES = [
 ]  # fmt: skip
 
 
-def _ungated_matches(text: str) -> list[tuple[str, int, list[tuple[int, int]]]]:
+def _ungated_matches(text: str) -> list[tuple[str, int, list[tuple[int, int, str]]]]:
     """Each recognizer part whose gate refuses `text`, with what it would have found."""
     from feedback import phi, phi_rules
 
     view = phi_rules.TextView.of(text)
     return [
-        (recognizer.name, n, found)
-        for recognizer in phi._recognizers()
-        for n, (finder, gate) in enumerate(recognizer.parts)
+        (name, n, found)
+        for n, (finder, gate, name) in enumerate(phi._parts())
         if not gate.admits(view) and (found := finder(text))
     ]
 
@@ -201,7 +200,7 @@ _EDGE = [
     "SSN", "ending in", "MRN", "mr#", "DOB", "born", "ext", "pager", "lives at", "Street",
     "P.O. Box", "pt", "Mrs.", "room", "bed", "in", "from", "transferred to", "Maria", "Lopez",
     "the", "1", "12", "12B", "412B", "1234", "0700", "12-B", "1952", "3/4/52", "March 3, 1950",
-    "201-3344", "3 Mar 52", "b.d.",
+    "201-3344", "3 Mar 52", "b.d.", "Ave",
 ]  # fmt: skip
 
 
@@ -222,8 +221,9 @@ def test_a_text_without_digits_or_cues_skips_the_numeric_recognizers() -> None:
     from feedback import phi, phi_rules
 
     view = phi_rules.TextView.of("BPA fired during med pass and the nurse had to override it")
-    admitted = {r.name for r in phi._recognizers() if r.admits(view)}
+    admitted = {name for _, gate, name in phi._parts() if gate.admits(view)}
     assert admitted.isdisjoint({"RoundsSsn", "RoundsPhone", "RoundsOldDate", "RoundsRoom"})
+    assert admitted.isdisjoint({"RoundsAddress"})  # no digit, no street suffix
     assert "RoundsName" in admitted
 
 
@@ -231,4 +231,18 @@ def test_non_ascii_text_is_never_gated() -> None:
     from feedback import phi, phi_rules
 
     assert phi_rules.TextView.of("Müller waited") is None
-    assert all(r.admits(None) for r in phi._recognizers())
+    assert all(gate.admits(None) for _, gate, _ in phi._parts())
+
+
+def test_the_presidio_interface_still_finds_what_scan_finds() -> None:
+    """The recognizers stay Presidio EntityRecognizers: analyze() agrees with scan()."""
+    from feedback import phi_rules
+
+    text = "Okafor in 412B, MRN 00482913"
+    found = {
+        (r.start, r.end, r.entity_type)
+        for recognizer in (phi_rules.RoomOfNameRecognizer(), phi_rules.NameRecognizer())
+        for r in recognizer.analyze(text, ["NAME", "ROOM"])
+    }
+    assert {(0, 6, "NAME"), (10, 14, "ROOM")} <= found
+    assert {(s.start, s.end, s.type) for s in scan(text)} >= {(0, 6, "NAME"), (10, 14, "ROOM")}
