@@ -125,12 +125,16 @@ def as_rows(qs: QuerySet[BacklogItem]) -> QuerySet[Any]:
     return qs.values(*ROW_FIELDS)
 
 
-def _extras_sql(n: int) -> str:
-    """Evidence counts and followers of n items in one query whose text depends only on n."""
+def _extras_sql(n: int, array: bool) -> str:
+    """Evidence counts and followers of n items in one query whose text depends only on n.
+
+    With `array` (PostgreSQL) the ids go as one array parameter per part (`= ANY(%s)`) instead
+    of n placeholders each: less SQL to build, bind and parse on every page."""
     marks = ", ".join(["%s"] * n)
+    where = "= ANY(%s)" if array else f"IN ({marks})"
     parts = [
         f"SELECT item_id, '{kind}', COUNT(*) FROM {model._meta.db_table} "
-        f"WHERE item_id IN ({marks}) GROUP BY item_id"
+        f"WHERE item_id {where} GROUP BY item_id"
         for kind, model in (
             ("o", EvidenceObservation),
             ("r", EvidenceRating),
@@ -139,7 +143,7 @@ def _extras_sql(n: int) -> str:
     ]
     followers = BacklogItem.followers.through._meta.db_table
     parts.append(
-        f"SELECT backlogitem_id, 'f', user_id FROM {followers} WHERE backlogitem_id IN ({marks})"
+        f"SELECT backlogitem_id, 'f', user_id FROM {followers} WHERE backlogitem_id {where}"
     )
     return " UNION ALL ".join(parts)
 
@@ -154,7 +158,9 @@ def page_extras(item_ids: list[int]) -> dict[int, dict[str, Any]]:
     if not item_ids:
         return out
     with connection.cursor() as cursor:
-        cursor.execute(_extras_sql(len(item_ids)), item_ids * 4)
+        array = connection.vendor == "postgresql"
+        params = [list(item_ids)] * 4 if array else item_ids * 4
+        cursor.execute(_extras_sql(len(item_ids), array), params)
         for item_id, kind, value in cursor.fetchall():
             if kind == "f":
                 out[item_id]["f"].append(value)

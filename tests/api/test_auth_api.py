@@ -194,3 +194,25 @@ def test_superuser_with_groups_lists_admin_once(make_user):
     client = APIClient()
     client.force_authenticate(root)
     assert client.get("/api/me/").json()["roles"] == ["admin", "observer"]
+
+
+
+def test_a_token_request_reads_the_user_and_roles_in_one_query(
+    make_user, django_assert_num_queries
+):
+    from django.contrib.auth.models import Group
+
+    from tests.conftest import token_client
+
+    nurse = make_user("clinician", "observer")
+    nurse.groups.add(Group.objects.create(name="x,admin"))  # not a role, and cannot forge one
+    client = token_client(nurse)
+    with django_assert_num_queries(1):
+        assert client.get("/api/me/").json()["roles"] == ["clinician", "observer"]
+    nurse.groups.remove(Group.objects.get(name="observer"))  # takes effect on the next request
+    assert client.get("/api/me/").json()["roles"] == ["clinician"]
+    root = make_user(is_superuser=True)
+    assert token_client(root).get("/api/me/").json()["roles"] == ["admin"]
+    assert token_client(make_user()).get("/api/me/").json()["roles"] == []
+    inactive = make_user("admin", is_active=False)
+    assert token_client(inactive).get("/api/me/").status_code == 401
