@@ -196,7 +196,6 @@ def test_superuser_with_groups_lists_admin_once(make_user):
     assert client.get("/api/me/").json()["roles"] == ["admin", "observer"]
 
 
-
 def test_a_token_request_reads_the_user_and_roles_in_one_query(
     make_user, django_assert_num_queries
 ):
