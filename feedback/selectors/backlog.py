@@ -25,7 +25,7 @@ from feedback.models import (
 )
 from feedback.models.backlog import STATUSES
 from feedback.priority import CommentEvidence, Evidence, ObservationEvidence, RatingEvidence
-from feedback.selectors.observations import IdFilter, StrictBooleanFilter
+from feedback.selectors.observations import IdFilter, StrictBooleanFilter, shallow_filter_copies
 
 # Who sees the whole backlog; every other role (clinicians) sees only the items it follows,
 # with only its own evidence: the loop closes for them without showing others' reports.
@@ -60,6 +60,7 @@ class MultiStatusFilter(django_filters.MultipleChoiceFilter):
         return qs.filter(status__in=value) if value else qs
 
 
+@shallow_filter_copies
 class BacklogFilter(django_filters.FilterSet):
     status = MultiStatusFilter()
     workflow = IdFilter(field_name="workflow_id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -42,6 +43,28 @@ def _has_tag(qs: QuerySet[Observation], tag: str) -> QuerySet[Observation]:
         where=[f'EXISTS (SELECT 1 FROM json_each("{table}"."tags") WHERE json_each.value = %s)'],
         params=[tag],
     )
+
+
+class _ShallowCopies(dict[str, Any]):
+    """django-filter deep-copies a FilterSet's filters for every instance (a quarter of a
+    millisecond per backlog page); each copy only gets its own `model` and `parent` attributes
+    set, so a shallow copy of each filter is enough, plus its own method binding."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return {name: _light_copy(f) for name, f in self.items()}
+
+
+def _light_copy(original: Any) -> Any:
+    light = copy.copy(original)
+    if light.method is not None:  # `method=` filters hold a FilterMethod bound to their filter
+        light.method = light.method
+    return light
+
+
+def shallow_filter_copies(cls: Any) -> Any:
+    """Class decorator for FilterSets: per-request copies of its filters are shallow."""
+    cls.base_filters = _ShallowCopies(cls.base_filters)
+    return cls
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -88,6 +111,7 @@ class InstantFilter(django_filters.IsoDateTimeFilter):
     field_class = InstantField
 
 
+@shallow_filter_copies
 class ObservationFilter(django_filters.FilterSet):
     unit = IdFilter(field_name="unit_id")
     workflow = IdFilter(field_name="workflow_id")

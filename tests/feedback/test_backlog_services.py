@@ -168,3 +168,19 @@ def test_merging_into_a_shipped_item_is_allowed(po):
     into = BacklogItemFactory(status="shipped")
     svc.backlog_merge(actor=po, source=source, into_id=into.pk)
     assert list(into.observations.values_list("pk", flat=True)) == [obs.pk]
+
+
+def test_filtersets_made_at_once_do_not_share_their_filters():
+    """Per-request copies of the filters are shallow: each must still be its own object."""
+    from feedback.models import BacklogItem
+    from feedback.selectors.backlog import BacklogFilter
+
+    first = BacklogFilter({"status": ["new"]}, queryset=BacklogItem.objects.all())
+    second = BacklogFilter({"status": ["shipped"]}, queryset=BacklogItem.objects.none())
+    assert first.filters["status"] is not second.filters["status"]
+    assert first.filters["status"].parent is first and second.filters["status"].parent is second
+    assert first.is_valid() and second.is_valid()
+    assert first.form.cleaned_data["status"] == ["new"]
+    assert second.form.cleaned_data["status"] == ["shipped"]
+    unit = first.filters["unit"]  # a `method=` filter is bound to its own copy
+    assert unit.filter.f is unit and unit.filter.method.__self__ is first
