@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from feedback.phi_rules import Gate
+    from feedback.phi_rules import Either, Gate
 
 PHI_TYPES = ("NAME", "MRN", "DOB", "PHONE", "EMAIL", "SSN", "ADDRESS", "ROOM")
 
@@ -99,7 +99,8 @@ def _resolve_overlaps(found: list[tuple[int, int, str, float]]) -> list[Span]:
 
 _ENTITIES = [*PHI_TYPES, "EMAIL_ADDRESS"]
 _SCORES: dict[str, float] = {}
-Part = tuple[Callable[[str], list[tuple[int, int, str]]], "Gate", str]  # finder, gate, name
+# A part: a span finder, the gate its matches need, and its recognizer's name.
+Part = tuple[Callable[[str], list[tuple[int, int, str]]], "Gate | Either", str]
 _lock = threading.Lock()
 _loaded: list[Part] | None = None
 
@@ -148,7 +149,14 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
     # Each gate restates what every match of its pattern needs (see the pattern in phi_rules);
     # tests/feedback/test_phi.py checks that no gate ever hides a match.
     person = ("pt", "patient", "resident", "mr", "ms", "mx", "miss")
-    mrn = ("mr", "fin", "csn", "har", "acct", "rec", "account", "encounter", "chart", "visit")
+    # MRN's branches: a code (MRN, MR#, FIN, ...) or a phrase ("med rec", "chart", ...) that must
+    # be followed by number / num / no / #.
+    mrn = rules.Either(
+        (
+            gate(2, ("mr", "fin", "csn", "har", "acct")),
+            gate(2, ("rec", "account", "encounter", "chart", "visit"), also=("no", "num", "#")),
+        )
+    )
     dob = ("dob", "d.ob", "do.b", "d.o.b", "birth", "born", "b.d.")
     phone = ("ext", "pager", "beeper", "cell", "mobile", "phone", "tel", "call", "spectral", "x")
     home = ("lives", "living", "resides", "residing", "staying", "home", "addr", "discharged")
@@ -161,7 +169,7 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
         "Pike", "Row", "Cres", "Alley", "Expressway", "Turnpike", "Box",
     )  # fmt: skip
     return [
-        regex("MRN", [(rules.MRN, gate(2, mrn))]),
+        regex("MRN", [(rules.MRN, mrn)]),
         regex(
             "SSN", [(rules.SSN_SHAPED, gate(9)), (rules.SSN_CUED, gate(4, ("ssn", "ss#", "soc")))]
         ),

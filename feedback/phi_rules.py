@@ -348,13 +348,28 @@ class Gate:
     min_digits: int = 0
     cues: tuple[str, ...] = ()
     cased: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()  # a second group of lower-case cues, one of which must be there too
 
     def admits(self, view: TextView | None) -> bool:
         if view is None:
             return True
         if view.digits < self.min_digits:
             return False
-        return _any_in(self.cues, view.lower) and _any_in(self.cased, view.text)
+        return (
+            _any_in(self.cues, view.lower)
+            and _any_in(self.also, view.lower)
+            and _any_in(self.cased, view.text)
+        )
+
+
+@dataclass(frozen=True)
+class Either:
+    """A pattern with alternative branches: it may match where any branch's gate admits."""
+
+    gates: tuple[Gate, ...]
+
+    def admits(self, view: TextView | None) -> bool:
+        return any(gate.admits(view) for gate in self.gates)
 
 
 def _any_in(needles: tuple[str, ...], haystack: str) -> bool:
@@ -374,7 +389,7 @@ def ascii_digits(text: str) -> int:
 
 
 Typed = tuple[int, int, str]  # start, end, PHI type
-Part = tuple[Callable[[str], list[Typed]], Gate]
+Part = tuple[Callable[[str], list[Typed]], "Gate | Either"]
 
 
 class GatedRecognizer(EntityRecognizer):  # type: ignore[misc]
@@ -405,7 +420,7 @@ class RegexGroupRecognizer(GatedRecognizer):
     def __init__(
         self,
         entity: str,
-        patterns: list[tuple[re.Pattern[str], Gate]],
+        patterns: list[tuple[re.Pattern[str], Gate | Either]],
         validator: Validator | None = None,
         name: str | None = None,
     ) -> None:

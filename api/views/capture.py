@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api.context import actor_from_request
+from api.parsers import FastJSONParser
 from api.permissions import role_permission
 from api.serializers_capture import (
     ObservationSerializer,
@@ -90,6 +91,7 @@ class ObservationDetailView(APIView):
 
 class ObservationSyncView(APIView):
     permission_classes = [HasAnyRole]
+    parser_classes = [FastJSONParser]
 
     # Hot path: items skip DRF field-by-field validation; the service checks them in one pass
     # (see bench/reports/sync.md for the measured batch cost against a raw bulk_create).

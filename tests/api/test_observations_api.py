@@ -107,6 +107,23 @@ def test_sync_echoes_an_undecodable_client_id_as_valid_json(clients, refs):
     assert response.json()["results"][0]["status"] == "rejected"
 
 
+def test_sync_rejects_only_the_item_with_text_the_fast_parser_refuses(clients, refs):
+    """orjson refuses lone surrogates and 20-digit numbers; the batch still gets per-item
+    answers (the standard parser takes over), and the good items are stored."""
+    items = [payload(*refs), payload(*refs, description="@@"), payload(*refs, minutes_lost=599)]
+    body = json.dumps({"observations": items}).replace('"@@"', '"x\\udc00"')
+    body = body.replace('"minutes_lost": 599', '"minutes_lost": 123456789012345678901')
+    assert "123456789012345678901" in body
+    response = clients["observer"].post(
+        "/api/observations/sync/", body, content_type="application/json"
+    )
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "rejected", "rejected"]
+    assert list(results[1]["errors"]) == ["description"]
+    assert list(results[2]["errors"]) == ["minutes_lost"]
+    assert Observation.objects.count() == 1
+
+
 def test_post_masks_phi_and_lists_the_types(clients, refs):
     item = payload(*refs, description="Pt John Smith in 412B, BPA fired 3 times")
     body = post(clients["observer"], item).json()
