@@ -19,7 +19,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,61 +27,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scratch import configure, drop_postgres  # noqa: E402
+
 REPORTS = ROOT / "bench" / "reports"
-PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_NAME = f"bench_backlog_{os.getpid()}"
 ITEMS, DEEP_ROW, PAGE, SERIALIZE_N = 100_000, 60_000, 50, 1_000
 FILTER = "status=new,triaged"
 TARGETS = {"deep_vs_first": 1.5, "page_vs_floor": 3.0, "serialize_vs_floor": 10.0}
-FLOOR_FIELDS = (
-    "id",
-    "title",
-    "description",
-    "workflow_id",
-    "tool_id",
-    "status",
-    "effort",
-    "confidence",
-    "priority",
-    "priority_breakdown",
-    "patient_safety",
-    "phi_redacted",
-    "merged_into_id",
-    "created_by_id",
-    "created_at",
-    "updated_at",
-)
-
-
-def configure(db: str) -> None:
-    """Point Django at a scratch database before it is set up."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings.test"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-backlog-media-")
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
-    else:
-        path = Path(tempfile.mkdtemp(prefix="bench-backlog-")) / "scratch.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def drop_postgres() -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
 
 
 def seed(n: int) -> Any:
@@ -177,7 +128,9 @@ def get_page(client: Any, query: str) -> Callable[[], Any]:
 def floor(qs_for: Callable[[], Any]) -> Callable[[], bytes]:
     import orjson
 
-    return lambda: orjson.dumps(list(qs_for().values(*FLOOR_FIELDS)))
+    from feedback.selectors.backlog import ROW_FIELDS  # the same columns the API reads
+
+    return lambda: orjson.dumps(list(qs_for().values(*ROW_FIELDS)))
 
 
 def api_rows(qs_for: Callable[[], Any]) -> Callable[[], bytes]:
@@ -274,7 +227,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 9")
     parser.add_argument("--items", type=int, default=ITEMS, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    configure(args.db)
+    configure(args.db, PG_NAME)
     try:
         client, po = seed(args.items)
         repeats = 3 if args.quick else 9
@@ -283,7 +236,7 @@ def main() -> None:
         path = write_report(args.db, ms, got, repeats)
     finally:
         if args.db == "postgres":
-            drop_postgres()
+            drop_postgres(PG_NAME)
     print(path.read_text())
     sys.exit(0 if all(v <= TARGETS[k] for k, v in got.items()) else 1)
 

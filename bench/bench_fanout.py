@@ -1,7 +1,8 @@
 """Fan-out benchmark: rating -> every participant holds the new aggregate, vs a one-frame floor.
 
 Real Daphne process(es), real `websockets` clients, synthetic users only. Writes
-bench/reports/fanout.md (or fanout-redis.md with --redis: two Daphne processes, Redis, PostgreSQL).
+bench/reports/fanout.md (or fanout-redis-<layer>.md with --redis: two Daphne processes, Redis,
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import contextlib
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,14 +23,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_URL = "postgres://postgres@127.0.0.1:5432/"
+
+from scratch import PG_SERVER, create_postgres, drop_postgres  # noqa: E402
+
+from tests.live import launch  # noqa: E402
+
+PG_NAME = f"rounds_bench_{os.getpid()}"
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def environment(tmp: Path, redis: bool, layer: str = "pubsub") -> dict[str, str]:
@@ -45,29 +44,12 @@ def environment(tmp: Path, redis: bool, layer: str = "pubsub") -> dict[str, str]
     )
     env.pop("REDIS_URL", None)
     if redis:
-        env["DATABASE_URL"] = PG_URL + f"rounds_bench_{os.getpid()}"
+        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
         env["REDIS_URL"] = REDIS_URL
         env["REDIS_CHANNEL_LAYER"] = layer
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     return env
-
-
-def create_pg_database(env: dict[str, str]) -> None:
-    import psycopg
-
-    name = env["DATABASE_URL"].rsplit("/", 1)[1]
-    with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_pg_database(env: dict[str, str]) -> None:
-    import psycopg
-
-    name = env["DATABASE_URL"].rsplit("/", 1)[1]
-    with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(env: dict[str, str], participants: int) -> dict[str, Any]:
@@ -126,32 +108,8 @@ def seed(env: dict[str, str], participants: int) -> dict[str, Any]:
 
 
 def start_daphne(env: dict[str, str], tmp: Path, name: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    log = (tmp / f"{name}.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "backend.server",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "backend.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc, f"127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"daphne {name} did not start; see {tmp / (name + '.log')}")
+    proc, port = launch(env, tmp / f"{name}.log")
+    return proc, f"127.0.0.1:{port}"
 
 
 def rss_kb(pid: int) -> int:
@@ -395,7 +353,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="rounds-fanout-"))
     env = environment(tmp, args.redis, args.layer)
     if args.redis:
-        create_pg_database(env)
+        create_postgres(PG_NAME)
     procs = []
     try:
         data = seed(env, max(500, args.participants))
@@ -414,7 +372,7 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=10)
         if args.redis:
-            drop_pg_database(env)
+            drop_postgres(PG_NAME)
 
 
 if __name__ == "__main__":

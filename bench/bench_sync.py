@@ -14,7 +14,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -25,8 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scratch import configure, drop_postgres  # noqa: E402
+
 REPORTS = ROOT / "bench" / "reports"
-PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_NAME = f"bench_sync_{os.getpid()}"
 BATCH = 500
 SINGLES = 100  # single POSTs timed per round, scaled to 500
@@ -53,37 +53,6 @@ WORDS = [
     "printer",
     "jam",
 ]
-
-
-def configure(db: str) -> None:
-    """Point Django at a scratch database before it is set up."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings.test"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-sync-media-")
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
-    else:
-        path = Path(tempfile.mkdtemp(prefix="bench-sync-")) / "scratch.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def drop_postgres() -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
 
 
 def setup_world() -> tuple[Any, Any, Any, Any]:
@@ -311,7 +280,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 9")
     args = parser.parse_args()
     repeats = 3 if args.quick else 9
-    configure(args.db)
+    configure(args.db, PG_NAME)
     try:
         samples = measure(repeats)
         ms = {k: statistics.median(v) * 1000 for k, v in samples.items()}
@@ -320,7 +289,7 @@ def main() -> None:
         path = write_report(args.db, ms, best, got, repeats)
     finally:
         if args.db == "postgres":
-            drop_postgres()
+            drop_postgres(PG_NAME)
     print(path.read_text())
     sys.exit(0 if all(passed(k, v) for k, v in got.items()) else 1)
 

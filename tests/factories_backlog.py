@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import uuid
-
 import factory
-from django.utils import timezone
 
 from feedback.models import (
     BacklogItem,
     CodesignSession,
     Comment,
-    Observation,
     Participant,
     Rating,
     Screen,
 )
-from tests.factories import ToolFactory, UnitFactory, UserFactory, WorkflowFactory
+from tests import factories_capture as capture
+from tests.factories import ToolFactory, UserFactory
 
 
-class ObservationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Observation
-
-    client_id = factory.LazyFunction(uuid.uuid4)
-    observer = factory.SubFactory(UserFactory, roles=["observer"])
-    captured_at = factory.LazyFunction(timezone.now)
-    unit = factory.SubFactory(UnitFactory)
-    workflow = factory.SubFactory(WorkflowFactory)
-    role_observed = "nurse"
+class ObservationFactory(capture.ObservationFactory):
     description = factory.Sequence(lambda n: f"BPA fired repeatedly during med rec, case {n}")
-    severity = 2
-    frequency = "daily"
     minutes_lost = 10
-    patient_safety = False
+    tags = factory.LazyFunction(list)
 
 
 class ScreenFactory(factory.django.DjangoModelFactory):
@@ -42,7 +28,9 @@ class ScreenFactory(factory.django.DjangoModelFactory):
 
     tool = factory.SubFactory(ToolFactory)
     title = factory.Sequence(lambda n: f"Screen {n}")
+    version = "1"
     image = "screens/full/synthetic.png"
+    web = "screens/web/synthetic.png"
     thumb = "screens/thumb/synthetic.png"
     width = 800
     height = 600

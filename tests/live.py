@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,12 +49,28 @@ def _wait_for(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: floa
     raise RuntimeError(f"daphne did not listen on {port}:\n{log.read_text()[-3000:]}")
 
 
+def launch(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `backend.server` (the Daphne launcher `make run` uses) on a free port with `env`,
+    output to `log`; returns once it listens."""
+    port = free_port()
+    command = [sys.executable, "-m", "backend.server", "-b", "127.0.0.1", "-p", str(port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*command, "backend.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    _wait_for(port, proc, log)
+    return proc, port
+
+
 @contextmanager
 def daphne(
     log_dir: Path, name: str = "daphne", extra_env: dict[str, str] | None = None
 ) -> Iterator[str]:
-    """Start one Daphne process; yields its base URL; stops it afterwards."""
-    port = free_port()
+    """Start one Daphne process on the test database; yields its base URL; stops it afterwards."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="backend.settings.test",
@@ -66,30 +83,16 @@ def daphne(
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
     env.update(extra_env or {})
-    log = log_dir / f"{name}-{port}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "backend.server",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "backend.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    proc, port = launch(env, log_dir / f"{name}-{uuid.uuid4().hex[:8]}.log")
     try:
-        _wait_for(port, proc, log)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

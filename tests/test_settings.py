@@ -103,45 +103,22 @@ def test_redis_url_switches_channel_layer_and_cache():
 
 
 def test_access_log_never_records_query_tokens_or_searches(tmp_path):
-    import socket
     import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from tests.live import launch, stop
+
     log = tmp_path / "daphne.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "backend.server",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "backend.asgi:application",
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings.dev"},
-        )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings.dev"}
+    proc, port = launch(env, log)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/manifest.webmanifest?token=S3CRET&guest=G0ST"
-                    "&q=Okafor+MRN+00482913&text=Lopez"
-                )
-                break
-            except OSError:
-                time.sleep(0.1)
-        time.sleep(0.3)
+        urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/manifest.webmanifest?token=S3CRET&guest=G0ST"
+            "&q=Okafor+MRN+00482913&text=Lopez"
+        )
+        time.sleep(0.3)  # the access log line is written after the response
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
     text = log.read_text()
     assert "manifest.webmanifest" in text
     assert "S3CRET" not in text and "G0ST" not in text

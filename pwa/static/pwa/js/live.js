@@ -201,6 +201,22 @@ export function pinDot(pin, title = "") {
   return dot;
 }
 
+/** Redraws notes (comments and ratings, keyed) as pins over the screen and a list of texts;
+ *  returns how many pins it drew. */
+export function drawNotes(notes, pinsBox, listBox) {
+  pinsBox.innerHTML = "";
+  listBox.innerHTML = "";
+  for (const note of notes.values()) {
+    const pin = pinOf(note);
+    if (pin) pinsBox.appendChild(pinDot(pin, note.text || ""));
+    if (!note.text) continue;
+    const li = document.createElement("li");
+    li.textContent = note.text;
+    listBox.appendChild(li);
+  }
+  return pinsBox.children.length;
+}
+
 /** The list in a paginated answer, or the answer itself when it is already a list. */
 export function items(page) {
   return Array.isArray(page) ? page : (page && page.results) || [];

@@ -1,7 +1,7 @@
 // Facilitate: set up a session (tool, screens, uploads, guests), then run it live from the console.
 import { ApiError } from "../api.js";
 import {
-  LiveSocket, closeOnLeave, drawAggregate, items, pinDot, pinOf, statusPill, wsUrl,
+  LiveSocket, closeOnLeave, drawAggregate, drawNotes, items, pinOf, statusPill, wsUrl,
 } from "../live.js";
 
 const DEFAULT_DIMENSIONS = ["usefulness", "clarity", "trust", "workflow_fit"];
@@ -329,19 +329,8 @@ class Console {
   }
 
   drawNotes() {
-    const pins = this.$("#c-pins");
-    const list = this.$("#c-comments");
-    pins.innerHTML = "";
-    list.innerHTML = "";
-    for (const note of this.notes.values()) {
-      const pin = pinOf(note);
-      if (pin) pins.appendChild(pinDot(pin, note.text || ""));
-      if (!note.text) continue;
-      const li = document.createElement("li");
-      li.textContent = note.text;
-      list.appendChild(li);
-    }
-    this.$("#c-pin-count").textContent = String(pins.children.length);
+    const count = drawNotes(this.notes, this.$("#c-pins"), this.$("#c-comments"));
+    this.$("#c-pin-count").textContent = String(count);
   }
 
   // The summary is the record of a screen: after a (re)connect, pins and comments are redrawn from it.

@@ -1,7 +1,7 @@
 // Join: enter a code (or arrive by the QR's /join/<code>), rate the screen shown, tap to pin a comment.
 import { ApiError } from "../api.js";
 import {
-  LiveSocket, closeOnLeave, drawAggregate, label, pinDot, pinOf, statusPill, wsUrl,
+  LiveSocket, closeOnLeave, drawAggregate, drawNotes, label, statusPill, wsUrl,
 } from "../live.js";
 
 const DEFAULT_DIMENSIONS = ["usefulness", "clarity", "trust", "workflow_fit"];
@@ -182,18 +182,7 @@ class Room {
   on_comment(frame) {
     if (!this.visible || !this.screen || frame.screen !== this.screen.id) return;
     this.notes.set(`${frame.source || "comment"}:${frame.id}`, frame); // a re-rating replaces
-    const pins = this.$("#others-pins");
-    const list = this.$("#room-comments");
-    pins.innerHTML = "";
-    list.innerHTML = "";
-    for (const note of this.notes.values()) {
-      const pin = pinOf(note);
-      if (pin) pins.appendChild(pinDot(pin, note.text || ""));
-      if (!note.text) continue;
-      const li = document.createElement("li");
-      li.textContent = note.text;
-      list.appendChild(li);
-    }
+    drawNotes(this.notes, this.$("#others-pins"), this.$("#room-comments"));
   }
 
   on_ack(frame) {
