@@ -1,4 +1,7 @@
-"""Role checks done on the server, per request; object visibility is the selectors' job."""
+"""Role checks done on the server, per request; object visibility is the selectors' job.
+
+Every permission is one of `feedback.roles`' names; `requires(PERM)` turns it into a DRF class.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +10,29 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-
-def roles_of(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(user.role_names())
+from feedback import roles
+from feedback.roles import Permission
 
 
-def has_role(user: Any, *roles: str) -> bool:
-    return bool(roles_of(user) & set(roles))
+def requires(permission: Permission, *, safe_for_all: bool = False) -> type[BasePermission]:
+    """A DRF permission class letting holders of `permission` through (and, with
+    `safe_for_all`, any authenticated user for reads)."""
 
-
-def role_permission(*roles: str, safe_for_all: bool = False) -> type[BasePermission]:
-    """A permission class letting `roles` through (any authenticated user for reads if asked)."""
-
-    class HasRole(BasePermission):
-        message = f"This needs one of the roles: {', '.join(roles)}."
+    class Requires(BasePermission):
+        message = (
+            f"This needs the '{permission.name}' permission, held by the roles: "
+            f"{', '.join(sorted(permission.roles))}. Ask an admin for one of those roles."
+        )
 
         def has_permission(self, request: Request, view: Any) -> bool:
             if not request.user or not request.user.is_authenticated:
                 return False
             if safe_for_all and request.method in SAFE_METHODS:
                 return True
-            return has_role(request.user, *roles)
+            return roles.allows(request.user, permission)
 
-    HasRole.__name__ = "HasRole_" + "_".join(roles)
-    return HasRole
+    Requires.__name__ = f"Requires_{permission.name}"
+    return Requires
 
 
-IsAdmin = role_permission("admin")
+IsAdmin = requires(roles.ADMINISTER)

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import AllowAny
 
-from .serializers import ErrorSerializer
+from api.serializers.errors import ErrorSerializer
 
 _DESCRIPTIONS = {
     "400": "Validation failed (`code` invalid, field messages in `errors`) or a bad request.",

@@ -8,14 +8,12 @@ from channels.db import database_sync_to_async
 
 from api.consumers.base import SendOnlyConsumer
 from api.wsauth import CLOSE_FORBIDDEN, CLOSE_NOT_AUTHENTICATED
-from feedback import events
-
-WATCH_ROLES = ("product_owner", "admin")
+from feedback import events, roles
 
 
 @database_sync_to_async
 def _may_watch(user: Any) -> bool:
-    return bool(user.has_role(*WATCH_ROLES))
+    return roles.allows(user, roles.TRIAGE)
 
 
 class BacklogConsumer(SendOnlyConsumer):

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework import serializers
 
-from api import serializers_sessions as s
 from api.context import actor_from_scope
 from api.guest import guest_from_token
+from api.serializers import sessions as s
 from api.wsauth import CLOSE_FORBIDDEN, CLOSE_NOT_AUTHENTICATED, CLOSE_NOT_FOUND, query_param
 from feedback import events
 from feedback.errors import DomainError, Forbidden

@@ -6,7 +6,7 @@ import django_filters
 from rest_framework import mixins, viewsets
 
 from api.permissions import IsAdmin
-from api.serializers import AuditEntrySerializer
+from api.serializers.audit import AuditEntrySerializer
 from feedback.models import AuditEntry
 
 

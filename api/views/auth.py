@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from api.auth import check_login_allowed, clear_login_failures, record_login_failure
 from api.context import actor_from_request
-from api.serializers import CredentialsSerializer, MeSerializer, TokenSerializer
+from api.serializers.auth import CredentialsSerializer, MeSerializer, TokenSerializer
 from feedback.context import Actor
 from feedback.errors import ValidationFailed
 from feedback.services.audit import audit_record

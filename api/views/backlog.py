@@ -28,8 +28,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from api.context import actor_from_request
-from api.permissions import role_permission
-from api.serializers_backlog import (
+from api.permissions import requires
+from api.serializers.backlog import (
     MAX_ID,
     BacklogCreateSerializer,
     BacklogDetailSerializer,
@@ -39,7 +39,7 @@ from api.serializers_backlog import (
     MergeSerializer,
     SimilarSerializer,
 )
-from feedback import phi
+from feedback import phi, roles
 from feedback.errors import ValidationFailed
 from feedback.models import BacklogItem
 from feedback.selectors import backlog as sel
@@ -47,8 +47,8 @@ from feedback.services import backlog as svc
 from feedback.services.audit import audit_record
 
 # Any role may read; what each one sees is narrowed by sel.backlog_visible (clinicians: followed).
-CanRead = role_permission(*sel.READ_ROLES, "clinician")
-CanWrite = role_permission(*sel.WRITE_ROLES)
+CanRead = requires(roles.BACKLOG_FOLLOW)
+CanWrite = requires(roles.TRIAGE)
 EVIDENCE_KEYS = ("observations", "ratings", "comments")
 
 FILTER_PARAMS = [

@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from api.context import actor_from_request
 from api.parsers import FastJSONParser
-from api.permissions import role_permission
-from api.serializers_capture import (
+from api.permissions import requires
+from api.serializers.capture import (
     ObservationSerializer,
     ObservationWriteSerializer,
     PhiCheckResultSerializer,
@@ -25,7 +25,7 @@ from api.serializers_capture import (
     SyncRequestSerializer,
     SyncResponseSerializer,
 )
-from feedback import phi
+from feedback import phi, roles
 from feedback.errors import TooLarge, ValidationFailed
 from feedback.models import Observation
 from feedback.selectors.observations import observation_get, observation_list
@@ -33,7 +33,7 @@ from feedback.services.audit import audit_record
 from feedback.services.observations import MAX_BATCH, observation_create, observation_sync
 from feedback.services.photos import photo_upload
 
-HasAnyRole = role_permission("observer", "clinician", "product_owner", "admin")
+HasAnyRole = requires(roles.CAPTURE)
 
 _INT, _STR, _BOOL = int, str, bool
 FILTER_PARAMS = [

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.serializers import MarkReadSerializer, NotificationSerializer
+from api.serializers.notifications import MarkReadSerializer, NotificationSerializer
 from feedback.models import Notification
 from feedback.services.notifications import notification_mark_read
 

@@ -11,12 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.context import actor_from_request
-from api.permissions import role_permission
-from api.serializers import ToolSerializer, UnitSerializer, WorkflowSerializer
+from api.permissions import requires
+from api.serializers.reference import ToolSerializer, UnitSerializer, WorkflowSerializer
+from feedback import roles
 from feedback.models import Tool, Unit, Workflow
 from feedback.services.reference import reference_create, reference_update
 
-CanEditReference = role_permission("admin", "product_owner", safe_for_all=True)
+CanEditReference = requires(roles.REFERENCE_EDIT, safe_for_all=True)
 
 
 class NameFilter(django_filters.FilterSet):

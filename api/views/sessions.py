@@ -17,11 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import serializers_sessions as s
 from api.context import actor_from_request
 from api.guest import guest_from_token, guest_token
-from api.permissions import has_role, role_permission
-from feedback import images
+from api.permissions import requires
+from api.serializers import sessions as s
+from feedback import images, roles
 from feedback.errors import Forbidden, NotFound, ValidationFailed
 from feedback.models import CodesignSession, Participant, Screen, Tool
 from feedback.selectors import sessions as sel
@@ -29,8 +29,7 @@ from feedback.services import sessions as svc
 from feedback.services.audit import audit_record
 from feedback.services.screens import screen_create
 
-FACILITATORS = ("observer", "product_owner", "admin")
-CanFacilitate = role_permission(*FACILITATORS, safe_for_all=True)
+CanFacilitate = requires(roles.FACILITATE, safe_for_all=True)
 GUEST_HEADER = "HTTP_X_GUEST_TOKEN"
 
 
@@ -82,7 +81,7 @@ class ToolScreensView(GenericAPIView):
 
 
 class SessionListView(GenericAPIView):
-    permission_classes = [role_permission(*FACILITATORS)]
+    permission_classes = [requires(roles.FACILITATE)]
     serializer_class = s.SessionSerializer
 
     def get_queryset(self) -> Any:
@@ -240,7 +239,7 @@ class SessionSusView(APIView):
 
 
 def _may_review(user: Any, session: CodesignSession) -> bool:
-    return session.facilitator_id == user.pk or has_role(user, "product_owner", "admin")
+    return session.facilitator_id == user.pk or roles.allows(user, roles.SESSIONS_REVIEW_ALL)
 
 
 def reviewable_session(request: Request, pk: int) -> CodesignSession:

@@ -8,10 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import role_permission
+from api.permissions import requires
+from feedback import roles
 from feedback.selectors.stats import BUCKET_DAYS, BY_FIELDS, PainQuery, pain_points, tool_ratings
 
-CanSeeStats = role_permission("observer", "product_owner", "admin")
+CanSeeStats = requires(roles.STATS_READ)
 
 
 class PainPointsQuery(serializers.Serializer):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from api.context import actor_from_request
 from api.permissions import IsAdmin
-from api.serializers import UserCreateSerializer, UserSerializer, UserUpdateSerializer
+from api.serializers.users import UserCreateSerializer, UserSerializer, UserUpdateSerializer
 from feedback.models import User
 from feedback.services.users import user_create, user_update
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from api.context import actor_from_request
 from api.permissions import IsAdmin
-from api.serializers_backlog import WebhookSerializer
+from api.serializers.webhooks import WebhookSerializer
 from feedback.models import Webhook
 from feedback.services.webhooks import webhook_create, webhook_delete
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import connection, models
 
-ROLES = ("observer", "clinician", "product_owner", "admin")
+from feedback.roles import ADMIN, ROLES
+
+__all__ = ["ROLES", "User"]
 
 
 class User(AbstractUser):
@@ -17,7 +19,7 @@ class User(AbstractUser):
         if cached is None:
             names = {name for name in self._group_names() if name in ROLES}
             if self.is_superuser:
-                names.add("admin")
+                names.add(ADMIN)
             cached = sorted(names)
             self._role_cache = cached
         return cached

@@ -10,7 +10,7 @@ import django_filters
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from feedback import similarity
+from feedback import roles, similarity
 from feedback.errors import ValidationFailed
 from feedback.models import (
     BacklogItem,
@@ -27,16 +27,15 @@ from feedback.models.backlog import STATUSES
 from feedback.priority import CommentEvidence, Evidence, ObservationEvidence, RatingEvidence
 from feedback.selectors.observations import IdFilter, StrictBooleanFilter, shallow_filter_copies
 
-# Who sees the whole backlog; every other role (clinicians) sees only the items it follows,
-# with only its own evidence: the loop closes for them without showing others' reports.
-READ_ROLES = ("product_owner", "admin", "observer")
-WRITE_ROLES = ("product_owner", "admin")
+# Who sees the whole backlog (roles.BACKLOG_READ); every other role (clinicians) sees only the
+# items it follows, with only its own evidence: the loop closes for them without showing others'
+# reports.
 OPEN_STATUSES = ("new", "triaged", "planned", "in_progress")
 NOT_SIMILAR = ("duplicate", "declined", "shipped")
 
 
 def sees_everything(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(*READ_ROLES))
+    return roles.allows(user, roles.BACKLOG_READ)
 
 
 def backlog_visible(*, user: Any) -> QuerySet[BacklogItem]:

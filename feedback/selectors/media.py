@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from feedback import roles
 from feedback.models import Photo, User
 
 
@@ -15,6 +16,6 @@ def media_visible(*, user: User, name: str) -> bool:
     )
     if photo is None:
         return False
-    if user.has_role("observer", "product_owner", "admin"):
+    if roles.allows(user, roles.OBSERVATIONS_READ_ALL):
         return True
     return photo.observation.observer_id == user.pk

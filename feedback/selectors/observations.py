@@ -12,16 +12,15 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django_filters.fields import IsoDateTimeField
 
+from feedback import roles
 from feedback.errors import NotFound, ValidationFailed
 from feedback.models import Observation, User
-
-SEE_ALL_ROLES = ("observer", "product_owner", "admin")
 
 
 def observation_visible(*, user: User) -> QuerySet[Observation]:
     """Observers, product owners and admins see all; anyone else only what they logged."""
     qs = Observation.objects.prefetch_related("photos")
-    if user.has_role(*SEE_ALL_ROLES):
+    if roles.allows(user, roles.OBSERVATIONS_READ_ALL):
         return qs
     return qs.filter(observer_id=user.pk)
 

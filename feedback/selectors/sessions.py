@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
-from feedback import aggregates, codes, sus
+from feedback import aggregates, codes, roles, sus
 from feedback.errors import NotFound
 from feedback.models import (
     CodesignSession,
@@ -32,7 +32,7 @@ def open_session_by_code(code: str) -> CodesignSession | None:
 def sessions_visible(*, user: Any) -> QuerySet[CodesignSession]:
     """Facilitators see theirs, participants the ones they joined, product owners and admins all."""
     qs = CodesignSession.objects.select_related("facilitator")
-    if user.has_role("product_owner", "admin"):
+    if roles.allows(user, roles.SESSIONS_REVIEW_ALL):
         return qs
     joined = Participant.objects.filter(user=user).values("session_id")
     return qs.filter(Q(facilitator=user) | Q(pk__in=joined))

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from feedback import images
+from feedback import images, roles
 from feedback.context import Actor
 from feedback.errors import Conflict, Forbidden, TooLarge, ValidationFailed
 from feedback.models import Photo
@@ -68,7 +68,7 @@ def photo_upload(
 ) -> tuple[Photo, bool]:
     """Store a redacted photo of an observation; a replayed client_id returns the stored one."""
     observation = observation_get(user=actor.user, pk=observation_id)
-    if observation.observer_id != actor.user.pk and not actor.user.has_role("admin"):
+    if observation.observer_id != actor.user.pk and not roles.allows(actor.user, roles.ADMINISTER):
         raise Forbidden("Only the observer who logged this observation (or an admin) adds photos.")
     key = _client_uuid(client_id)
     existing = _replayed(key, observation.pk)

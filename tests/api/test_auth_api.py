@@ -30,6 +30,14 @@ def test_token_for_good_credentials(observer):
         "username": "olive",
         "display_name": observer.display_name,
         "roles": ["observer"],
+        "permissions": [
+            "capture",
+            "observations_read_all",
+            "facilitate",
+            "stats_read",
+            "backlog_read",
+            "backlog_follow",
+        ],
     }
     assert AuditEntry.objects.filter(action="login", actor=observer).exists()
 

@@ -1,4 +1,4 @@
-"""Backlog and webhook serializers: input shapes and the documented output shapes."""
+"""Backlog serializers: input shapes and the documented output shapes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from feedback.models import Tool, Webhook, Workflow
+from feedback.models import Tool, Workflow
 from feedback.models.backlog import STATUSES
 
 # The largest id any supported database's integer key holds; larger ones are a 400, not a crash.
@@ -102,13 +102,3 @@ class BacklogDetailSerializer(BacklogItemSerializer):
 
 class SimilarSerializer(BacklogItemSerializer):
     similarity = serializers.FloatField()
-
-
-class WebhookSerializer(serializers.ModelSerializer):
-    secret = serializers.CharField(write_only=True, max_length=200)
-    events = serializers.ListField(child=serializers.CharField(max_length=60), max_length=20)
-
-    class Meta:
-        model = Webhook
-        fields = ["id", "url", "secret", "events", "active", "created_at"]
-        read_only_fields = ["id", "active", "created_at"]

@@ -1,0 +1,96 @@
+"""Who may do what: each permission named once, as the roles that hold it.
+
+Views (through `api.permissions.requires`), consumers, services and selectors ask
+`allows(user, PERMISSION)`; `/api/me/` lists the names a user holds so the PWA shows only the
+areas its user may open. No literal role tuples anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+OBSERVER = "observer"
+CLINICIAN = "clinician"
+PRODUCT_OWNER = "product_owner"
+ADMIN = "admin"
+ROLES = (OBSERVER, CLINICIAN, PRODUCT_OWNER, ADMIN)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A named capability and the roles that hold it."""
+
+    name: str
+    roles: frozenset[str]
+    description: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _perm(name: str, roles: tuple[str, ...], description: str) -> Permission:
+    return Permission(name=name, roles=frozenset(roles), description=description)
+
+
+CAPTURE = _perm("capture", ROLES, "log observations and photos (clinicians see only their own)")
+OBSERVATIONS_READ_ALL = _perm(
+    "observations_read_all", (OBSERVER, PRODUCT_OWNER, ADMIN), "read every observation and photo"
+)
+FACILITATE = _perm(
+    "facilitate", (OBSERVER, PRODUCT_OWNER, ADMIN), "create and run live co-design sessions"
+)
+SESSIONS_REVIEW_ALL = _perm(
+    "sessions_review_all", (PRODUCT_OWNER, ADMIN), "read every session, its summary and heat maps"
+)
+STATS_READ = _perm("stats_read", (OBSERVER, PRODUCT_OWNER, ADMIN), "read the dashboard")
+BACKLOG_READ = _perm(
+    "backlog_read", (OBSERVER, PRODUCT_OWNER, ADMIN), "read the whole backlog with its evidence"
+)
+BACKLOG_FOLLOW = _perm(
+    "backlog_follow",
+    ROLES,
+    "read and unfollow the backlog items one follows (with one's own evidence only)",
+)
+TRIAGE = _perm(
+    "triage",
+    (PRODUCT_OWNER, ADMIN),
+    "create, edit, merge and move backlog items; watch ws/backlog/",
+)
+REFERENCE_EDIT = _perm(
+    "reference_edit", (PRODUCT_OWNER, ADMIN), "create units, workflows and tools"
+)
+ADMINISTER = _perm(
+    "administer", (ADMIN,), "users and roles, webhooks, audit log, and every admin setting"
+)
+
+ALL: tuple[Permission, ...] = (
+    CAPTURE,
+    OBSERVATIONS_READ_ALL,
+    FACILITATE,
+    SESSIONS_REVIEW_ALL,
+    STATS_READ,
+    BACKLOG_READ,
+    BACKLOG_FOLLOW,
+    TRIAGE,
+    REFERENCE_EDIT,
+    ADMINISTER,
+)
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The SPEC roles `user` holds (none for anonymous users)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(user.role_names())
+
+
+def allows(user: Any, permission: Permission) -> bool:
+    """Whether `user` (possibly anonymous or None) holds `permission`."""
+    return bool(roles_of(user) & permission.roles)
+
+
+def permissions_of(user: Any) -> list[str]:
+    """The names of every permission `user` holds, in `ALL` order (for `/api/me/`)."""
+    held = roles_of(user)
+    return [p.name for p in ALL if held & p.roles]
