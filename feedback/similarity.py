@@ -219,3 +219,12 @@ def _fine_score(needle: str, text: str) -> float:
         + 0.25 * fuzz.WRatio(needle, text, processor=utils.default_process)
     )
     return round(blended / 100, 4)
+
+
+def lexical_scores(query: str, texts: list[str]) -> list[float]:
+    """The fine lexical score (0..1) of `query` against each of `texts`, in order (no shortlist:
+    for re-scoring the few candidates a semantic search found)."""
+    needle = normalize(query)
+    if not needle:
+        return [0.0] * len(texts)
+    return [_fine_score(needle, text) if text else 0.0 for text in _normalize_all(texts)]

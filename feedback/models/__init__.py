@@ -6,6 +6,7 @@ from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
 from .people import ROLES, User
 from .reference import Screen, Tool, Unit, Workflow
+from .semantic import TextEmbedding, ThemeSnapshot
 from .sessions import (
     CodesignSession,
     Comment,
@@ -34,6 +35,8 @@ __all__ = [
     "ScreenAggregate",
     "SessionScreen",
     "SusResponse",
+    "TextEmbedding",
+    "ThemeSnapshot",
     "Tool",
     "Unit",
     "User",
