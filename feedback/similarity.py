@@ -228,3 +228,23 @@ def lexical_scores(query: str, texts: list[str]) -> list[float]:
     if not needle:
         return [0.0] * len(texts)
     return [_fine_score(needle, text) if text else 0.0 for text in _normalize_all(texts)]
+
+
+# Abbreviations the sentence model may not know, spelled out before a text is embedded. Only
+# true abbreviations: synonyms and plain words in _ABBREVIATIONS stay as written.
+_NOT_ABBREVIATIONS = frozenset(
+    "med meds rec recs recommendation recommends suggests popup warning reminder prompt "
+    "notification handover physio armband ipad inaccurate incorrect stale old doctor docs doc "
+    "kids readmit admit".split()
+)
+_EXPANSIONS = {k: v for k, v in _ABBREVIATIONS.items() if k not in _NOT_ABBREVIATIONS}
+_EXPANSION_RE = re.compile(
+    r"\b(" + "|".join(map(re.escape, sorted(_EXPANSIONS, key=len, reverse=True))) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def expand_abbreviations(text: str) -> str:
+    """`text` with clinical abbreviations written out ("pts on abx" -> "patient on antibiotic"),
+    its other words, case and punctuation untouched."""
+    return _EXPANSION_RE.sub(lambda m: _EXPANSIONS[m.group(0).lower()], text)

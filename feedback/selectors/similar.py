@@ -39,7 +39,7 @@ def similar(
     source: tuple[str, int] | None = None,
     kinds: Sequence[str] = ("backlog",),
     limit: int = 10,
-    min_score: float = semantic.MIN_SCORE,
+    calibration: semantic.Calibration = semantic.CALIBRATED,
 ) -> list[Match]:
     """What `text` (or the evidence `source` = (kind, id)) most likely duplicates, best first."""
     index = shared_index()
@@ -55,7 +55,7 @@ def similar(
         for kind, pk, cosine in hits
         if (kind, pk) in texts and (kind, pk) != source
     ]
-    ranked = semantic.rescore(query_text, scored, limit=limit, min_score=min_score)
+    ranked = semantic.rescore(query_text, scored, limit=limit, calibration=calibration)
     pending = [
         (key, body)
         for key, body in _pending(index, user=user, kinds=kinds, only=only).items()
