@@ -13,6 +13,7 @@ from api.views import (
     reference,
     sessions,
     stats,
+    themes,
     users,
     webhooks,
 )
@@ -88,6 +89,10 @@ stats_urls = [
     path("stats/ratings/", stats.RatingsView.as_view(), name="stats-ratings"),
 ]
 
+themes_urls = [
+    path("themes/", themes.ThemesView.as_view(), name="themes"),
+]
+
 urlpatterns = [
     *auth_urls,
     *schema_urls,
@@ -95,5 +100,6 @@ urlpatterns = [
     *session_urls,
     *backlog_urls,  # before the router, whose backlog/<pk>/ would take export.csv
     *stats_urls,
+    *themes_urls,
     path("", include(router.urls)),
 ]

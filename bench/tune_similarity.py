@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.feedback import similarity_eval as ev  # noqa: E402
+from tests.feedback import similarity_eval as ev
 
 WRONG_FIRST_MAX = 0.10
 

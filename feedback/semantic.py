@@ -36,10 +36,7 @@ def shortlist(cosines: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
     n = cosines.shape[0]
     if n == 0 or k <= 0:
         return np.zeros(0, dtype=np.intp)
-    if k < n:
-        top = np.argpartition(-cosines, k - 1)[:k]
-    else:
-        top = np.arange(n)
+    top = np.argpartition(-cosines, k - 1)[:k] if k < n else np.arange(n)
     return top[np.argsort(-cosines[top], kind="stable")]
 
 

@@ -232,11 +232,12 @@ def lexical_scores(query: str, texts: list[str]) -> list[float]:
 
 # Abbreviations the sentence model may not know, spelled out before a text is embedded. Only
 # true abbreviations: synonyms and plain words in _ABBREVIATIONS stay as written.
-_NOT_ABBREVIATIONS = frozenset(
+_NOT_ABBREVIATIONS_TEXT = (
     "med meds rec recs recommendation recommends suggests popup warning reminder prompt "
     "notification handover physio armband ipad inaccurate incorrect stale old doctor docs doc "
-    "kids readmit admit".split()
+    "kids readmit admit"
 )
+_NOT_ABBREVIATIONS = frozenset(_NOT_ABBREVIATIONS_TEXT.split())
 _EXPANSIONS = {k: v for k, v in _ABBREVIATIONS.items() if k not in _NOT_ABBREVIATIONS}
 _EXPANSION_RE = re.compile(
     r"\b(" + "|".join(map(re.escape, sorted(_EXPANSIONS, key=len, reverse=True))) + r")\b",

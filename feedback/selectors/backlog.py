@@ -21,7 +21,6 @@ from feedback.models import (
     Observation,
     Photo,
     Rating,
-    User,
 )
 from feedback.models.backlog import STATUSES
 from feedback.priority import CommentEvidence, Evidence, ObservationEvidence, RatingEvidence

@@ -18,9 +18,9 @@ import numpy.typing as npt
 from django.db.models import Max
 
 from feedback import embeddings
-from feedback.semantic import shortlist
 from feedback.models import TextEmbedding
 from feedback.models.semantic import KINDS
+from feedback.semantic import shortlist
 
 _CODES = {kind: code for code, kind in enumerate(KINDS)}
 
@@ -197,3 +197,9 @@ def shared_index() -> VectorIndex:
             index = _shared[key] = VectorIndex(key)
     index.refresh()
     return index
+
+
+def forget_shared() -> None:
+    """Drop this process's indexes (tests: a rolled-back transaction can reuse vector ids)."""
+    with _shared_lock:
+        _shared.clear()

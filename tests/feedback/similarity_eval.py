@@ -178,9 +178,7 @@ def score(evalset: EvalSet, indices: Sequence[int], ranker: Ranker) -> Scores:
     return Scores(n, absent, first / max(1, n), top3 / max(1, n), wrong / total, none / max(1, n))
 
 
-def hybrid_ranker(
-    evalset: EvalSet, *, weight: float, calibration: Any, limit: int = 3
-) -> Ranker:
+def hybrid_ranker(evalset: EvalSet, *, weight: float, calibration: Any, limit: int = 3) -> Ranker:
     from feedback import semantic
 
     assert evalset.vectors is not None and evalset.query_vectors is not None
@@ -201,6 +199,8 @@ def lexical_ranker(evalset: EvalSet, *, min_score: float, limit: int = 3) -> Ran
     candidates = list(zip(evalset.keys, evalset.texts, strict=True))
 
     def rank(i: int) -> list[tuple[str, float]]:
-        return similarity.rank(evalset.queries[i].text, candidates, limit=limit, min_score=min_score)
+        return similarity.rank(
+            evalset.queries[i].text, candidates, limit=limit, min_score=min_score
+        )
 
     return rank
