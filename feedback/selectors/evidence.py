@@ -31,7 +31,7 @@ class Kind:
     is_evidence: bool = True  # evidence can be clustered into themes and linked to items
 
     def rows(self, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
-        base = self.model._default_manager.all() if qs is None else qs  # type: ignore[attr-defined]
+        base = self.model._default_manager.all() if qs is None else qs
         return base.filter(self.with_text)
 
     def texts(self, qs: QuerySet[Any]) -> Iterator[tuple[int, str]]:
@@ -42,7 +42,7 @@ class Kind:
 
 def _own_session_input(model: type[Model]) -> Callable[[Any], QuerySet[Any]]:
     def visible(user: Any) -> QuerySet[Any]:
-        qs = model._default_manager.all()  # type: ignore[attr-defined]
+        qs = model._default_manager.all()
         if sees_everything(user):
             return qs
         if not roles.roles_of(user):
@@ -101,7 +101,7 @@ EVIDENCE_KINDS = tuple(k for k in KINDS if KINDS[k].is_evidence)
 def texts_of(kind: str, ids: Iterable[int], *, user: Any | None = None) -> dict[int, str]:
     """{id: text} of those rows of `kind` that exist (and that `user` may see, when given)."""
     spec = KINDS[kind]
-    qs = spec.visible(user) if user is not None else spec.model._default_manager.all()  # type: ignore[attr-defined]
+    qs = spec.visible(user) if user is not None else spec.model._default_manager.all()
     return dict(spec.texts(spec.rows(qs.filter(pk__in=list(ids)))))
 
 

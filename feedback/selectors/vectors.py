@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -173,8 +174,8 @@ class VectorIndex:
         return np.asarray(sorted(picked), dtype=np.intp)
 
 
-def _chunked(rows: Iterable[tuple], size: int) -> Iterable[list[tuple]]:
-    chunk: list[tuple] = []
+def _chunked(rows: Iterable[tuple[Any, ...]], size: int) -> Iterable[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == size:

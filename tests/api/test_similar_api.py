@@ -83,7 +83,9 @@ def test_searches_evidence_kinds_and_starts_from_stored_evidence(clients, backlo
     assert ("backlog", backlog["scanner"].pk) in found
     assert ("observation", armband.pk) not in found  # not itself
     assert ("observation", other.pk) not in found
-    r = clients["product_owner"].get(URL, {"text": "no way to know when transport will come", "kind": "comment"})
+    r = clients["product_owner"].get(
+        URL, {"text": "no way to know when transport will come", "kind": "comment"}
+    )
     assert [(row["kind"], row["id"]) for row in r.json()["results"]] == [("comment", comment.pk)]
     assert r.json()["results"][0]["text"] == comment.text
 

@@ -12,26 +12,39 @@ import random
 PROBLEMS: dict[str, tuple[list[str], list[str], list[str]]] = {
     "scanner": (
         ["the barcode scanner", "the scanner gun", "BCMA scanning", "the handheld scanner"],
-        ["won't read patient wristbands", "fails on armbands", "can't pick up the ID band",
-         "needs three or four tries on the wristband barcode"],
+        [
+            "won't read patient wristbands",
+            "fails on armbands",
+            "can't pick up the ID band",
+            "needs three or four tries on the wristband barcode",
+        ],
         ["during med pass", "at the bedside", "on night shift", "for every patient"],
     ),
     "sepsis": (
         ["the sepsis alert", "the sepsis BPA", "the sepsis screening popup"],
-        ["fires for patients already on antibiotics", "keeps firing after abx were started",
-         "pops up again even though treatment is running"],
+        [
+            "fires for patients already on antibiotics",
+            "keeps firing after abx were started",
+            "pops up again even though treatment is running",
+        ],
         ["so nurses dismiss it", "and interrupts charting", "several times a shift"],
     ),
     "discharge": (
         ["the discharge summary", "the AVS", "the discharge paperwork draft"],
-        ["leaves out pending lab results", "misses labs still outstanding",
-         "doesn't list results that are not back yet"],
+        [
+            "leaves out pending lab results",
+            "misses labs still outstanding",
+            "doesn't list results that are not back yet",
+        ],
         ["so follow-up gets lost", "and the PCP is not told", "at discharge"],
     ),
     "transport": (
         ["transport requests", "the patient transport board", "escort status"],
-        ["show no status to the nurse", "don't say when someone is coming",
-         "give no ETA for the porter"],
+        [
+            "show no status to the nurse",
+            "don't say when someone is coming",
+            "give no ETA for the porter",
+        ],
         ["so we keep calling dispatch", "and patients wait in the hallway", "for CT trips"],
     ),
     "pump": (
