@@ -14,6 +14,8 @@ from importlib import resources
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from feedback import phi_names
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -456,11 +458,13 @@ class NameRecognizer(GatedRecognizer):
         parts: list[Part] = [
             (_named(_titled_names), Gate(cues=_TITLE_CUES)),
             (_named(_census_pairs), Gate()),
+            (_named(phi_names.find), Gate()),
             (_named(_last_first), Gate(cues=(",",))),
         ]
         super().__init__(["NAME"], parts, "RoundsName")
 
     def load(self) -> None:
+        phi_names.kind_of("Warm")
         census_first_names()
         census_last_names()
 
@@ -565,7 +569,7 @@ def _valid_pair(text: str, match: re.Match[str]) -> bool:
         return False
     if first.lower() in COMMON_WORDS and last.lower() in COMMON_WORDS:
         return False
-    return not _is_clinician(text, match.start(), match.end())
+    return True
 
 
 def _allowed_phrase(phrase: str) -> bool:
@@ -591,8 +595,7 @@ def _last_first(text: str) -> Iterator[tuple[int, int]]:
         after_number = re.search(r"\d\s*$", text[: match.start()])
         if _is_blocked(last) and (last not in UNIT_WORDS or after_number):
             continue
-        if not _is_clinician(text, match.start(), match.end()):
-            yield match.span()
+        yield match.span()
 
 
 def old_full_date(match: re.Match[str]) -> bool:
