@@ -111,6 +111,16 @@ def phi_rules() -> Any:
     return rules
 
 
+def phi_shapes() -> Any:
+    from feedback import phi_shapes as shapes
+
+    return shapes
+
+
+def _phone_like(match: Any) -> bool:
+    return bool(phi_shapes().phone_like(match.string, match.start("v"), match.group("v")))
+
+
 def _parts() -> list[Part]:
     """Every recognizer's parts; double-checked locking so concurrent first calls build once."""
     global _loaded
@@ -168,8 +178,30 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
         "Pl", "Ter", "Cir", "Parkway", "Pkwy", "Highway", "Hwy", "Trail", "Trl", "Sq", "Loop",
         "Pike", "Row", "Cres", "Alley", "Expressway", "Turnpike", "Box",
     )  # fmt: skip
+    shapes = phi_shapes()
     return [
         regex("MRN", [(rules.MRN, mrn)]),
+        regex(
+            "MRN",
+            [
+                (shapes.MRN_SHORT, gate(2, ("mr", "rec", "chart", "acct", "account", "id", "fin",
+                                            "csn", "har", "enc"))),
+                (shapes.ID_DASHED, gate(5, ("-",))),
+            ],
+            name="RoundsRecordNumber",
+        ),
+        regex("PHONE", [(shapes.PHONE_ANY, gate(6))], _phone_like, "RoundsPhoneAny"),
+        regex(
+            "ADDRESS",
+            [
+                (shapes.ADDRESS_US, gate(1)),
+                (shapes.ADDRESS_INTL, gate(1)),
+                (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"))),
+                (shapes.ADDRESS_UNIT_LINE, gate(1, cased=("Apt", "Suite", "Ste"))),
+                (shapes.ADDRESS_NAMED, gate()),
+            ],
+            name="RoundsStreet",
+        ),
         regex(
             "SSN", [(rules.SSN_SHAPED, gate(9)), (rules.SSN_CUED, gate(4, ("ssn", "ss#", "soc")))]
         ),

@@ -48,6 +48,12 @@ WORD = regex.compile(r"[\p{L}\p{M}]+(?:['\u2019\-][\p{L}\p{M}]+)*")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]")  # "ł", "ř", "é": English words seldom have them
 _AFTER_INITIAL = regex.compile(r"\.?[ \t]{1,2}")
 _ACRONYM_PLURAL = regex.compile(r"[A-Z]{2,}s")
+_NAME_IS = regex.compile(r"(?i)\b(?:name\s+is|named|call\s+me|this\s+is|i\s+am|i'm)[ \t]*$")
+_SPEAKER = regex.compile(r":[ \t]")  # "Lorena: Remember me?" (a speaker's name before a colon)
+_VERB_AFTER = regex.compile(
+    r"[ \t]+(?:is|was|has|had|lives|said|says|told|asked|wants|called|shouted|refused|came|went|"
+    r"will|would|and\s+(?:I|we|he|she))\b"
+)
 _POSSESSIVE = regex.compile(r"['\u2019]s$")
 _PARTICLES = frozenset("de del della der den di da dos das du la le van von ter ten al el bin ibn "
                        "ben mac mc st y e ó ní nic ua bint".split())  # fmt: skip
@@ -177,20 +183,22 @@ def _is_name(text: str, tokens: list[_Token], start: int, stop: int) -> bool:
     cue = _cue_before(text, tokens, start)
     if cue in HONORIFICS or cue in TITLES:  # "Nurse Kelly", "Dr. Bell": the title decides
         return fold(run[0].text) not in NOT_NAMES and fold(run[0].text) not in ROLE_WORDS
-    strong_cue = cue in RELATIVES or cue in PATIENT_CUES
+    strong_cue = cue in RELATIVES or cue in PATIENT_CUES or _NAME_IS.search(text, 0, run[0].start)
     if strong_cue or _labelled(text, tokens[start].start, cue):
         return best >= Kind.UNKNOWN or len(kinds) > 1
     if min(kinds) <= Kind.WORD:
         return False
     if best == Kind.STRONG:
-        return len(kinds) > 1 or not _common_at_start(text, run[0])
+        return len(kinds) > 1 or not _common_at_start(text, run[0]) or bool(_SPEAKER.match(text, run[0].end))
     if all(t.text.isupper() for t in run):  # a shouted sentence or a header: only sure names
         return False
     if len(kinds) >= 2:
         return Kind.UNKNOWN in kinds or cue in VERB_CUES
     word = run[0].text
     if kinds[0] == Kind.UNKNOWN:
-        if _NON_ASCII.search(word):
+        if _NON_ASCII.search(word) or _SPEAKER.match(text, run[0].end) and not word.isupper():
+            return True
+        if _VERB_AFTER.match(text, run[0].end):  # "Gbolahan is ...", "Nijito lives on ..."
             return True
         return not word.isupper() and not _sentence_start(text, run[0].start)
     return cue in VERB_CUES and not word.isupper() and not _sentence_start(text, run[0].start)

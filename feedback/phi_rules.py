@@ -310,7 +310,7 @@ SCORES = {
     "DOB": 0.95,
     "EMAIL": 0.9,
     "PHONE": 0.85,
-    "ADDRESS": 0.8,
+    "ADDRESS": 0.86,  # above PHONE: "Apt. 634 6677 Wilson Squares" is one address
     "ROOM": 0.7,
     "NAME": 0.6,
 }

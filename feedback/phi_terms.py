@@ -57,7 +57,8 @@ NOT_NAMES = _words(
     satisfaction survey hub journey centered first last number mrn dob ssn
     admit admitted admission transferred moved scheduled booked ready waiting
     instructions handout handouts wristbands age aged history preference preferences consent
-    consents complete completed mark code blue rapid response team stat charge front desk
+    consents complete completed code blue apt apartment suite ste bldg box po
+    rapid response team stat charge front desk
     main central west east north south tower wing pavilion floor lobby hallway station
     morning evening night day shift today tonight tomorrow yesterday noon midnight
     """
