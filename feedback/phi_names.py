@@ -108,6 +108,8 @@ class _Token:
         self.low = self.text.lower()
         word = _POSSESSIVE.sub("", self.text)
         self.kind = Kind.INITIAL if len(word) == 1 and word.isupper() else kind_of(word)
+        if len(word) <= 3 and word.isupper() and self.kind in (Kind.UNKNOWN, Kind.WEAK):
+            self.kind = Kind.WORD  # "NG", "OT", "ICU": short capitals are abbreviations
 
 
 def find(text: str) -> Iterator[tuple[int, int]]:
@@ -115,6 +117,10 @@ def find(text: str) -> Iterator[tuple[int, int]]:
     tokens = [_Token(m) for m in WORD.finditer(text)]
     i = 0
     while i < len(tokens):
+        if _lower_after_cue(text, tokens, i):  # "pt garcia": a surname typed in lower case
+            yield tokens[i].start, tokens[i].end
+            i += 1
+            continue
         run = _run_from(text, tokens, i)
         if run:
             start, stop = run
@@ -167,6 +173,14 @@ def _cued(text: str, tokens: list[_Token], i: int) -> bool:
     return cue in HONORIFICS or cue in TITLES
 
 
+def _lower_after_cue(text: str, tokens: list[_Token], i: int) -> bool:
+    tok = tokens[i]
+    if not tok.text.islower() or tok.kind != Kind.STRONG:
+        return False
+    cue = _cue_before(text, tokens, i)
+    return (cue in PATIENT_CUES or cue in HONORIFICS) and fold(tok.text) not in lexicon().common
+
+
 def _sentence_start(text: str, start: int) -> bool:
     before = text[:start].rstrip(" \t\"'(*-•>")
     return not before or before[-1] in ".!?:;\n"
@@ -189,7 +203,9 @@ def _is_name(text: str, tokens: list[_Token], start: int, stop: int) -> bool:
     if min(kinds) <= Kind.WORD:
         return False
     if best == Kind.STRONG:
-        return len(kinds) > 1 or not _common_at_start(text, run[0]) or bool(_SPEAKER.match(text, run[0].end))
+        if len(kinds) > 1 or _SPEAKER.match(text, run[0].end) or _VERB_AFTER.match(text, run[0].end):
+            return True
+        return not _common_at_start(text, run[0])
     if all(t.text.isupper() for t in run):  # a shouted sentence or a header: only sure names
         return False
     if len(kinds) >= 2:
@@ -205,11 +221,10 @@ def _is_name(text: str, tokens: list[_Token], start: int, stop: int) -> bool:
 
 
 def _common_at_start(text: str, token: _Token) -> bool:
-    """ "Huddle board ...": a sentence's first word that is also an everyday word, and not one of
-    the commonest first names, is read as the word."""
+    """ "Huddle board ...", "Grace period ...": a sentence's first word that is also an everyday
+    word is read as the word (unless a verb follows: "Grace said ...")."""
     key = fold(_POSSESSIVE.sub("", token.text))
-    lex = lexicon()
-    return key in lex.common and key not in lex.top_first and _sentence_start(text, token.start)
+    return key in lexicon().common and _sentence_start(text, token.start)
 
 
 def _labelled(text: str, start: int, cue: str) -> bool:

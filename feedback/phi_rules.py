@@ -525,8 +525,8 @@ def _is_acronym(word: str) -> bool:
     core = word.strip(".,;:()")
     if not (core.isupper() and core.isalpha() and len(core) <= 6):
         return False
-    if core.lower() in CLINICAL_ACRONYMS:
-        return True
+    if core.lower() in CLINICAL_ACRONYMS or len(core) <= 2 and not set(core) & set("AEIOUY"):
+        return True  # "NG", "OT": two capitals and no vowel are an abbreviation
     return not set(core) & set("AEIOUY") and not _is_census(core)
 
 
