@@ -40,11 +40,16 @@ def scan(text: str, *, gated: bool = True) -> list[Span]:
     With `gated`, recognizers and patterns whose gate says the text cannot hold a match are
     skipped (`phi_rules.Gate`); the result is the same either way, only faster.
     """
+    return scan_with(text, _parts(), gated=gated)
+
+
+def scan_with(text: str, parts: Sequence[Part], *, gated: bool = True) -> list[Span]:
+    """`scan` with a chosen subset of the recognizer parts (the benchmark's rules-only run)."""
     if not text or not text.strip():
         return []
     view = phi_rules().TextView.of(text) if gated else None
     found: list[tuple[int, int, str, float]] = []
-    for finder, gate, _name in _parts():
+    for finder, gate, _name in parts:
         if gate.admits(view):
             found += [(start, end, kind, _SCORES[kind]) for start, end, kind in finder(text)]
     return _resolve_overlaps(found)
@@ -65,6 +70,13 @@ def apply(text: str, spans: Sequence[Span]) -> Masked:
         cursor = span.end
     parts.append(text[cursor:])
     return Masked(text="".join(parts), types=sorted({s.type for s in spans}))
+
+
+def rules_only_parts() -> list[Part]:
+    """Every part but the two that weigh name lists (census pairs and `phi_names`): the
+    configuration the benchmark compares the full guard with."""
+    lexical = phi_rules().LEXICON_FINDERS
+    return [part for part in _parts() if part[0] not in lexical]
 
 
 def preload() -> None:

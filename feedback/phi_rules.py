@@ -451,14 +451,19 @@ def _named(find: Callable[[str], Iterator[tuple[int, int]]]) -> Callable[[str], 
     return lambda text: [(start, end, "NAME") for start, end in find(text)]
 
 
+_CENSUS_PAIRS = _named(lambda text: _census_pairs(text))
+_NAME_FINDER = _named(lambda text: phi_names.find(text))
+LEXICON_FINDERS = (_CENSUS_PAIRS, _NAME_FINDER)  # the parts that weigh name lists
+
+
 class NameRecognizer(GatedRecognizer):
     """Patient and family names: title cues, census first+last pairs, "Last, First" lists."""
 
     def __init__(self) -> None:
         parts: list[Part] = [
             (_named(_titled_names), Gate(cues=_TITLE_CUES)),
-            (_named(_census_pairs), Gate()),
-            (_named(phi_names.find), Gate()),
+            (_CENSUS_PAIRS, Gate()),
+            (_NAME_FINDER, Gate()),
             (_named(_last_first), Gate(cues=(",",))),
         ]
         super().__init__(["NAME"], parts, "RoundsName")
