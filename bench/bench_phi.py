@@ -31,7 +31,7 @@ REPORT = ROOT / "bench" / "reports" / "phi.md"
 TARGET_P95_US = 5000.0
 # Measured before issue 8 on this machine (the guard of commit 3276008, `scan` on the same
 # notes, 3 x 2000 scans, load ~3 on 2 shared cores): p50 201-210 µs, p95 656-2590 µs.
-BEFORE = "p50 201–210 µs, p95 656–2590 µs (old guard, recorded before the change)"
+BEFORE = "p50 201-210 µs, p95 656-2590 µs (old guard, recorded before the change)"
 
 
 def percentile(values: list[float], q: float) -> float:

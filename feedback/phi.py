@@ -196,8 +196,13 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
         regex(
             "MRN",
             [
-                (shapes.MRN_SHORT, gate(2, ("mr", "rec", "chart", "acct", "account", "id", "fin",
-                                            "csn", "har", "enc"))),
+                (
+                    shapes.MRN_SHORT,
+                    gate(
+                        2,
+                        ("mr", "rec", "chart", "acct", "account", "id", "fin", "csn", "har", "enc"),
+                    ),
+                ),
                 (shapes.ID_DASHED, gate(5, ("-",))),
             ],
             name="RoundsRecordNumber",
@@ -210,8 +215,21 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                 (shapes.ADDRESS_INTL, gate(1)),
                 (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"))),
                 (shapes.ADDRESS_UNIT_LINE, gate(1, cased=("Apt", "Suite", "Ste"))),
-                (shapes.ADDRESS_NAMED, gate(cues=("liv", "resid", "located", "address", "moved",
-                                                   "side", "staying", "home"))),
+                (
+                    shapes.ADDRESS_NAMED,
+                    gate(
+                        cues=(
+                            "liv",
+                            "resid",
+                            "located",
+                            "address",
+                            "moved",
+                            "side",
+                            "staying",
+                            "home",
+                        )
+                    ),
+                ),
             ],
             name="RoundsStreet",
         ),

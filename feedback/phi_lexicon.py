@@ -62,7 +62,7 @@ def _census(filename: str, top: int | None = None) -> set[str]:
 def _webster_lower() -> set[str]:
     path = resources.files("english_words").joinpath("data/web2.pickle")
     with path.open("rb") as handle:
-        words: set[str] = pickle.load(handle)  # noqa: S301 (a file of the installed package)
+        words: set[str] = pickle.load(handle)
     return {w for w in words if w.islower()}
 
 
@@ -90,7 +90,7 @@ def lexicon() -> Lexicon:
 
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """Lower-case, without accents or apostrophes: "Wiśniewska" -> "wisniewska", "O'Neil" -> "oneil"."""
+    """Lower-case, without accents or apostrophes ("Wiśniewska" -> "wisniewska")."""
     low = word.lower()
     if not low.isascii():
         low = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))

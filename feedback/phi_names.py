@@ -55,8 +55,10 @@ _VERB_AFTER = regex.compile(
     r"will|would|and\s+(?:I|we|he|she))\b"
 )
 _POSSESSIVE = regex.compile(r"['\u2019]s$")
-_PARTICLES = frozenset("de del della der den di da dos das du la le van von ter ten al el bin ibn "
-                       "ben mac mc st y e ó ní nic ua bint".split())  # fmt: skip
+_PARTICLES = frozenset(
+    "de del della der den di da dos das du la le van von ter ten al el bin ibn ben mac mc st y e "
+    "ó ní nic ua bint".split()  # noqa: SIM905
+)  # fmt: skip
 _JOINERS = regex.compile(r"[ \t]{1,3}|\.[ \t]{1,2}|[ \t]*,[ \t]*")  # between words of a run
 
 
@@ -96,7 +98,7 @@ def _is_latin(char: str) -> bool:
 
 
 def _capitalised(word: str) -> bool:
-    return word[0].isupper() or not word[0].isascii() and _foreign_script(word[0])
+    return word[0].isupper() or (not word[0].isascii() and _foreign_script(word[0]))
 
 
 class _Token:
@@ -144,7 +146,9 @@ def _run_from(text: str, tokens: list[_Token], i: int) -> tuple[int, int] | None
     while stop < len(tokens) and stop - i < 5:
         nxt, prev = tokens[stop], tokens[stop - 1]
         gap = text[prev.end : nxt.start]
-        if not (_JOINERS.fullmatch(gap) or prev.kind == Kind.INITIAL and _AFTER_INITIAL.fullmatch(gap)):
+        if not (
+            _JOINERS.fullmatch(gap) or (prev.kind == Kind.INITIAL and _AFTER_INITIAL.fullmatch(gap))
+        ):
             break
         if nxt.low in _PARTICLES and stop + 1 < len(tokens) and _capitalised(tokens[stop + 1].text):
             stop += 1
@@ -152,7 +156,9 @@ def _run_from(text: str, tokens: list[_Token], i: int) -> tuple[int, int] | None
         if not _capitalised(nxt.text) or nxt.kind <= Kind.WORD:
             break
         stop += 1
-    while stop > i + 1 and (tokens[stop - 1].low in _PARTICLES or tokens[stop - 1].kind == Kind.INITIAL):
+    while stop > i + 1 and (
+        tokens[stop - 1].low in _PARTICLES or tokens[stop - 1].kind == Kind.INITIAL
+    ):
         stop -= 1
     return i, stop
 
@@ -203,7 +209,11 @@ def _is_name(text: str, tokens: list[_Token], start: int, stop: int) -> bool:
     if min(kinds) <= Kind.WORD:
         return False
     if best == Kind.STRONG:
-        if len(kinds) > 1 or _SPEAKER.match(text, run[0].end) or _VERB_AFTER.match(text, run[0].end):
+        if (
+            len(kinds) > 1
+            or _SPEAKER.match(text, run[0].end)
+            or _VERB_AFTER.match(text, run[0].end)
+        ):
             return True
         return not _common_at_start(text, run[0])
     if all(t.text.isupper() for t in run):  # a shouted sentence or a header: only sure names
@@ -212,7 +222,7 @@ def _is_name(text: str, tokens: list[_Token], start: int, stop: int) -> bool:
         return Kind.UNKNOWN in kinds or cue in VERB_CUES
     word = run[0].text
     if kinds[0] == Kind.UNKNOWN:
-        if _NON_ASCII.search(word) or _SPEAKER.match(text, run[0].end) and not word.isupper():
+        if _NON_ASCII.search(word) or (_SPEAKER.match(text, run[0].end) and not word.isupper()):
             return True
         if _VERB_AFTER.match(text, run[0].end):  # "Gbolahan is ...", "Nijito lives on ..."
             return True

@@ -14,10 +14,10 @@ from importlib import resources
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-
-from feedback import phi_names
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from feedback import phi_names
 
 # Each pattern marks what to mask with the named group `v`; the cue around it stays readable.
 
@@ -530,7 +530,7 @@ def _is_acronym(word: str) -> bool:
     core = word.strip(".,;:()")
     if not (core.isupper() and core.isalpha() and len(core) <= 6):
         return False
-    if core.lower() in CLINICAL_ACRONYMS or len(core) <= 2 and not set(core) & set("AEIOUY"):
+    if core.lower() in CLINICAL_ACRONYMS or (len(core) <= 2 and not set(core) & set("AEIOUY")):
         return True  # "NG", "OT": two capitals and no vowel are an abbreviation
     return not set(core) & set("AEIOUY") and not _is_census(core)
 
@@ -572,9 +572,7 @@ def _valid_pair(text: str, match: re.Match[str]) -> bool:
         return False
     if any(_is_blocked(w) for w in words) or _allowed_phrase(match.group()):
         return False
-    if first.lower() in COMMON_WORDS and last.lower() in COMMON_WORDS:
-        return False
-    return True
+    return not (first.lower() in COMMON_WORDS and last.lower() in COMMON_WORDS)
 
 
 def _allowed_phrase(phrase: str) -> bool:

@@ -1,4 +1,4 @@
-"""The outside PHI evaluation corpus, built at test time from registry packages this team did not write.
+"""The outside PHI evaluation corpus, built at test time from packages this team did not write.
 
 Sources (all installed by `make install-test`; nothing is copied into the repository):
 - presidio-evaluator 0.3.2 (MIT): its sentence templates (`raw_data/templates.txt`) and its 3000
@@ -7,7 +7,7 @@ Sources (all installed by `make install-test`; nothing is copied into the reposi
 - Faker 40.63.0 (MIT): names from 25 locales, US phones/SSNs/addresses (military APO/FPO/DPO and
   multi-line ones included), other countries' phones and street addresses;
 - deidgate 0.1.0 (MIT): 15 synthetic Safe Harbor notes with gold values;
-- philter-ucsf 1.0.3 (package BSD-3): 5 clinical notes from the i2b2 2014 de-identification corpus
+- philter-ucsf 1.0.3 (package BSD-3): 5 clinical notes of the i2b2 2014 de-identification corpus
   with their gold tags (surrogate PHI). The notes' own terms are the n2c2 data-use agreement, so
   they are only read from the installed package, line by line, never stored here.
 
@@ -248,7 +248,9 @@ def i2b2_rows() -> Iterator[Row]:
             if not line.strip():
                 continue
             spans = [
-                {"start": s, "end": e, "type": I2B2_TYPES[k]} for s, e, k in inside if k in I2B2_TYPES
+                {"start": s, "end": e, "type": I2B2_TYPES[k]}
+                for s, e, k in inside
+                if k in I2B2_TYPES
             ]
             ignored = any(k not in I2B2_TYPES for _, _, k in inside)
             yield _row(line, spans, ignored, "i2b2 notes (philter-ucsf)", split)

@@ -1,4 +1,4 @@
-"""Scores the PHI guard on labelled rows: recall per type and clean rows changed (test and bench)."""
+"""Scores the PHI guard on labelled rows: recall per type, clean rows changed (test and bench)."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def table(scores: dict[str, Score]) -> str:
     ]
     for kind in PHI_TYPES:
         cells = [
-            f"{s.recall(kind):.3f} ({s.gold[kind]})" if s.gold[kind] else "– (0)"
+            f"{s.recall(kind):.3f} ({s.gold[kind]})" if s.gold[kind] else "- (0)"
             for s in scores.values()
         ]
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")

@@ -23,7 +23,10 @@ def _hidden(text: str, secret: str) -> None:
         # names with no cue word: as a subject, after a verb, in a list
         ("follow up with Kwabena Asante next month about the pump", "Kwabena Asante"),
         ("Thandiwe Mokoena waited 3 h for the echo", "Thandiwe Mokoena"),
-        ("on the call list: Ines Ferrante, Ruairi Doyle and Mei Lin Tan", "Ines Ferrante Ruairi Doyle"),
+        (
+            "on the call list: Ines Ferrante, Ruairi Doyle and Mei Lin Tan",
+            "Ines Ferrante Ruairi Doyle",
+        ),
         ("Okonjo refused the 2200 dose again", "Okonjo"),
         # staff names too; the role stays readable
         ("Dr. Sarah Chen and Nurse Kelly rounded late", "Sarah Chen Kelly"),
