@@ -12,7 +12,7 @@ Sources (all installed by `make install-test`; nothing is copied into the reposi
   they are only read from the installed package, line by line, never stored here.
 
 `rows()` returns every row once: {"text", "spans": [{"start", "end", "type"}], "ignored": bool,
-"clean": bool, "source", "split"}. `ignored` marks rows holding identifiers outside Rounds' PHI types
+"clean": bool, "source", "split"}. `ignored` marks rows holding identifiers outside the PHI types
 (a city, a visit date, a hospital): their spans still count, but the row is never a clean row.
 The split is made once with SEED, by template, identity pool and note, so no template, identity or
 note is in both parts; tune on "dev" only.
