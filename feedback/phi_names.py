@@ -56,8 +56,40 @@ _VERB_AFTER = regex.compile(
 )
 _POSSESSIVE = regex.compile(r"['\u2019]s$")
 _PARTICLES = frozenset(
-    ["de", "del", "della", "der", "den", "di", "da", "dos", "das", "du", "la", "le", "van", "von", "ter", "ten", "al", "el", "bin", "ibn", "ben", "mac", "mc", "st", "y", "e", "ó", "ní", "nic", "ua", "bint"]
-)  # fmt: skip
+    (
+        "de",
+        "del",
+        "della",
+        "der",
+        "den",
+        "di",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "ter",
+        "ten",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "ben",
+        "mac",
+        "mc",
+        "st",
+        "y",
+        "e",
+        "ó",
+        "ní",
+        "nic",
+        "ua",
+        "bint",
+    )
+)
 _JOINERS = regex.compile(r"[ \t]{1,3}|\.[ \t]{1,2}|[ \t]*,[ \t]*")  # between words of a run
 
 
