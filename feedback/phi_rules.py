@@ -18,6 +18,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from feedback import phi_names
+from feedback.phi_terms import NOT_NAMES
 
 # Each pattern marks what to mask with the named group `v`; the cue around it stays readable.
 
@@ -200,28 +201,6 @@ CLINICIAN_BEFORE = re.compile(
 )
 CLINICIAN_AFTER = re.compile(r"^,?\s*(?:RN|MD|DO|NP|PA-?C?|PharmD|RPh|RT|LPN|CNA|APRN|CRNA)\b")
 
-# Capitalised words that follow "pt"/"patient" or a title in workflow text but are not names.
-NOT_NAMES = _words(
-    """
-    access advocate advocacy alert alerts and arrived asked at bed board call called came care
-    census chart complaint complained declined denied discharge education engagement experience
-    family flow flowsheet friendly home id identifier identification info information intake
-    is label labels left list lists logistics monitor monitoring name names navigator
-    needs placement portal refused relations reported representative requested safety said
-    says services status stated states summary support tracking transport transfer was wanted
-    whiteboard with wristband has had got went will would could should can did does do not no
-    yes ok the a an in on of to for from by as up out off over now then still again also per
-    kept felt fell waited returned room rm unit call light pain meds med medication medications
-    order orders record records report handoff rounds rounding assessment
-    the it this that these those we they he she his her their our my your via after before
-    during while when since until because but or so if about around into onto near
-    list view screen tab button sticky note header banner field column row
-    satisfaction survey hub journey centered first last number no mrn dob ssn
-    admit admitted admission transferred moved scheduled booked ready waiting
-    portal's education's safety's instructions handout handouts wristbands
-    age aged history complaint complaints preference preferences consent consents
-    """
-)
 
 # Eponyms, devices and products that look like names; never masked on their own.
 ALLOWED_TERMS = _words(
