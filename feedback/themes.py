@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.cluster import AgglomerativeClustering
 
 from feedback.similarity import _STOP_WORDS  # one stop-word list for the whole search
 
@@ -43,6 +42,8 @@ def cluster(
     if n == 1:
         labels = np.zeros(1, dtype=int)
     else:
+        from sklearn.cluster import AgglomerativeClustering  # heavy: only the job needs it
+
         labels = AgglomerativeClustering(
             n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance
         ).fit_predict(vectors)

@@ -37,6 +37,7 @@ def test_token_for_good_credentials(observer):
             "stats_read",
             "backlog_read",
             "backlog_follow",
+            "themes_read",
         ],
     }
     assert AuditEntry.objects.filter(action="login", actor=observer).exists()

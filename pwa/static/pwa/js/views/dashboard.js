@@ -116,10 +116,11 @@ async function loadTools(api) {
   }
 }
 
-export async function render(main, { api }) {
+export async function render(main, { api, state }) {
   const opts = { by: "workflow", weeks: 12 };
   const painBox = h("div", { id: "pain-chart", "aria-live": "polite" });
   const ratingsBox = h("div", { id: "ratings-chart", "aria-live": "polite" });
+  const themesSection = h("section", { class: "card dash", "aria-labelledby": "themes-h", id: "themes-section" });
   const tools = await loadTools(api);
   const picker = h("select", { id: "tool-picker", onchange: (e) => drawRatings(ratingsBox, api, e.target.value) },
     ...tools.map((t) => h("option", { value: String(t.id) }, t.name)));
@@ -134,6 +135,8 @@ export async function render(main, { api }) {
     h("section", { class: "card dash", "aria-labelledby": "ratings-h" },
       h("h2", { id: "ratings-h" }, "Ratings by screen version"),
       h("div", { class: "field" }, h("label", { for: "tool-picker" }, "Tool"), picker),
-      ratingsBox));
-  await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, tools[0] && tools[0].id)]);
+      ratingsBox),
+    themesSection);
+  await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, tools[0] && tools[0].id),
+    import("./themes.js").then((m) => m.renderThemes(themesSection, { api, me: state && state.me }))]);
 }
