@@ -225,7 +225,7 @@ def main() -> None:
         owner, _ = populate(n)
         populate_s = time.perf_counter() - started
         fig = speed(owner, repeats=3 if args.quick else 9)
-        sync = sync_vs_job(repeats=1 if args.quick else 3)
+        sync = sync_vs_job(repeats=1 if args.quick else 2)
         lines = quality() if args.db == "sqlite" else []
     finally:
         if args.db == "postgres":

@@ -55,11 +55,12 @@ def cluster(
 
 
 def _words(text: str) -> list[str]:
-    return [
-        w
-        for w in (m.group(0) for m in _WORD.finditer(text))
-        if len(w) > 2 and w.lower() not in _STOP_WORDS and w.lower() not in _EXTRA_STOP
-    ]
+    return [w for w in (m.group(0) for m in _WORD.finditer(text)) if _telling(w)]
+
+
+def _telling(word: str) -> bool:
+    plain = word.lower().replace("'", "")  # "won't" is the stop word "wont"
+    return len(plain) > 2 and plain not in _STOP_WORDS and plain not in _EXTRA_STOP
 
 
 def label(theme: Sequence[str], everything: Sequence[str], *, words: int = LABEL_WORDS) -> str:

@@ -42,9 +42,10 @@ def test_product_owner_turns_a_theme_into_one_backlog_item(
 ):
     owner = make_user("product_owner", username="pia", display_name="Pia Owner")
     seed_floor()
-    page = new_context(viewport=viewport).new_page()
-    errors = watch_errors(page)
+    page = new_context().new_page()
+    page.set_viewport_size(viewport)
     login(page, live_server_url, "pia", PASSWORD)
+    errors = watch_errors(page)  # after sign-in: the signed-out /api/me/ 401 is expected
     page.goto(live_server_url + "/dashboard")
     page.wait_for_selector(".themes-grid .theme")
     cards = page.locator(".themes-grid .theme")
@@ -77,8 +78,8 @@ def test_observer_sees_themes_but_no_create_button(live_server_url, new_context,
     make_user("observer", username="olive", display_name="Olive Observer")
     seed_floor()
     page = new_context().new_page()
-    errors = watch_errors(page)
     login(page, live_server_url, "olive", PASSWORD)
+    errors = watch_errors(page)
     page.goto(live_server_url + "/dashboard")
     page.wait_for_selector(".themes-grid .theme")
     assert page.get_by_role("button", name="Create backlog item").count() == 0
