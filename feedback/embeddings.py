@@ -9,6 +9,7 @@ embedded (`similarity.expand_abbreviations`): the model was not trained on "abx"
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -40,6 +41,7 @@ _lock = threading.Lock()
 _model: Any = None
 
 
+@functools.cache
 def model_version() -> str:
     """The installed model package's version: stored with every vector it made."""
     return metadata.version(PACKAGE)
