@@ -88,11 +88,13 @@ PHONE_CUED = re.compile(
 EMAIL = re.compile(r"(?<![\w.+-])(?P<v>[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
 
 # --- Street addresses and PO boxes, optionally with unit, city, state and ZIP ----------------
-_SUFFIX = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|"
+_SUFFIX_WORDS = (
+    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|"
     r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Square|Sq|Loop|Pike|Row|"
-    r"Crescent|Cres|Alley|Plaza|Expressway|Turnpike)\.?"
+    "Crescent|Cres|Alley|Plaza|Expressway|Turnpike"
 )
+_SUFFIX = rf"(?:{_SUFFIX_WORDS})\.?"
+STREET_WORDS = frozenset(_SUFFIX_WORDS.split("|"))  # for gates
 _STATE = (
     r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
     r"NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)"
@@ -303,38 +305,88 @@ def _value_span(match: re.Match[str]) -> tuple[int, int] | None:
     return None
 
 
-@dataclass(frozen=True)
+_LETTERS = re.compile(r"[A-Za-z]+")
+# Digits and what joins them inside one phone number, SSN, date or record number: spaces, dots,
+# dashes, slashes, parentheses, "+", and an extension's "x" / "ext". Generous on purpose: a gate
+# may admit too much, never too little.
+_CLUSTER = re.compile(r"\d(?:[\d\s().+/,-]|x|ext)*")
+_NOT_DIGITS = {c: None for c in map(ord, "0123456789")}
+
+
+def ascii_digits(text: str) -> int:
+    return len(text) - len(text.translate(_NOT_DIGITS))
+
+
 class TextView:
-    """What gates look at, computed once per scanned text: the text, lower-cased, its digits.
+    """What gates look at, computed once per scanned text.
 
-    Only ASCII texts get a view: there `str.lower()` and counting 0-9 agree exactly with the
-    patterns' IGNORECASE and `\\d`. Other texts get no view, and every part runs on them."""
+    - `lower`: the text lower-cased; `digits`: how many 0-9 it has;
+    - `run`: the most digits in one cluster (digits joined by spaces, dots, dashes, slashes,
+      parentheses, "+", "x", "ext"): a phone needs 6-10 of them together, an SSN 9, a time has 4;
+    - `words` / `cased`: the set of its letter runs, lower-cased / as written, for cue words and
+      street suffixes that must stand as a word of their own ("pt", not the "pt" of "prompt").
 
-    text: str
-    lower: str
-    digits: int
+    Only ASCII texts get a view: there `str.lower()`, 0-9 and A-Z agree exactly with the
+    patterns' IGNORECASE, `\\d` and `\\b`. Other texts get no view, and every part runs on them."""
+
+    __slots__ = ("_cased", "_words", "digits", "lower", "run", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lower = text.lower()
+        self.digits = ascii_digits(text)
+        self.run = max(map(ascii_digits, _CLUSTER.findall(text))) if self.digits else 0
+        self._cased: frozenset[str] | None = None
+        self._words: frozenset[str] | None = None
 
     @classmethod
     def of(cls, text: str) -> TextView | None:
-        return cls(text, text.lower(), ascii_digits(text)) if text.isascii() else None
+        return cls(text) if text.isascii() else None
+
+    @property
+    def cased(self) -> frozenset[str]:
+        if self._cased is None:
+            self._cased = frozenset(_LETTERS.findall(self.text))
+        return self._cased
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(_LETTERS.findall(self.lower))
+        return self._words
 
 
 @dataclass(frozen=True)
 class Gate:
-    """What any match of a part needs: at least `min_digits` digits; one of `cues` in the
-    lower-cased text; one of `cased` in the text as written (for case-sensitive patterns).
-    Checked with C-speed substring tests before any regex runs. tests/feedback/test_phi.py
-    checks that no gate ever hides a match."""
+    """What any match of a part needs, checked with C-speed set and substring tests before any
+    regex runs: at least `min_digits` digits, and `run` of them in one cluster; one of `cues` in
+    the lower-cased text (and one of `also`); one of `cased` in the text as written; one of
+    `words` among its lower-cased letter runs; one of `cased_words` among its letter runs as
+    written; a letter run ending (`endings`) or, lower-cased, starting (`starts`) so. tests/feedback/test_phi.py checks that no gate ever hides a match."""
 
     min_digits: int = 0
     cues: tuple[str, ...] = ()
     cased: tuple[str, ...] = ()
     also: tuple[str, ...] = ()  # a second group of lower-case cues, one of which must be there too
+    run: int = 0
+    words: tuple[frozenset[str], ...] = ()  # each set: one of its words must be there
+    cased_words: frozenset[str] = frozenset()
+    starts: tuple[str, ...] = ()  # one of its lower-cased letter runs starts with one of these
+    endings: tuple[str, ...] = ()  # one of its letter runs as written ends with one of these
 
     def admits(self, view: TextView | None) -> bool:
         if view is None:
             return True
-        if view.digits < self.min_digits:
+        if view.digits < self.min_digits or view.run < self.run:
+            return False
+        for words in self.words:
+            if words.isdisjoint(view.words):
+                return False
+        if self.cased_words and self.cased_words.isdisjoint(view.cased):
+            return False
+        if self.endings and not any(w.endswith(self.endings) for w in view.cased):
+            return False
+        if self.starts and not any(w.startswith(self.starts) for w in view.words):
             return False
         return (
             _any_in(self.cues, view.lower)
@@ -360,13 +412,6 @@ def _any_in(needles: tuple[str, ...], haystack: str) -> bool:
         if needle in haystack:
             return True
     return False
-
-
-_NOT_DIGITS = {c: None for c in map(ord, "0123456789")}
-
-
-def ascii_digits(text: str) -> int:
-    return len(text) - len(text.translate(_NOT_DIGITS))
 
 
 Typed = tuple[int, int, str]  # start, end, PHI type
@@ -423,7 +468,7 @@ _RELATIVES = _words(
     "nephew mom dad baby newborn infant"
 )
 # What NAME_TITLED and NAME_HON_LOWER need (lower-cased): a title, "pt"/"patient" or a relative.
-_TITLE_CUES = ("mr", "ms", "mx", "miss", "mister", "pt", "patient", *sorted(_RELATIVES))
+_TITLE_WORDS = frozenset(("mr", "mrs", "ms", "mx", "miss", "mister", "pt", "patient", *_RELATIVES))
 
 
 def _named(find: Callable[[str], Iterator[tuple[int, int]]]) -> Callable[[str], list[Typed]]:
@@ -440,7 +485,7 @@ class NameRecognizer(GatedRecognizer):
 
     def __init__(self) -> None:
         parts: list[Part] = [
-            (_named(_titled_names), Gate(cues=_TITLE_CUES)),
+            (_named(_titled_names), Gate(words=(_TITLE_WORDS,))),
             (_CENSUS_PAIRS, Gate()),
             (_NAME_FINDER, Gate()),
             (_named(_last_first), Gate(cues=(",",))),
@@ -458,7 +503,9 @@ class RoomOfNameRecognizer(GatedRecognizer):
 
     def __init__(self) -> None:
         super().__init__(
-            ["ROOM", "NAME"], [(_room_of_name, Gate(1, ("in", "from")))], "RoundsRoomOfName"
+            ["ROOM", "NAME"],
+            [(_room_of_name, Gate(1, words=(frozenset(("in", "from")),)))],
+            "RoundsRoomOfName",
         )
 
 

@@ -66,6 +66,16 @@ _USPS = (
     "Trl|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|"
     "Vista|Walks?|Wall|Way|Ways|Wells?"
 )
+def _forms(alternatives: str) -> frozenset[str]:
+    """The words an alternation of plain words (with optional final letters, "Bluffs?") matches."""
+    out: set[str] = set()
+    for alt in alternatives.split("|"):
+        out |= {alt[:-2], alt[:-1]} if alt.endswith("?") else {alt}
+    return frozenset(out)
+
+
+USPS_WORDS = _forms(_USPS)  # for gates: a street suffix standing as a word of its own
+
 _STATE = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
     "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AS|GU|MP|PR|VI|FM|MH|PW|AA|"
@@ -97,13 +107,26 @@ _INTL_SUFFIX = (
     r"stra(?:ß|ss)e|str|weg|gasse|platz|allee|ring|damm|vej|vænget|gade|gatan|vägen|katu|tie|"
     r"straat|laan|plein|gracht|utca|ulica|cesta|ulice|sokak|caddesi|veien|gata|polku"
 )
-ADDRESS_INTL = regex.compile(
+_TAIL = r"(?:,[ \t]*\p{Lu}[\p{L}\p{M}'-]*(?:[ \t]\p{Lu}[\p{L}\p{M}'-]*)?)?"  # ", Torino"
+ADDRESS_INTL_BEFORE = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
-    (?:(?:\d{{1,5}}[ \t]+)?(?:{_INTL_BEFORE})\.?[ \t]+(?:[\p{{L}}\p{{M}}'.-]+[ \t]+){{0,4}}\d{{1,5}}[A-Za-z]?\b
-    |\p{{Lu}}[\p{{L}}\p{{M}}]*(?:{_INTL_SUFFIX})\.?[ \t]+\d{{1,5}}[A-Za-z]?\b
-    |\d{{1,5}}[ \t]+(?i:rue|via|calle|avenida|rua|strada|ulica)[ \t]+(?:(?:de|del|la|da|do)[ \t]+)?\p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]+\p{{Lu}}[\p{{L}}\p{{M}}'-]*){{0,2}})
-    (?:,[ \t]*\p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]\p{{Lu}}[\p{{L}}\p{{M}}'-]*)?)?)"""
+    (?:\d{{1,5}}[ \t]+)?(?:{_INTL_BEFORE})\.?[ \t]+(?:[\p{{L}}\p{{M}}'.-]+[ \t]+){{0,4}}\d{{1,5}}[A-Za-z]?\b
+    {_TAIL})"""
 )
+ADDRESS_INTL_SUFFIX = regex.compile(
+    rf"""(?x)(?<![\w-])(?P<v>
+    \p{{Lu}}[\p{{L}}\p{{M}}]*(?:{_INTL_SUFFIX})\.?[ \t]+\d{{1,5}}[A-Za-z]?\b{_TAIL})"""
+)
+_INTL_AFTER = "rue|via|calle|avenida|rua|strada|ulica"
+ADDRESS_INTL_AFTER = regex.compile(
+    rf"""(?x)(?<![\w-])(?P<v>
+    \d{{1,5}}[ \t]+(?i:{_INTL_AFTER})[ \t]+(?:(?:de|del|la|da|do)[ \t]+)?
+    \p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]+\p{{Lu}}[\p{{L}}\p{{M}}'-]*){{0,2}}{_TAIL})"""
+)
+# For gates: the words these need, as ASCII letter runs.
+INTL_BEFORE_WORDS = _forms(_INTL_BEFORE.replace("C/", "C"))
+INTL_SUFFIXES = tuple(sorted(_forms(_INTL_SUFFIX.replace("stra(?:ß|ss)e", "strasse|straße"))))
+INTL_AFTER_WORDS = _forms(_INTL_AFTER)
 # A street named after a cue, with no house number: "lives on the north side of Jeffery Road".
 ADDRESS_NAMED = regex.compile(
     rf"""(?x)(?i:\b(?:lives?|living|resides?|residing|located|address(?:\s+is)?|moved|side\s+of|
