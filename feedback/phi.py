@@ -193,9 +193,10 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
     home = ("lives", "living", "resides", "residing", "staying", "home", "addr", "discharged")
     moves = ("transfer", "moved", "admit", "discharge", "bumped")
     months = frozenset(
-        "Jan January Feb February Mar March Apr April May Jun June Jul July Aug August Sep Sept "
-        "September Oct October Nov November Dec December".split()
-    )
+        ("Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", "May", "Jun",
+         "June", "Jul", "July", "Aug", "August", "Sep", "Sept", "September", "Oct", "October",
+         "Nov", "November", "Dec", "December")
+    )  # fmt: skip
     shapes = phi_shapes()
     streets = frozenset({*rules.STREET_WORDS, "Box"})  # ADDRESS is case-sensitive
     return [

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import regex
 
+from feedback.phi_regex import Lowered
+
 # --- phones: +cc, (0), area code in parentheses, 2-6 groups, an extension; labels glued on ------
 PHONE_ANY = regex.compile(
     r"""(?x)(?<![\d./]|\d[ ,])
@@ -40,10 +42,12 @@ def phone_like(text: str, start: int, value: str) -> bool:
 
 
 # --- record numbers: short ones after a strong cue, and cues glued to the digits -------------
-MRN_SHORT = regex.compile(
-    r"""(?ix)(?:\b|(?<=[a-z]))(?:MRN|MR\#|med\s*rec\s*\#|chart\s*\#|acct\s*\#?|account\s*\#|
+_MRN_SHORT = r"""(?ix)(?:\b|(?<=[a-z]))(?:MRN|MR\#|med\s*rec\s*\#|chart\s*\#|acct\s*\#?|account\s*\#|
     pt\s*id|patient\s*id|id\s*\#|FIN|CSN|HAR|enc(?:ounter)?\s*\#)
     [\s:#=-]{0,3}(?P<v>[A-Z]{0,3}\d[\d-]{2,14}\d|[A-Z]{1,3}\d{3,}(?:/\d+)?)(?![\d-])"""
+# Run lower-cased (phi_rules.Lowered): the cue may be glued to the word before ("scannerMRN").
+MRN_SHORT = Lowered(
+    _MRN_SHORT.replace(r"(?:\b|(?<=[a-z]))", r"\b"), glued=True, original=regex.compile(_MRN_SHORT)
 )
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
@@ -66,6 +70,8 @@ _USPS = (
     "Trl|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|"
     "Vista|Walks?|Wall|Way|Ways|Wells?"
 )
+
+
 def _forms(alternatives: str) -> frozenset[str]:
     """The words an alternation of plain words (with optional final letters, "Bluffs?") matches."""
     out: set[str] = set()
