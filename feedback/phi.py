@@ -155,6 +155,12 @@ def _build() -> list[Part]:
         results = email.analyze(text, _ENTITIES, None)
         return [(r.start, r.end, "EMAIL") for r in results if r.score >= _THRESHOLD]
 
+    from feedback import phi_places
+
+    def places(text: str) -> list[tuple[int, int, str]]:
+        found = [*phi_places.find(text), *phi_places.find_number_first(text)]
+        return [(start, end, "ADDRESS") for start, end in found]
+
     recognizers = [
         *_custom_recognizers(rules, rules.RegexGroupRecognizer, rules.Gate),
         rules.RoomOfNameRecognizer(),
@@ -162,7 +168,10 @@ def _build() -> list[Part]:
     ]
     for recognizer in recognizers:
         recognizer.load()
-    parts: list[Part] = [(presidio_email, rules.Gate(cues=("@",)), "EmailRecognizer")]
+    parts: list[Part] = [
+        (presidio_email, rules.Gate(cues=("@",)), "EmailRecognizer"),
+        (places, rules.Gate(1), "RoundsPlace"),
+    ]
     parts += [(finder, gate, r.name) for r in recognizers for finder, gate in r.parts]
     return parts
 

@@ -184,9 +184,16 @@ class _Tokens:
         self.ends = offsets[1::2]
 
 
+@lru_cache(maxsize=4)
+def tokens(text: str) -> _Tokens:
+    """The words of `text`, split once and shared by the finders that weigh words (names,
+    places) while one text is scanned."""
+    return _Tokens(text)
+
+
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Spans of people's names in `text`, in order, not overlapping."""
-    toks = _Tokens(text)
+    toks = tokens(text)
     infos = toks.infos
     i, count = 0, len(infos)
     while i < count:
