@@ -129,6 +129,11 @@ def phi_shapes() -> Any:
     return shapes
 
 
+def _not_a_room(match: Any) -> bool:
+    """ "bed 3B Station 4": a number after a room word is a room, not a house number."""
+    return not phi_shapes().AFTER_ROOM.search(match.string, 0, match.start("v"))
+
+
 def _phone_like(match: Any) -> bool:
     return bool(phi_shapes().phone_like(match.string, match.start("v"), match.group("v")))
 
@@ -222,6 +227,7 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                     ),
                 ),
                 (shapes.ID_DASHED, gate(5, ("-",), run=5)),
+                (shapes.MRN_ANY, gate(1, starts=shapes.MRN_CUE_STARTS)),
             ],
             name="RoundsRecordNumber",
         ),
@@ -255,6 +261,7 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                     ),
                 ),
             ],
+            _not_a_room,
             name="RoundsStreet",
         ),
         regex(

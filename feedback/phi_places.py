@@ -14,241 +14,53 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from feedback.phi_names import Kind, tokens
+from feedback.phi_names import Kind, _sentence_start, tokens
 from feedback.phi_terms import HONORIFICS, TITLES
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 # Lower-case words inside a street's or a town's name: particles and street words of several
 # languages ("Trenerys gate 232", "Dayka Gábor u. 18", "Šmartno ob Paki").
-CONNECTORS = frozenset(
-    [
-        "de",
-        "del",
-        "della",
-        "der",
-        "den",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "du",
-        "des",
-        "la",
-        "las",
-        "los",
-        "le",
-        "les",
-        "lo",
-        "el",
-        "y",
-        "e",
-        "van",
-        "von",
-        "ten",
-        "ter",
-        "ob",
-        "pod",
-        "na",
-        "nad",
-        "u",
-        "ul",
-        "al",
-        "pl",
-        "os",
-        "sur",
-        "sous",
-        "am",
-        "an",
-        "im",
-        "zum",
-        "zur",
-        "bei",
-        "og",
-        "i",
-        "et",
-        "a",
-        "au",
-        "aux",
-        "gate",
-        "gata",
-        "gaten",
-        "vei",
-        "veien",
-        "vegen",
-        "vej",
-        "gade",
-        "gatan",
-        "vagen",
-        "utca",
-        "ut",
-        "ter",
-        "ulica",
-        "ulice",
-        "cesta",
-        "z",
-        "pri",
-        "v",
-        "rakpart",
-        "út",
-        "útja",
-        "tér",
-        "körút",
-        "köz",
-        "sétány",
-        "sor",
-    ]
+CONNECTORS = _words(
+    """
+    de del della der den di da do dos das du des la las los le les lo el y e van von ten ter ob
+    pod na nad u ul al pl os sur sous am an im zum zur bei og i et a au aux gate gata gaten vei
+    veien vegen vej gade gatan vagen utca ut ter ulica ulice cesta z pri v rakpart út útja tér
+    körút köz sétány sor
+    """
 )
 # Words naming a kind of street in several languages, lower-cased: "Via", "C/", "Ctra.", "Rua",
 # "ul.", "chemin", "Postbox". Before the name they belong to it whatever the lexicon says.
-STREET_TYPES = frozenset(
-    [
-        "via",
-        "viale",
-        "vicolo",
-        "piazza",
-        "piazzetta",
-        "corso",
-        "largo",
-        "strada",
-        "contrada",
-        "rue",
-        "avenue",
-        "av",
-        "avda",
-        "avenida",
-        "boulevard",
-        "bd",
-        "bld",
-        "chemin",
-        "faubourg",
-        "impasse",
-        "allee",
-        "place",
-        "quai",
-        "route",
-        "cours",
-        "calle",
-        "c",
-        "ctra",
-        "carretera",
-        "camino",
-        "paseo",
-        "plaza",
-        "ronda",
-        "travesia",
-        "rua",
-        "r",
-        "travessa",
-        "estrada",
-        "praca",
-        "alameda",
-        "condominio",
-        "ul",
-        "ulica",
-        "al",
-        "aleja",
-        "pl",
-        "plac",
-        "os",
-        "osiedle",
-        "strasse",
-        "str",
-        "gasse",
-        "platz",
-        "weg",
-        "postbox",
-        "postboks",
-        "postfach",
-        "apartado",
-        "caixa",
-        "casilla",
-    ]
+STREET_TYPES = _words(
+    """
+    via viale vicolo piazza piazzetta corso largo strada contrada rue avenue av avda avenida
+    boulevard bd bld chemin faubourg impasse allee place quai route cours calle c ctra carretera
+    camino paseo plaza ronda travesia rua r travessa estrada praca alameda condominio ul ulica
+    al aleja pl plac os osiedle strasse str gasse platz weg postbox postboks postfach apartado
+    caixa casilla rise close grove parade esplanade mews quay wynd crescent terrace gardens
+    street road avenue lane drive
+    """
 )
 # After a house number, words that make it a count or a dose instead: "Okonjo 2 days".
-QUANTITIES = frozenset(
-    [
-        "day",
-        "days",
-        "d",
-        "h",
-        "hr",
-        "hrs",
-        "hour",
-        "hours",
-        "min",
-        "mins",
-        "minute",
-        "minutes",
-        "sec",
-        "s",
-        "week",
-        "weeks",
-        "wk",
-        "wks",
-        "month",
-        "months",
-        "year",
-        "years",
-        "yr",
-        "yrs",
-        "yo",
-        "time",
-        "times",
-        "x",
-        "mg",
-        "mcg",
-        "g",
-        "kg",
-        "ml",
-        "l",
-        "cc",
-        "u",
-        "unit",
-        "units",
-        "meq",
-        "mmol",
-        "mm",
-        "cm",
-        "in",
-        "ft",
-        "lb",
-        "lbs",
-        "oz",
-        "percent",
-        "pct",
-        "patient",
-        "patients",
-        "pt",
-        "pts",
-        "bed",
-        "beds",
-        "room",
-        "rooms",
-        "call",
-        "calls",
-        "alarm",
-        "alarms",
-        "am",
-        "pm",
-        "of",
-        "out",
-        "more",
-        "less",
-        "left",
-        "over",
-        "th",
-        "st",
-        "nd",
-        "rd",
-        "per",
-    ]
+QUANTITIES = _words(
+    """
+    day days d h hr hrs hour hours min mins minute minutes sec s week weeks wk wks month months
+    year years yr yrs yo time times x mg mcg g kg ml l cc u unit units meq mmol mm cm in ft lb
+    lbs oz percent pct patient patients pt pts bed beds room rooms call calls alarm alarms am pm
+    of out more less left over th st nd rd per
+    """
 )
 # The gap after the street's last word: a house number that ends the phrase.
 _GAP = re.compile(
     r"\.?[ \t]{1,2}(?P<num>\d{1,5})(?P<tail>\.{0,2}[ \t]*(?P<sep>[,;)\n])?[ \t\n]*)\Z"
 )
 _MAX_WORDS = 6
+_ROOMS = _words("bed beds room rm bay pod unit station stretcher chair hall ward floor level tower")
 _BOXES = frozenset(("postbox", "postboks", "postfach", "apartado", "casilla"))
 
 
@@ -262,9 +74,9 @@ def find(text: str) -> Iterator[tuple[int, int]]:
         if match is None:
             continue
         at_end = i + 1 == count
-        if not at_end and not match.group("sep") and "." not in match.group("tail"):
-            if infos[i + 1].low in QUANTITIES:  # "Okonjo 2 days": a count, not a house number
-                continue
+        ends = at_end or match.group("sep") or "." in match.group("tail")
+        if not ends and infos[i + 1].low in QUANTITIES:  # "Okonjo 2 days": a count
+            continue
         first = _street_start(toks, i)
         if first is None:
             continue
@@ -292,7 +104,7 @@ def find_number_first(text: str) -> Iterator[tuple[int, int]]:
             continue
         if i == 0 and number.start() > 0 and not gaps[0][: number.start()].isspace():
             continue
-        if i and not gaps[i][: number.start()].strip() and infos[i - 1].kind == Kind.STOP:
+        if i and not gaps[i][: number.start()].strip() and infos[i - 1].low in _ROOMS:
             continue  # "bed 11 Mr Geisler", "Room 4 Okafor": a room, not a house number
         last, typed = None, False
         n = i
@@ -312,10 +124,7 @@ def find_number_first(text: str) -> Iterator[tuple[int, int]]:
         if last is None:
             continue
         named = [k for k in range(i, last + 1) if infos[k].cap and infos[k].low not in STREET_TYPES]
-        evidence = any(
-            infos[k].kind in (Kind.UNKNOWN, Kind.STRONG, Kind.FOREIGN) or not words[k].isascii()
-            for k in named
-        )
+        evidence = any(_place_like(words[k], infos[k], False) for k in named)
         if not named or all(words[k].isupper() for k in named):
             continue
         ends_phrase = _END.match(gaps[last + 1]) is not None
@@ -357,10 +166,19 @@ def _street_start(toks: object, last: int) -> int | None:
         return None
     typed = len(named) < last - first + 1  # a street word in it: "Frankfurter Allee 79"
     evidence = typed or any(
-        infos[n].kind in (Kind.UNKNOWN, Kind.STRONG, Kind.FOREIGN) or not words[n].isascii()
+        _place_like(words[n], infos[n], _sentence_start(toks.text, toks.starts[n]))  # type: ignore[attr-defined]
         for n in capitals
     )
     return first if evidence else None
+
+
+def _place_like(word: str, info: Any, at_start: bool) -> bool:
+    """A word that weighs as a place's or person's name: letters no English word has, another
+    script, a known name or a word in no list; at a sentence's start not an everyday word
+    ("Huddle 2 moved to 1400")."""
+    if not word.isascii() or info.kind == Kind.FOREIGN:
+        return True
+    return info.kind in (Kind.STRONG, Kind.UNKNOWN) and not (at_start and info.common)
 
 
 def _town_end(toks: object, start: int, end: int) -> int:

@@ -41,6 +41,9 @@ def phone_like(text: str, start: int, value: str) -> bool:
     return digits >= 6 and bool(_PHONE_CUE.search(text[max(0, start - 16) : start]))
 
 
+# A room word right before: "bed 3B Station" is a bed, "Room 12 Park" a room.
+AFTER_ROOM = regex.compile(r"(?i)\b(?:bed|room|rm|bay|pod|stretcher|chair)\.?[ \t]*\#?[ \t]*\Z")
+
 # --- record numbers: short ones after a strong cue, and cues glued to the digits -------------
 _MRN_SHORT = r"""(?ix)(?:\b|(?<=[a-z]))(?:MRN|MR\#|med\s*rec\s*\#|chart\s*\#|acct\s*\#?|account\s*\#|
     pt\s*id|patient\s*id|id\s*\#|FIN|CSN|HAR|enc(?:ounter)?\s*\#)
@@ -49,6 +52,25 @@ _MRN_SHORT = r"""(?ix)(?:\b|(?<=[a-z]))(?:MRN|MR\#|med\s*rec\s*\#|chart\s*\#|acc
 MRN_SHORT = Lowered(
     _MRN_SHORT.replace(r"(?:\b|(?<=[a-z]))", r"\b"), glued=True, original=regex.compile(_MRN_SHORT)
 )
+# Record, account and other identifiers after any common cue, with letters, slashes or dashes
+# in them ("MRN: AB-1234567", "hospital no. 4471/22", "NHS number 943 476 5919" is a phone's
+# shape and found there): the cue stays readable, the identifier is masked whole.
+_ID_CUE = r"""(?:mrn|mr\s*\#|mr\s*no\.?|med(?:ical)?\s*rec(?:ord)?s?(?:\s*(?:number|num|no\.?|\#))?
+    |hosp(?:ital)?\s*(?:number|num|no\.?|\#|id)|unit\s*(?:number|num|no\.?)
+    |record\s*(?:number|num|no\.?|\#)|chart\s*(?:number|num|no\.?|\#|id)
+    |patient\s*(?:number|num|no\.?|\#|id)|pt\s*(?:no\.?|\#|id)|case\s*(?:number|no\.?|\#)
+    |nhs\s*(?:number|no\.?)|health\s*card(?:\s*(?:number|no\.?))?|(?:patient\s*)?identifier
+    |id\s*(?:number|no\.?|\#)|acc(?:oun)?t\s*(?:number|num|no\.?|\#)?|fin|csn|har
+    |enc(?:ounter)?\s*(?:number|num|no\.?|\#)?|visit\s*(?:number|num|no\.?|\#)
+    |ref(?:erence)?\s*(?:number|no\.?|\#))"""
+MRN_ANY = Lowered(
+    rf"""(?ix)\b{_ID_CUE}\s*(?:is|was|[:=\#-])?\s*
+    (?P<v>(?=[a-z0-9/-]*\d)[a-z]{{0,4}}[-/]?\d[a-z0-9/-]{{2,18}}[a-z0-9])(?![\w-])"""
+)
+MRN_CUE_STARTS = (
+    "mr", "med", "hosp", "unit", "record", "chart", "patient", "pt", "case", "nhs", "health",
+    "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref",
+)  # fmt: skip
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
 
