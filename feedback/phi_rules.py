@@ -398,7 +398,7 @@ class Gate:
         # Only the conditions this gate has, as C-speed tests: no call for an empty field.
         checks: list[Callable[[TextView], bool]] = []
         for words in self.words:
-            checks.append(lambda v, w=words: not w.isdisjoint(v.words))
+            checks.append(partial(_meets, words))
         if self.cased_words:
             checks.append(lambda v: not self.cased_words.isdisjoint(v.cased))
         for needles, where in (
@@ -433,6 +433,10 @@ class Either:
 
     def admits(self, view: TextView | None) -> bool:
         return any(gate.admits(view) for gate in self.gates)
+
+
+def _meets(words: frozenset[str], view: TextView) -> bool:
+    return not words.isdisjoint(view.words)
 
 
 def _any_in(needles: tuple[str, ...], haystack: str) -> bool:
