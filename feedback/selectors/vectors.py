@@ -74,7 +74,7 @@ class VectorIndex:
                     self._counted_at = self._clock()
 
     def _append(self, qs: Iterable[TextEmbedding]) -> None:
-        fetched = qs.values_list("id", "kind", "object_id", "vector")  # type: ignore[attr-defined]
+        fetched = qs.values_list("id", "kind", "object_id", "vector").iterator(chunk_size=4096)  # type: ignore[attr-defined]
         for chunk in _chunked(fetched, 4096):
             vectors = np.stack([embeddings.from_bytes(row[3]) for row in chunk])
             self._grow(len(chunk))
