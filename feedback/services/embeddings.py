@@ -18,6 +18,8 @@ from feedback import embeddings
 from feedback.models import BacklogItem, TextEmbedding
 from feedback.selectors.evidence import KINDS, Kind
 
+SCAN = 2000  # ids checked per range while looking for rows without a vector
+
 
 @dataclass
 class EmbedReport:
@@ -70,13 +72,26 @@ def embed_reconcile(*, batch: int = 256) -> EmbedReport:
 
 
 def _missing(spec: Kind, key: str, batch: int) -> Iterator[list[tuple[int, str]]]:
-    has_vector = TextEmbedding.objects.filter(kind=spec.name, model=key, object_id=OuterRef("pk"))
+    """Rows without a vector, walked by id range: two index look-ups per range, so the cost does
+    not hang on the planner's guess about a freshly filled table (an anti-join can go quadratic
+    on PostgreSQL before the table is analysed)."""
+    after = 0
     while True:
-        qs = spec.rows().filter(~Exists(has_vector)).order_by("pk")[:batch]
-        chunk = list(spec.texts(qs))
-        if not chunk:
+        ids = list(
+            spec.rows().filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:SCAN]
+        )
+        if not ids:
             return
-        yield chunk
+        after = ids[-1]
+        have = set(
+            TextEmbedding.objects.filter(kind=spec.name, model=key, object_id__in=ids).values_list(
+                "object_id", flat=True
+            )
+        )
+        todo = [pk for pk in ids if pk not in have]
+        for start in range(0, len(todo), batch):
+            chunk = todo[start : start + batch]
+            yield list(spec.texts(spec.rows().filter(pk__in=chunk).order_by("pk")))
 
 
 def _edited_backlog(key: str) -> Iterator[tuple[int, str]]:
