@@ -44,8 +44,9 @@ def available() -> bool:
     return shutil.which(_COMMAND[0]) is not None
 
 
-def read(gray: Image.Image, *, timeout: float = TIMEOUT_SECONDS) -> list[Word]:
+def read(gray: Image.Image, *, timeout: float | None = None) -> list[Word]:
     """Words in `gray` (8-bit, the right way up). The pixels go through a pipe: no file is written."""
+    timeout = TIMEOUT_SECONDS if timeout is None else timeout
     if not available():
         raise Unavailable(f"Photos cannot be checked for patient details: {INSTALL_HINT}")
     if not _slots.acquire(timeout=timeout):

@@ -17,7 +17,7 @@ from tests import imagedata
 from tests.conftest import assert_error
 from tests.factories_capture import ObservationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tesseract")]
 
 
 @pytest.fixture
