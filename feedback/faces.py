@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+from pathlib import Path
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,13 +24,16 @@ MIN_FACE = 20
 # Padding around a detected box, as fractions of its width (left, right) and height (top,
 # bottom): the cascade's box spans brows to mouth, and hair, ears, chin and jaw identify too.
 PAD_LEFT, PAD_TOP, PAD_RIGHT, PAD_BOTTOM = 0.3, 0.5, 0.3, 0.45
-_SCALE_STEP = 1.1
-# (cascade file, minNeighbors): frontal faces, and profiles (the profile cascade finds faces
-# turned to one side; the mirrored image gives the other side).
+# (cascade file, minNeighbors, scale step): frontal faces, and profiles (the profile cascade finds
+# faces turned to one side; the mirrored image gives the other side). minNeighbors 6 keeps faces
+# of ~36 px in the detection copy; 8 drops them. The profile cascade costs ~4x the frontal one per
+# step here, so it looks at fewer scales (1.2 apart instead of 1.1).
 _CASCADES = (
-    ("haarcascade_frontalface_default.xml", 6),
-    ("haarcascade_profileface.xml", 6),
+    ("haarcascade_frontalface_default.xml", 6, 1.1),
+    ("haarcascade_profileface.xml", 6, 1.2),
 )
+# The cascades inside the wheel (cv2.data.haarcascades, which the type stubs do not declare).
+_CASCADE_DIR = Path(cv2.__file__).parent / "data"
 _local = threading.local()  # a CascadeClassifier is not safe to share between threads
 
 
@@ -39,12 +43,11 @@ def find(gray: Image.Image) -> list[Rect]:
     pixels = cv2.equalizeHist(np.asarray(small, dtype=np.uint8))
     width = pixels.shape[1]
     found: list[tuple[int, int, int, int]] = []
-    for index, (_name, neighbours) in enumerate(_CASCADES):
-        found += _detect(_classifiers()[index], pixels, neighbours)
-        if index > 0:  # profiles: also the mirrored image, mapped back
-            mirrored = [(width - x - w, y, w, h) for x, y, w, h in _detect(
-                _classifiers()[index], cv2.flip(pixels, 1), neighbours)]  # fmt: skip
-            found += mirrored
+    for classifier, (name, neighbours, step) in zip(_classifiers(), _CASCADES, strict=True):
+        found += _detect(classifier, pixels, neighbours, step)
+        if "profile" in name:  # also the mirrored image, mapped back
+            mirrored = _detect(classifier, cv2.flip(pixels, 1), neighbours, step)
+            found += [(width - x - w, y, w, h) for x, y, w, h in mirrored]
     boxes = [_padded(box, small.size) for box in found]
     return _merged(boxes)
 
@@ -59,8 +62,8 @@ def _classifiers() -> list[Any]:
     loaded: list[Any] | None = getattr(_local, "classifiers", None)
     if loaded is None:
         loaded = []
-        for name, _neighbours in _CASCADES:
-            classifier = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+        for name, _neighbours, _step in _CASCADES:
+            classifier = cv2.CascadeClassifier(str(_CASCADE_DIR / name))
             if classifier.empty():
                 raise RuntimeError(
                     f"OpenCV's {name} is missing: install opencv-python-headless 4.x "
@@ -71,9 +74,11 @@ def _classifiers() -> list[Any]:
     return loaded
 
 
-def _detect(classifier: Any, pixels: Any, neighbours: int) -> list[tuple[int, int, int, int]]:
+def _detect(
+    classifier: Any, pixels: Any, neighbours: int, step: float
+) -> list[tuple[int, int, int, int]]:
     boxes = classifier.detectMultiScale(
-        pixels, scaleFactor=_SCALE_STEP, minNeighbors=neighbours, minSize=(MIN_FACE, MIN_FACE)
+        pixels, scaleFactor=step, minNeighbors=neighbours, minSize=(MIN_FACE, MIN_FACE)
     )
     return [(int(x), int(y), int(w), int(h)) for x, y, w, h in boxes]
 

@@ -1,4 +1,4 @@
-"""Read the words in a photo, with their boxes, through Debian's Tesseract in a bounded subprocess."""
+"""Read the words in a photo and their boxes with Debian's Tesseract, in a bounded subprocess."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def available() -> bool:
 
 
 def read(gray: Image.Image, *, timeout: float | None = None) -> list[Word]:
-    """Words in `gray` (8-bit, the right way up). The pixels go through a pipe: no file is written."""
+    """Words in `gray` (8-bit, the right way up); the pixels go through a pipe, never a file."""
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
     if not available():
         raise Unavailable(f"Photos cannot be checked for patient details: {INSTALL_HINT}")

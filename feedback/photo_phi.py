@@ -1,4 +1,4 @@
-"""Find what identifies a patient in a photo: faces, and text the PHI guard flags once read by OCR."""
+"""Find what identifies a patient in a photo: faces, and text that OCR reads and the guard flags."""
 
 from __future__ import annotations
 
@@ -104,14 +104,18 @@ def _flag(group: list[list[int]], words: Sequence[ocr.Word]) -> list[tuple[int, 
             starts.append((len(text), len(text) + len(words[index].text), index))
             text += words[index].text
     hits = []
-    for variant in {text, _normalised(text, _AS_DIGIT, digits=True), _normalised(text, _AS_LETTER, digits=False)}:
+    for variant in {
+        text,
+        _normalised(text, _AS_DIGIT, digits=True),
+        _normalised(text, _AS_LETTER, digits=False),
+    }:
         for span in phi.scan(variant):
             hits += [(index, span.type) for start, end, index in starts
                      if start < span.end and span.start < end]  # fmt: skip
     return hits
 
 
-def _normalised(text: str, table: dict[int, int], *, digits: bool) -> str:
+def _normalised(text: str, table: dict[int, str], *, digits: bool) -> str:
     def fix(match: re.Match[str]) -> str:
         token = match.group()
         counted = sum(c.isdigit() for c in token) if digits else sum(c.isalpha() for c in token)

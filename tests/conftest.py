@@ -156,7 +156,10 @@ def tesseract() -> None:
     """Observation photos are checked for PHI text with Tesseract; without it they are refused."""
     from feedback import ocr
 
-    need(ocr.available(), f"tesseract-ocr is not installed, so photos are refused. {ocr.INSTALL_HINT}")
+    need(
+        ocr.available(),
+        f"tesseract-ocr is not installed, so photos are refused. {ocr.INSTALL_HINT}",
+    )
 
 
 @pytest.fixture

@@ -44,7 +44,12 @@ def face_photo(size: tuple[int, int] = (4000, 3000), scale: float = 2.0) -> Samp
     left, top = size[0] * 3 // 10, size[1] // 5
     scene.paste(portrait.resize((side, side), Image.Resampling.LANCZOS), (left, top))
     x0, y0, x1, y1 = (v * scale for v in ASTRONAUT_FACE)
-    face = ((left + x0) / size[0], (top + y0) / size[1], (left + x1) / size[0], (top + y1) / size[1])
+    face = (
+        (left + x0) / size[0],
+        (top + y0) / size[1],
+        (left + x1) / size[0],
+        (top + y1) / size[1],
+    )
     return Sample(scene, {"face": face})
 
 
@@ -56,7 +61,9 @@ def label_photo(size: tuple[int, int] = (4000, 3000), font_px: int = 90) -> Samp
     draw = ImageDraw.Draw(scene)
     font = ImageFont.truetype(str(FONT), font_px)
     left, top = size[0] // 6, size[1] // 6
-    draw.rectangle((left - 60, top - 60, left + 26 * font_px, top + 6 * font_px), fill=(246, 246, 240))
+    draw.rectangle(
+        (left - 60, top - 60, left + 26 * font_px, top + 6 * font_px), fill=(246, 246, 240)
+    )
     regions: dict[str, Box] = {}
     kept: dict[str, Box] = {}
     lines = [("Patient: ", NAME, "name"), ("MRN: ", MRN, "mrn"), (CLEAN, "", "")]
@@ -67,6 +74,17 @@ def label_photo(size: tuple[int, int] = (4000, 3000), font_px: int = 90) -> Samp
             x0 = left + draw.textlength(cue, font=font)
             _l, t, r, b = draw.textbbox((x0, y), value, font=font)
             regions[key] = (x0 / size[0], t / size[1], r / size[0], b / size[1])
-            l, t, r, b = draw.textbbox((left, y), cue.strip(), font=font)
-            kept[cue.strip()] = (l / size[0], t / size[1], r / size[0], b / size[1])
+            x0, t, r, b = draw.textbbox((left, y), cue.strip(), font=font)
+            kept[cue.strip()] = (x0 / size[0], t / size[1], r / size[0], b / size[1])
     return Sample(scene, regions, kept)
+
+
+def ward_photo(size: tuple[int, int] = (3000, 4000)) -> Image.Image:
+    """A 12 MP portrait-format scene with both: the astronaut's face and the synthetic label."""
+    need(FONT.exists(), f"DejaVu Sans not found at {FONT}: apt-get install fonts-dejavu-core")
+    scene = label_photo(size, font_px=size[0] // 40).image
+    side = size[0] // 3
+    scene.paste(
+        astronaut().resize((side, side), Image.Resampling.LANCZOS), (size[0] // 2, size[1] // 2)
+    )
+    return scene

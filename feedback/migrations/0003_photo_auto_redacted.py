@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0002_audit_append_only'),
+        ("feedback", "0002_audit_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='photo',
-            name='auto_redacted',
+            model_name="photo",
+            name="auto_redacted",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

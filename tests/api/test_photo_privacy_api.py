@@ -69,7 +69,7 @@ def region(im: Image.Image, box: Box) -> Image.Image:
 def assert_solid(im: Image.Image, box: Box, what: str) -> None:
     """Pixel statistics over the region: filled solid, nothing of what was there is left."""
     part = region(im, box)
-    low, high = part.getextrema()
+    _low, high = part.getextrema()
     mean = sum(i * n for i, n in enumerate(part.histogram())) / (part.width * part.height)
     assert high <= 40 and mean <= 8, f"{what} at {im.size}: max {high}, mean {mean:.1f}"
 
@@ -195,9 +195,7 @@ def test_photo_check_without_an_image_is_a_validation_error(clients):
     assert_error(response, 400, "invalid")
 
 
-def test_without_tesseract_photos_are_refused_not_stored_unchecked(
-    clients, observer, monkeypatch
-):
+def test_without_tesseract_photos_are_refused_not_stored_unchecked(clients, observer, monkeypatch):
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
     obs = ObservationFactory(observer=observer)
     data = imagedata.jpeg(imagedata.photographic(640, 480))

@@ -41,7 +41,8 @@ PIXEL = """async ([fx, fy, fromQueue]) => {
   const c = new OffscreenCanvas(source.width, source.height);
   const ctx = c.getContext('2d');
   ctx.drawImage(source, 0, 0);
-  const [r, g, b] = ctx.getImageData(Math.floor(fx * source.width), Math.floor(fy * source.height), 1, 1).data;
+  const x = Math.floor(fx * source.width), y = Math.floor(fy * source.height);
+  const [r, g, b] = ctx.getImageData(x, y, 1, 1).data;
   return Math.max(r, g, b);
 }"""
 
