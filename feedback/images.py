@@ -14,12 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from PIL import Image, ImageCms, ImageMath, UnidentifiedImageError
 
 from feedback.errors import InvalidImage, TooLarge, ValidationFailed
-from feedback.photo_phi import AutoRedaction
+
+if TYPE_CHECKING:  # the detectors (OpenCV, Tesseract, the text guard) load only where used
+    from feedback.photo_phi import AutoRedaction
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
@@ -37,7 +39,7 @@ CONTENT_TYPE = "image/jpeg"
 Rect = tuple[float, float, float, float]
 # Finds what must be filled automatically (faces, PHI text) in an 8-bit copy of the photo the
 # right way up, at the size it should be read: `photo_phi.find` for observation photos.
-Detector = Callable[[Image.Image], Sequence[AutoRedaction]]
+Detector = Callable[[Image.Image], Sequence["AutoRedaction"]]
 
 ACCEPTED = "Upload a JPEG, PNG or WebP image of at most 20 MB and 50 megapixels."
 _OPEN_AS = ("JPEG", "PNG", "WEBP")
