@@ -263,8 +263,9 @@ added beyond the floors (reading copy, text guard, boxes, fills), whatever else 
 
 The whole pipeline also runs the text guard over every OCR line and block, maps flagged words
 back to boxes and fills them in the decoded pixels before the three sizes are made. Tesseract
-runs in its own process while the face detector runs in this one, which is why the whole can
-cost less than the sum of its parts on two cores.
+runs in its own process while the face detector runs in this one, so on an idle two-core machine
+the two overlap and the whole can cost less than the sum of its parts; when other jobs keep
+both cores busy they do not, and the CPU-time ratio is the steadier figure.
 """
 
 
