@@ -10,6 +10,7 @@ import pytest
 
 from feedback.models import Photo
 from tests import photo_samples
+from tests.factories import UnitFactory, WorkflowFactory
 from tests.pwa.test_offline_capture import draw_box, open_capture
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("tesseract")]
@@ -17,8 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("tesseract")]
 
 @pytest.fixture
 def setup(make_user: Any, tmp_path: Path) -> dict[str, Any]:
-    from tests.factories import UnitFactory, WorkflowFactory
-
     make_user("observer", username="oscar", display_name="Oscar Observer")
     sample = photo_samples.label_photo((1600, 1200), font_px=40)
     path = tmp_path / "wristband-label.png"
