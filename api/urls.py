@@ -53,6 +53,7 @@ capture_urls = [
         name="observation-photos",
     ),
     path("phi/check/", capture.PhiCheckView.as_view(), name="phi-check"),
+    path("phi/photo-check/", capture.PhotoCheckView.as_view(), name="phi-photo-check"),
 ]
 
 session_urls = [

@@ -152,6 +152,17 @@ def need(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture
+def tesseract() -> None:
+    """Observation photos are checked for PHI text with Tesseract; without it they are refused."""
+    from feedback import ocr
+
+    need(
+        ocr.available(),
+        f"tesseract-ocr is not installed, so photos are refused. {ocr.INSTALL_HINT}",
+    )
+
+
+@pytest.fixture
 def redis_required(settings: Any) -> str:
     """Tests marked `redis` belong to the PostgreSQL + Redis leg (`make test` runs both legs)."""
     from urllib.parse import urlparse

@@ -185,7 +185,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {"ratings": "120/min", "phi": "600/min"},
+    "DEFAULT_THROTTLE_RATES": {"ratings": "120/min", "phi": "600/min", "photo_check": "60/min"},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
