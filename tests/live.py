@@ -66,11 +66,8 @@ def launch(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int
     return proc, port
 
 
-@contextmanager
-def daphne(
-    log_dir: Path, name: str = "daphne", extra_env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """Start one Daphne process on the test database; yields its base URL; stops it afterwards."""
+def process_env(extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a process serving this test run's database, media and Redis prefix."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="backend.settings.test",
@@ -83,9 +80,41 @@ def daphne(
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
     env.update(extra_env or {})
+    return env
+
+
+@contextmanager
+def daphne(
+    log_dir: Path, name: str = "daphne", extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Start one Daphne process on the test database; yields its base URL; stops it afterwards."""
+    env = process_env(extra_env)
     proc, port = launch(env, log_dir / f"{name}-{uuid.uuid4().hex[:8]}.log")
     try:
         yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+@contextmanager
+def worker(
+    log_dir: Path, extra_env: dict[str, str] | None = None, *args: str
+) -> Iterator[Path]:
+    """Start `manage.py rounds_worker` (what `make run` starts) on the test database, polling
+    fast; yields its log file; stops it afterwards."""
+    log = log_dir / f"worker-{uuid.uuid4().hex[:8]}.log"
+    env = process_env({"ROUNDS_SCHEDULER_INTERVAL": "0.3", **(extra_env or {})})
+    command = [sys.executable, "manage.py", "rounds_worker", "--interval", "0.1"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*command, "--no-startup-delay", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield log
     finally:
         stop(proc)
 

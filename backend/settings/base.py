@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "feedback",
     "api",
     "pwa",
@@ -209,6 +211,13 @@ SPECTACULAR_SETTINGS = {
 
 # Priority weights (docs/priority.md); any key overrides the default.
 ROUNDS_PRIORITY_WEIGHTS: dict[str, float] = {}
+
+# Background jobs: django-tasks with its database backend; `manage.py rounds_worker` runs them
+# (docs/jobs.md). Webhook retries wait ROUNDS_WEBHOOK_BACKOFF_SECONDS * 2^(attempt-1).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+ROUNDS_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("ROUNDS_WEBHOOK_BACKOFF_SECONDS", 30))
+ROUNDS_SCHEDULER_INTERVAL = float(os.environ.get("ROUNDS_SCHEDULER_INTERVAL", 15))
+ROUNDS_JOB_PERIODS: dict[str, float] = {}
 
 GUEST_TOKEN_MAX_AGE = 8 * 3600
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")

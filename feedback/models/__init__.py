@@ -2,6 +2,7 @@
 
 from .audit import AuditEntry
 from .backlog import BacklogItem, EvidenceComment, EvidenceObservation, EvidenceRating
+from .jobs import JobSchedule
 from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
 from .people import ROLES, User
@@ -25,6 +26,7 @@ __all__ = [
     "EvidenceComment",
     "EvidenceObservation",
     "EvidenceRating",
+    "JobSchedule",
     "Notification",
     "Observation",
     "Participant",
