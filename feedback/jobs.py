@@ -49,9 +49,7 @@ def periodic_jobs() -> list[Periodic]:
 
 def _claim(job: Periodic, now: datetime) -> bool:
     """Move the job's next run one period on, if it is due; True for the one caller that did."""
-    row, created = JobSchedule.objects.get_or_create(
-        name=job.name, defaults={"next_run_at": now}
-    )
+    row, _ = JobSchedule.objects.get_or_create(name=job.name, defaults={"next_run_at": now})
     if row.next_run_at > now:
         return False
     won = JobSchedule.objects.filter(name=job.name, next_run_at=row.next_run_at).update(

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from feedback.jobs import register_periodic
-from feedback.services import backlog, digest, webhooks
+from feedback.services import audit, backlog, digest, webhooks
 
 
 @task()
@@ -43,5 +43,13 @@ def send_digest() -> int:
     return digest.digest_send()
 
 
+@task()
+def ship_audit_head() -> int | None:
+    """The audit chain's head to the SIEM logger: a later `audit_verify --anchor` catches rows
+    cut off the end of the trail."""
+    return audit.ship_chain_head()
+
+
 register_periodic("webhooks.sweep", sweep_webhooks, every=timedelta(minutes=5))
 register_periodic("notifications.digest", send_digest, every=timedelta(days=1))
+register_periodic("audit.head", ship_audit_head, every=timedelta(hours=1))

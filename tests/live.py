@@ -97,9 +97,7 @@ def daphne(
 
 
 @contextmanager
-def worker(
-    log_dir: Path, extra_env: dict[str, str] | None = None, *args: str
-) -> Iterator[Path]:
+def worker(log_dir: Path, extra_env: dict[str, str] | None = None, *args: str) -> Iterator[Path]:
     """Start `manage.py rounds_worker` (what `make run` starts) on the test database, polling
     fast; yields its log file; stops it afterwards."""
     log = log_dir / f"worker-{uuid.uuid4().hex[:8]}.log"

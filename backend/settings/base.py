@@ -235,6 +235,30 @@ LOGGING = {
         "presidio-analyzer": {"level": "ERROR"},
     },
 }
+# SIEM: each committed audit row (and the chain head, hourly) as one JSON line on the
+# `rounds.audit` logger, to UDP syslog and/or a JSON-lines file when these are set.
+_siem: dict[str, dict[str, object]] = {}
+if os.environ.get("ROUNDS_SIEM_SYSLOG"):
+    _host, _, _port = os.environ["ROUNDS_SIEM_SYSLOG"].rpartition(":")
+    _siem["siem_syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": (_host, int(_port or 514)),
+        "formatter": "siem",
+    }
+if os.environ.get("ROUNDS_SIEM_JSONL"):
+    _siem["siem_jsonl"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": os.environ["ROUNDS_SIEM_JSONL"],
+        "formatter": "siem",
+    }
+LOGGING["formatters"] = {"siem": {"format": "rounds-audit: %(message)s"}}
+LOGGING["handlers"].update(_siem)  # type: ignore[attr-defined]
+LOGGING["loggers"]["rounds.audit"] = {  # type: ignore[index]
+    "handlers": list(_siem),
+    "level": "INFO" if _siem else "WARNING",
+    "propagate": False,
+}
+
 AUTH_USER_MODEL = "feedback.User"
 
 # Serve app files straight from the apps (no collectstatic needed for `make run`);

@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0002_audit_append_only'),
+        ("feedback", "0002_audit_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JobSchedule',
+            name="JobSchedule",
             fields=[
-                ('name', models.CharField(max_length=80, primary_key=True, serialize=False)),
-                ('next_run_at', models.DateTimeField()),
-                ('last_enqueued_at', models.DateTimeField(blank=True, null=True)),
+                ("name", models.CharField(max_length=80, primary_key=True, serialize=False)),
+                ("next_run_at", models.DateTimeField()),
+                ("last_enqueued_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

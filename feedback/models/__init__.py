@@ -3,6 +3,7 @@
 from .audit import AuditEntry
 from .backlog import BacklogItem, EvidenceComment, EvidenceObservation, EvidenceRating
 from .jobs import JobSchedule
+from .lifecycle import Device, LegalHold, RetentionPolicy, RetentionRun
 from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
 from .people import ROLES, User
@@ -23,15 +24,19 @@ __all__ = [
     "BacklogItem",
     "CodesignSession",
     "Comment",
+    "Device",
     "EvidenceComment",
     "EvidenceObservation",
     "EvidenceRating",
     "JobSchedule",
+    "LegalHold",
     "Notification",
     "Observation",
     "Participant",
     "Photo",
     "Rating",
+    "RetentionPolicy",
+    "RetentionRun",
     "Screen",
     "ScreenAggregate",
     "SessionScreen",

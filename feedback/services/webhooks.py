@@ -1,8 +1,8 @@
 """Outgoing webhooks: signed, logged deliveries retried with exponential back-off.
 
 Each delivery is a `WebhookDelivery` row (the delivery log) plus a `feedback.tasks.deliver_webhook`
-job enqueued in the same transaction, so a committed event always has its job; the worker re-enqueues
-failed attempts for when back-off says, and a periodic sweep picks up rows a dead worker left.
+job enqueued in the same transaction, so a committed event always has its job; the worker
+re-enqueues failed attempts for when back-off says; a periodic sweep takes rows a dead worker left.
 """
 
 from __future__ import annotations
