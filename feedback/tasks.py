@@ -11,7 +11,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from feedback.jobs import register_periodic
-from feedback.services import audit, backlog, digest, webhooks
+from feedback.services import audit, backlog, digest, retention, webhooks
 
 
 @task()
@@ -50,6 +50,13 @@ def ship_audit_head() -> int | None:
     return audit.ship_chain_head()
 
 
+@task()
+def purge_expired() -> int:
+    """Delete what is past retention and under no legal hold; returns the RetentionRun id."""
+    return retention.purge(trigger="schedule").pk
+
+
+register_periodic("retention.purge", purge_expired, every=timedelta(days=1))
 register_periodic("webhooks.sweep", sweep_webhooks, every=timedelta(minutes=5))
 register_periodic("notifications.digest", send_digest, every=timedelta(days=1))
 register_periodic("audit.head", ship_audit_head, every=timedelta(hours=1))

@@ -15,6 +15,9 @@ class CredentialsSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField(
+        help_text="When the token stops working (ROUNDS_TOKEN_TTL_DAYS after it was issued)."
+    )
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -167,6 +167,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "api.errors.csrf_failure"  # JSON under /api/, Django's page elsewhere
 
+# API tokens (scripts, tablets) expire this many days after they were issued.
+ROUNDS_TOKEN_TTL_DAYS = float(os.environ.get("ROUNDS_TOKEN_TTL_DAYS", 30))
+
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", 15 * 60))
 

@@ -71,7 +71,7 @@ def audit_record(
         "ip": _normalise_ip(actor.ip),
         "user_agent": (actor.user_agent or "")[:200],
     }
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nothing to roll back to: the insert is last
         _lock_head()
         head = chain_head()
         prev = head[1] if head else audit_chain.GENESIS
