@@ -35,6 +35,7 @@ auth_urls = [
     path("auth/login/", auth.LoginView.as_view(), name="auth-login"),
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("auth/csrf/", auth.CsrfView.as_view(), name="auth-csrf"),
+    path("auth/providers/", auth.ProvidersView.as_view(), name="auth-providers"),
     path("me/", auth.MeView.as_view(), name="me"),
 ]
 

@@ -20,6 +20,15 @@ class TokenSerializer(serializers.Serializer):
     )
 
 
+class ProviderSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["oidc", "saml", "local"])
+    login_url = serializers.CharField(
+        help_text="SSO: POST here (with the CSRF token) to start the sign-in redirect."
+    )
+
+
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField(

@@ -24,9 +24,15 @@ from api.auth import (
     tokens_revoke,
 )
 from api.context import actor_from_request
-from api.serializers.auth import CredentialsSerializer, MeSerializer, TokenSerializer
+from api.serializers.auth import (
+    CredentialsSerializer,
+    MeSerializer,
+    ProviderSerializer,
+    TokenSerializer,
+)
+from api.sso import local_login_allowed, providers
 from feedback.context import Actor
-from feedback.errors import ValidationFailed
+from feedback.errors import Forbidden, ValidationFailed
 from feedback.services.audit import audit_record
 
 
@@ -34,6 +40,10 @@ def _authenticate(request: Request) -> Any:
     data = CredentialsSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     username = data.validated_data["username"]
+    if not local_login_allowed(username):
+        raise Forbidden(
+            "Password sign-in is limited to break-glass accounts here; use single sign-on."
+        )
     check_login_allowed(username)
     user = authenticate(request, username=username, password=data.validated_data["password"])
     if user is None:
@@ -132,3 +142,14 @@ class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+class ProvidersView(APIView):
+    """The sign-in screen's choices: each configured SSO provider, then local passwords."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: ProviderSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(providers())

@@ -29,6 +29,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -48,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.ApiNotFoundMiddleware",
 ]
@@ -169,6 +175,33 @@ CSRF_FAILURE_VIEW = "api.errors.csrf_failure"  # JSON under /api/, Django's page
 
 # API tokens (scripts, tablets) expire this many days after they were issued.
 ROUNDS_TOKEN_TTL_DAYS = float(os.environ.get("ROUNDS_TOKEN_TTL_DAYS", 30))
+
+# Single sign-on (django-allauth: OIDC + SAML; docs/deployment.md). Providers, the IdP-group ->
+# role map and the break-glass accounts come from the environment (backend/settings/sso.py).
+from . import sso as _sso  # noqa: E402
+
+ROUNDS_SSO_PROVIDERS = _sso.providers()
+ROUNDS_SSO_ROLE_MAP = _sso.role_map()
+# Set: password sign-in (PWA and tokens) only for these usernames; everyone else uses SSO.
+ROUNDS_BREAK_GLASS_ACCOUNTS = _sso.break_glass()
+SOCIALACCOUNT_PROVIDERS = _sso.socialaccount_providers(ROUNDS_SSO_PROVIDERS)
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "api.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "api.sso.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never link an SSO identity to an account by email
+SOCIALACCOUNT_AUTO_SIGNUP = True  # just-in-time accounts
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login URL takes a POST (with CSRF) from the PWA
+LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", 15 * 60))
