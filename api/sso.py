@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.crypto import constant_time_compare, get_random_string
 
 from api.context import actor_from_request
+from feedback.context import Actor
 from feedback.services.audit import audit_record
 from feedback.services.users import user_sync_sso_roles
 from feedback.sso import groups_from_claim, roles_for_groups
@@ -84,7 +85,7 @@ def _groups(sociallogin: SocialLogin) -> list[str]:
     account = sociallogin.account
     provider = account.get_provider()
     data = account.extra_data or {}
-    if account.provider == "saml":
+    if provider.id == "saml":
         names = provider.app.settings.get("groups_attribute", ["groups"])
         names = [names] if isinstance(names, str) else names
         return [g for n in names for g in groups_from_claim(data.get(n))]
@@ -94,7 +95,7 @@ def _groups(sociallogin: SocialLogin) -> list[str]:
 
 
 def _check_nonce(sociallogin: SocialLogin) -> None:
-    if sociallogin.account.provider != "openid_connect":
+    if sociallogin.account.get_provider().id != "openid_connect":
         return
     expected = (sociallogin.state or {}).get("nonce")
     got = ((sociallogin.account.extra_data or {}).get("id_token") or {}).get("nonce")
@@ -129,6 +130,16 @@ def _refuse(request: HttpRequest, sociallogin: SocialLogin, exc: Refused) -> Non
     raise ImmediateHttpResponse(HttpResponseRedirect(f"/?{query}#/login"))
 
 
+def _audit_login(request: HttpRequest, sociallogin: SocialLogin, user: Any) -> None:
+    where = actor_from_request(request)
+    audit_record(
+        actor=Actor(user=user, ip=where.ip, user_agent=where.user_agent),
+        action="login",
+        obj=user,
+        detail={"method": "sso", "provider": _provider_id(sociallogin)},
+    )
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         try:
@@ -141,6 +152,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             if not user.is_active:
                 _refuse(request, sociallogin, Refused("inactive", "the account is deactivated"))
             user_sync_sso_roles(user=user, roles=roles, provider_id=_provider_id(sociallogin))
+            _audit_login(request, sociallogin, user)
 
     def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return True
@@ -162,6 +174,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.save(update_fields=["password"])
         roles = getattr(sociallogin, "_rounds_roles", set())
         user_sync_sso_roles(user=user, roles=roles, provider_id=_provider_id(sociallogin))
+        _audit_login(request, sociallogin, user)
         return user
 
     def on_authentication_error(

@@ -35,24 +35,26 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
-def _wait_for(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
+def wait_for(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"daphne exited early:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{proc.args} exited early:\n{log.read_text()[-3000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError(f"daphne did not listen on {port}:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(f"{proc.args} did not listen on {port}:\n{log.read_text()[-3000:]}")
 
 
-def launch(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """Start `backend.server` (the Daphne launcher `make run` uses) on a free port with `env`,
-    output to `log`; returns once it listens."""
-    port = free_port()
+def launch(
+    env: dict[str, str], log: Path, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `backend.server` (the Daphne launcher `make run` uses) on `port` (or a free one) with
+    `env`, output to `log`; returns once it listens."""
+    port = port or free_port()
     command = [sys.executable, "-m", "backend.server", "-b", "127.0.0.1", "-p", str(port)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -62,7 +64,7 @@ def launch(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    _wait_for(port, proc, log)
+    wait_for(port, proc, log)
     return proc, port
 
 
