@@ -102,6 +102,7 @@ lifecycle_urls = [
 device_urls = [
     path("devices/heartbeat/", devices.HeartbeatView.as_view(), name="device-heartbeat"),
     path("devices/", devices.DeviceListView.as_view(), name="device-list"),
+    path("me/queue-key/", devices.QueueKeyView.as_view(), name="me-queue-key"),
 ]
 
 stats_urls = [

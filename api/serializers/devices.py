@@ -27,3 +27,8 @@ class DeviceSerializer(serializers.ModelSerializer):
             "first_seen_at",
             "last_seen_at",
         ]
+
+
+class QueueKeySerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Base64 of 32 random bytes (AES-256 key wrapping key).")
+    idle_seconds = serializers.IntegerField(help_text="Sign out after this long without use.")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+import base64
+
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -12,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import IsAdmin
-from api.serializers.devices import DeviceSerializer, HeartbeatSerializer
+from api.serializers.devices import DeviceSerializer, HeartbeatSerializer, QueueKeySerializer
 from feedback.models import Device
-from feedback.services.devices import device_heartbeat
+from feedback.services.devices import device_heartbeat, queue_key
 
 
 class HeartbeatView(APIView):
@@ -48,3 +51,22 @@ class DeviceListView(ListAPIView):
 
     def get_queryset(self) -> QuerySet[Device]:
         return Device.objects.select_related("user").order_by("-id")
+
+
+class QueueKeyView(APIView):
+    """The caller's own offline-queue wrapping key (any signed-in user, never anyone else's).
+    The PWA holds it in memory while signed in and forgets it at sign-out or idle logoff."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: QueueKeySerializer})
+    def get(self, request: Request) -> Response:
+        key = queue_key(user=request.user)
+        response = Response(
+            {
+                "key": base64.b64encode(key).decode(),
+                "idle_seconds": settings.SESSION_COOKIE_AGE,
+            }
+        )
+        response["Cache-Control"] = "no-store"
+        return response

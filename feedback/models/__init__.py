@@ -3,7 +3,7 @@
 from .audit import AuditEntry
 from .backlog import BacklogItem, EvidenceComment, EvidenceObservation, EvidenceRating
 from .jobs import JobSchedule
-from .lifecycle import Device, LegalHold, RetentionPolicy, RetentionRun
+from .lifecycle import Device, LegalHold, QueueKey, RetentionPolicy, RetentionRun
 from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
 from .people import ROLES, User
@@ -34,6 +34,7 @@ __all__ = [
     "Observation",
     "Participant",
     "Photo",
+    "QueueKey",
     "Rating",
     "RetentionPolicy",
     "RetentionRun",

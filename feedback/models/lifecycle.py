@@ -90,3 +90,15 @@ class Device(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["device_id", "user"], name="device_one_per_user")
         ]
+
+
+class QueueKey(models.Model):
+    """The key that wraps a user's offline-queue key in the PWA (docs/pwa.md, "Shared tablets").
+    Released only to that user's own signed-in session; never rotated (queued items would be
+    lost); deleted with the account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.BinaryField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)

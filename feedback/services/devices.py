@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from feedback.errors import ValidationFailed
-from feedback.models import Device, User
+from feedback.models import Device, QueueKey, User
 
 MAX_UNSYNCED = 1_000_000
 
@@ -30,3 +32,17 @@ def device_heartbeat(*, user: User, device_id: str, unsynced: int, user_agent: s
         except IntegrityError:
             continue
     raise ValidationFailed("Try the heartbeat again.", errors={"device_id": ["Busy; retry."]})
+
+
+def queue_key(*, user: User) -> bytes:
+    """`user`'s 256-bit queue-wrapping key, made on first use."""
+    for _ in range(2):
+        found = QueueKey.objects.filter(user=user).values_list("key", flat=True).first()
+        if found is not None:
+            return bytes(found)
+        try:
+            with transaction.atomic():
+                QueueKey.objects.create(user=user, key=secrets.token_bytes(32))
+        except IntegrityError:  # made concurrently by another request: read that one
+            continue
+    raise RuntimeError("could not create the queue key")

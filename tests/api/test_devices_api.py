@@ -81,3 +81,22 @@ NOT_ADMIN = [("observer", 403), ("clinician", 403), ("product_owner", 403), ("ou
 @pytest.mark.parametrize("persona,status", NOT_ADMIN)
 def test_only_admins_list_devices(clients, persona, status):
     assert_error(clients[persona].get("/api/devices/"), status)
+
+
+@pytest.mark.parametrize("persona", ["observer", "clinician", "product_owner", "admin", "outsider"])
+def test_each_user_gets_their_own_stable_queue_key(clients, persona):
+    import base64
+
+    first = clients[persona].get("/api/me/queue-key/")
+    assert first.status_code == 200 and first["Cache-Control"] == "no-store"
+    key = base64.b64decode(first.json()["key"])
+    assert len(key) == 32 and first.json()["idle_seconds"] > 0
+    assert clients[persona].get("/api/me/queue-key/").json()["key"] == first.json()["key"]
+    others = {clients[p].get("/api/me/queue-key/").json()["key"] for p in ("observer", "admin")}
+    assert len(others) == 2  # never someone else's
+
+
+def test_anonymous_callers_get_no_queue_key():
+    from rest_framework.test import APIClient
+
+    assert_error(APIClient().get("/api/me/queue-key/"), 401)

@@ -169,3 +169,25 @@ def test_a_replayed_saml_response_is_refused(world, new_context):
     page.wait_for_load_state("load")
     assert "Forbidden" in page.content() or "sso_error" in page.url
     assert me(page)[0] in (401, 403)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind,provider", [("oidc", OIDC_ID), ("saml", SAML_ID)])
+def test_the_pwa_sign_in_screen_offers_sso_and_shows_refusals(world, new_context, kind, provider):
+    page = fresh(new_context)
+    page.goto(f"{world.rounds}/")
+    page.click(f"#sso button[data-provider='{provider}']")
+    page.fill("#idp-username", "nina")
+    page.fill("#idp-password", PASSWORD)
+    page.click("#idp-submit")
+    page.wait_for_selector("#logout")  # back in the PWA, signed in
+    assert "Nina Observer" in page.inner_text("#who")
+    assert page.locator("#nav a[data-area='capture']").count() == 1  # the observer's areas
+    sign_out_browser(page)
+    page.goto(f"{world.rounds}/")
+    page.click(f"#sso button[data-provider='{provider}']")
+    page.fill("#idp-username", "vera")
+    page.fill("#idp-password", PASSWORD)
+    page.click("#idp-submit")
+    page.wait_for_selector("#login-form")
+    assert "not in any group" in page.inner_text("#sso-error")
