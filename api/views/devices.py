@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import QuerySet
 import base64
 
+import django_filters
 from django.conf import settings
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated

@@ -30,6 +30,7 @@ from feedback.models import (
     User,
 )
 from feedback.services.audit import audit_record
+from feedback.services.observations import CONTENT_FIELDS
 
 FORMER_STAFF = "former-staff"
 FORMER_STAFF_LABEL = "former staff"
@@ -70,18 +71,8 @@ def person_export(*, user: User) -> dict[str, Any]:
             Observation.objects.filter(observer=user).order_by("id"),
             "id",
             "client_id",
-            "captured_at",
             "created_at",
-            "unit",
-            "workflow",
-            "tool",
-            "role_observed",
-            "description",
-            "severity",
-            "frequency",
-            "minutes_lost",
-            "patient_safety",
-            "tags",
+            *CONTENT_FIELDS,
             "phi_redacted",
         ),
         "photos": _rows(

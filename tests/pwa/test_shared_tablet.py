@@ -116,12 +116,14 @@ def test_the_next_user_of_a_shared_tablet_reads_nothing_and_the_owner_syncs_late
         """async (annaId) => {
           const q = await import('/static/pwa/js/queue.js');
           const out = {};
-          try { await q.all(annaId); out.read = 'read'; } catch (e) { out.read = e.name || e.message; }
+          try { await q.all(annaId); out.read = 'read'; }
+          catch (e) { out.read = e.name || e.message; }
           // Ben's own key, the only one the server gives him, does not open Anna's queue.
           const k = await (await fetch('/api/me/queue-key/')).json();
           try { await q.unlock(annaId, k.key); out.unlock = 'opened'; }
           catch (e) { out.unlock = e.name || String(e); }
-          try { await q.all(annaId); out.after = 'read'; } catch (e) { out.after = e.name || 'locked'; }
+          try { await q.all(annaId); out.after = 'read'; }
+          catch (e) { out.after = e.name || 'locked'; }
           return out;
         }""",
         anna.pk,
@@ -151,7 +153,8 @@ def test_the_next_user_of_a_shared_tablet_reads_nothing_and_the_owner_syncs_late
     (device,) = Device.objects.filter(user=anna)
     assert Device.objects.get(user=ben).device_id == device.device_id  # one tablet, two people
     note = page.evaluate(
-        "async () => [await navigator.storage.persisted(), document.getElementById('storage-note').hidden]"
+        "async () => [await navigator.storage.persisted(),"
+        " document.getElementById('storage-note').hidden]"
     )
     assert note[1] == note[0], "the notice shows exactly when persistent storage was refused"
 
