@@ -185,10 +185,8 @@ ROUNDS_SSO_ROLE_MAP = _sso.role_map()
 # Set: password sign-in (PWA and tokens) only for these usernames; everyone else uses SSO.
 ROUNDS_BREAK_GLASS_ACCOUNTS = _sso.break_glass()
 SOCIALACCOUNT_PROVIDERS = _sso.socialaccount_providers(ROUNDS_SSO_PROVIDERS)
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# Passwords: Django's ModelBackend only (allauth's backend would check each password twice and
+# its own rate limits would count next to ours); SSO sign-ins log in through it too.
 ACCOUNT_ADAPTER = "api.sso.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "api.sso.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
