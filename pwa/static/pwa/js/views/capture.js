@@ -415,7 +415,14 @@ async function renderQueue() {
   const v = view;
   if (!v || !v.main.isConnected) return;
   const list = v.main.querySelector("#queue-list");
-  const records = await queue.all(v.me.id);
+  let records;
+  try {
+    records = await queue.all(v.me.id);
+  } catch (err) {
+    list.innerHTML = "";
+    list.append(Object.assign(document.createElement("li"), { className: "error", textContent: err.message }));
+    return;
+  }
   list.replaceChildren(...records.map(queueItem));
   if (!records.length) list.innerHTML = '<li class="muted empty">Nothing waiting: everything is synced.</li>';
 }
