@@ -2,6 +2,8 @@
 
 from .audit import AuditEntry
 from .backlog import BacklogItem, EvidenceComment, EvidenceObservation, EvidenceRating
+from .jobs import JobSchedule
+from .lifecycle import Device, LegalHold, QueueKey, RetentionPolicy, RetentionRun
 from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
 from .people import ROLES, User
@@ -23,14 +25,20 @@ __all__ = [
     "BacklogItem",
     "CodesignSession",
     "Comment",
+    "Device",
     "EvidenceComment",
     "EvidenceObservation",
     "EvidenceRating",
+    "JobSchedule",
+    "LegalHold",
     "Notification",
     "Observation",
     "Participant",
     "Photo",
+    "QueueKey",
     "Rating",
+    "RetentionPolicy",
+    "RetentionRun",
     "Screen",
     "ScreenAggregate",
     "SessionScreen",

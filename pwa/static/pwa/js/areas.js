@@ -11,6 +11,9 @@ export const AREAS = [
     blurb: "Triage evidence into a prioritized backlog.", load: () => import("./views/backlog.js") },
   { id: "dashboard", path: "/dashboard", label: "Dashboard", roles: ["product_owner", "admin", "observer"],
     blurb: "Pain points and ratings over time.", load: () => import("./views/dashboard.js") },
+  { id: "lifecycle", path: "/admin/lifecycle", label: "Data & devices", roles: ["admin"],
+    blurb: "Retention, legal holds, devices with unsynced items, a leaver's export and erasure.",
+    load: () => import("./views/lifecycle.js") },
 ];
 
 export function areasFor(roles) {
