@@ -4,40 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0007_queue_key'),
+        ("feedback", "0007_queue_key"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ThemeSnapshot',
+            name="ThemeSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=120)),
-                ('window_start', models.DateTimeField()),
-                ('computed_at', models.DateTimeField(auto_now_add=True)),
-                ('evidence_count', models.PositiveIntegerField(default=0)),
-                ('themes', models.JSONField(default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model", models.CharField(max_length=120)),
+                ("window_start", models.DateTimeField()),
+                ("computed_at", models.DateTimeField(auto_now_add=True)),
+                ("evidence_count", models.PositiveIntegerField(default=0)),
+                ("themes", models.JSONField(default=list)),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='TextEmbedding',
+            name="TextEmbedding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('backlog', 'backlog'), ('observation', 'observation'), ('comment', 'comment'), ('rating', 'rating')], max_length=24)),
-                ('object_id', models.BigIntegerField()),
-                ('model', models.CharField(max_length=120)),
-                ('text_sha1', models.CharField(max_length=40)),
-                ('vector', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("backlog", "backlog"),
+                            ("observation", "observation"),
+                            ("comment", "comment"),
+                            ("rating", "rating"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("object_id", models.BigIntegerField()),
+                ("model", models.CharField(max_length=120)),
+                ("text_sha1", models.CharField(max_length=40)),
+                ("vector", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['model', 'id'], name='embedding_model_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id', 'model'), name='embedding_one_per_model')],
+                "indexes": [models.Index(fields=["model", "id"], name="embedding_model_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id", "model"), name="embedding_one_per_model"
+                    )
+                ],
             },
         ),
     ]

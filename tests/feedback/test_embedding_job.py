@@ -112,3 +112,23 @@ def test_index_tops_up_with_new_rows_and_notices_deletions() -> None:
     assert index.max_object_id("observation") == b.pk
     narrowed = index.search(query, kinds=["observation"], only={"observation": [a.pk]}, k=5)
     assert narrowed == []
+
+
+def test_background_tasks_embed_and_recompute_themes_on_their_schedule() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback import jobs, tasks
+
+    obs = ObservationFactory(description="Barcode scanner fails on wristbands")
+    ObservationFactory(description="The scanner gun won't read the armband")
+    now = timezone.now()
+    assert {"semantic.embed", "semantic.themes", "semantic.reconcile"} <= set(
+        jobs.schedule_tick(now)
+    )
+    assert "semantic.embed" in jobs.schedule_tick(now + timedelta(seconds=31))
+    assert tasks.embed_texts.call() == 2
+    assert set(stored("observation")) >= {obs.pk}
+    assert tasks.recompute_themes.call() == 1
+    assert tasks.reconcile_embeddings.call() == 0
