@@ -10,6 +10,7 @@ from api.views import (
     backlog,
     capture,
     notifications,
+    output_feedback,
     reference,
     sessions,
     stats,
@@ -83,9 +84,33 @@ backlog_urls = [
     path("backlog/export.csv", backlog.BacklogExportView.as_view(), name="backlog-export"),
 ]
 
+output_feedback_urls = [
+    path("tools/<int:tool_id>/keys/", output_feedback.ToolKeysView.as_view(), name="tool-keys"),
+    path(
+        "tools/<int:tool_id>/keys/<int:key_id>/",
+        output_feedback.ToolKeyDetailView.as_view(),
+        name="tool-key-detail",
+    ),
+    path(
+        "tools/<int:tool_id>/reporter-token/",
+        output_feedback.ReporterTokenView.as_view(),
+        name="tool-reporter-token",
+    ),
+    path(
+        "tools/<int:tool_id>/output-feedback/",
+        output_feedback.OutputFeedbackView.as_view(),
+        name="tool-output-feedback",
+    ),
+]
+
 stats_urls = [
     path("stats/pain-points/", stats.PainPointsView.as_view(), name="stats-pain-points"),
     path("stats/ratings/", stats.RatingsView.as_view(), name="stats-ratings"),
+    path(
+        "stats/output-feedback/",
+        stats.OutputFeedbackStatsView.as_view(),
+        name="stats-output-feedback",
+    ),
 ]
 
 urlpatterns = [
@@ -95,5 +120,6 @@ urlpatterns = [
     *session_urls,
     *backlog_urls,  # before the router, whose backlog/<pk>/ would take export.csv
     *stats_urls,
+    *output_feedback_urls,
     path("", include(router.urls)),
 ]

@@ -17,6 +17,7 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 BACKLOG_GROUP = "backlog"
+FLAGS_GROUP = "output_feedback"  # ws/output-feedback/: the dashboard's live flags and bursts
 
 
 def user_group(user_id: int) -> str:
@@ -140,3 +141,13 @@ def _forget_idle(now: float) -> None:
 def backlog_item_event(item: dict[str, Any]) -> dict[str, Any]:
     """ws/backlog/ frame {"type": "item", "item": {...}} for the backlog group."""
     return {"type": "backlog.item", "payload": {"type": "item", "item": item}}
+
+
+def flag_event(flag: dict[str, Any]) -> dict[str, Any]:
+    """ws/output-feedback/ frame {"type": "flag", "flag": {...}}."""
+    return {"type": "flags.message", "payload": {"type": "flag", "flag": flag}}
+
+
+def flag_burst_event(burst: dict[str, Any]) -> dict[str, Any]:
+    """ws/output-feedback/ frame {"type": "burst", "burst": {tool, model_version, count, ...}}."""
+    return {"type": "flags.message", "payload": {"type": "burst", "burst": burst}}

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="sw"),
+    path("widget.js", views.widget, name="widget"),
     path("", views.shell, name="shell"),
     re_path(r"^(?:capture|join|facilitate|backlog|dashboard|admin|login)(?:/.*)?$", views.shell),
 ]

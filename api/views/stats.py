@@ -10,7 +10,14 @@ from rest_framework.views import APIView
 
 from api.permissions import requires
 from feedback import roles
-from feedback.selectors.stats import BUCKET_DAYS, BY_FIELDS, PainQuery, pain_points, tool_ratings
+from feedback.selectors.stats import (
+    BUCKET_DAYS,
+    BY_FIELDS,
+    PainQuery,
+    flag_stats,
+    pain_points,
+    tool_ratings,
+)
 
 CanSeeStats = requires(roles.STATS_READ)
 
@@ -79,3 +86,38 @@ class RatingsView(APIView):
         params.is_valid(raise_exception=True)
         data = tool_ratings(user=request.user, tool_id=params.validated_data["tool"])
         return Response(RatingsOut(data).data)
+
+
+class FlagVersionOut(serializers.Serializer):
+    model_version = serializers.CharField()
+    count = serializers.IntegerField()
+    helpful = serializers.IntegerField()
+    not_helpful = serializers.IntegerField()
+    categories = serializers.DictField(child=serializers.IntegerField())
+    harm = serializers.DictField(child=serializers.IntegerField())
+    harm_reached = serializers.IntegerField()
+    recent_not_helpful = serializers.IntegerField(help_text="In the burst window.")
+    burst = serializers.BooleanField()
+    first_at = serializers.DateTimeField()
+    last_at = serializers.DateTimeField()
+
+
+class BurstRuleOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    minutes = serializers.IntegerField()
+
+
+class FlagStatsOut(serializers.Serializer):
+    tool = serializers.IntegerField()
+    burst_rule = BurstRuleOut()
+    versions = FlagVersionOut(many=True)
+
+
+class OutputFeedbackStatsView(APIView):
+    permission_classes = [requires(roles.OUTPUT_FEEDBACK_READ)]
+
+    @extend_schema(parameters=[RatingsQuery], responses={200: FlagStatsOut})
+    def get(self, request: Request) -> Response:
+        params = RatingsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(FlagStatsOut(flag_stats(tool_id=params.validated_data["tool"])).data)

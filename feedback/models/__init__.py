@@ -1,9 +1,16 @@
 """Every domain model, re-exported so `from feedback.models import X` works."""
 
 from .audit import AuditEntry
-from .backlog import BacklogItem, EvidenceComment, EvidenceObservation, EvidenceRating
+from .backlog import (
+    BacklogItem,
+    EvidenceComment,
+    EvidenceObservation,
+    EvidenceOutputFeedback,
+    EvidenceRating,
+)
 from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
+from .outputs import OutputFeedback, ToolKey
 from .people import ROLES, User
 from .reference import Screen, Tool, Unit, Workflow
 from .sessions import (
@@ -24,9 +31,11 @@ __all__ = [
     "Comment",
     "EvidenceComment",
     "EvidenceObservation",
+    "EvidenceOutputFeedback",
     "EvidenceRating",
     "Notification",
     "Observation",
+    "OutputFeedback",
     "Participant",
     "Photo",
     "Rating",
@@ -35,6 +44,7 @@ __all__ = [
     "SessionScreen",
     "SusResponse",
     "Tool",
+    "ToolKey",
     "Unit",
     "User",
     "Webhook",

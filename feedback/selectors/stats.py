@@ -13,8 +13,9 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from feedback.errors import NotFound, ValidationFailed
-from feedback.models import Observation, Rating, Screen, Tool, User
+from feedback.models import Observation, OutputFeedback, Rating, Screen, Tool, User
 from feedback.selectors.observations import observation_visible
+from feedback.selectors.output_feedback import burst_rule
 
 BY_FIELDS = {"workflow": "workflow", "unit": "unit"}
 BUCKET_DAYS = {"week": 7, "day": 1}
@@ -149,4 +150,51 @@ def _screen_row(
         "version": screen["version"],
         "count": counts.get(screen["id"], 0),
         "means": {dim: round(total / n, 3) for dim, (total, n) in sorted(per_dim.items()) if n},
+    }
+
+
+def flag_stats(*, tool_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Per model version of the tool: flags by verdict, category and harm, and whether the
+    not-helpful flags of the burst window reach the burst threshold (two grouped queries)."""
+    if not Tool.objects.filter(pk=tool_id).exists():
+        raise NotFound("No such tool; pick one from /api/tools/.")
+    count, minutes = burst_rule()
+    since = (now or timezone.now()) - dt.timedelta(minutes=minutes)
+    rows = (
+        OutputFeedback.objects.filter(tool_id=tool_id)
+        .values_list("model_version", "verdict", "categories", "harm", "harm_reached", "created_at")
+        .order_by("id")
+    )
+    versions: dict[str, dict[str, Any]] = {}
+    for version, verdict, categories, harm, reached, at in rows.iterator(chunk_size=2000):
+        v = versions.setdefault(version, _empty_version(version))
+        v["count"] += 1
+        v[verdict] += 1
+        for c in categories or []:
+            v["categories"][c] = v["categories"].get(c, 0) + 1
+        if harm:
+            v["harm"][harm] = v["harm"].get(harm, 0) + 1
+            v["harm_reached"] += int(bool(reached))
+        v["first_at"] = v["first_at"] or at
+        v["last_at"] = at
+        if verdict == "not_helpful" and at >= since:
+            v["recent_not_helpful"] += 1
+    out = sorted(versions.values(), key=lambda v: v["first_at"])
+    for v in out:
+        v["burst"] = v["recent_not_helpful"] >= count
+    return {"tool": tool_id, "burst_rule": {"count": count, "minutes": minutes}, "versions": out}
+
+
+def _empty_version(version: str) -> dict[str, Any]:
+    return {
+        "model_version": version,
+        "count": 0,
+        "helpful": 0,
+        "not_helpful": 0,
+        "categories": {},
+        "harm": {},
+        "harm_reached": 0,
+        "recent_not_helpful": 0,
+        "first_at": None,
+        "last_at": None,
     }
