@@ -16,7 +16,7 @@ from django.utils import timezone
 from feedback import events, phi
 from feedback.context import Actor
 from feedback.errors import Conflict, DomainError, NotFound, ValidationFailed
-from feedback.models import OutputFeedback, Tool, ToolKey, User
+from feedback.models import OutputFeedback, Tool, ToolKey
 from feedback.output_feedback import (
     CATEGORIES,
     MAX_COMMENT,
@@ -144,17 +144,20 @@ def _ordered(categories: tuple[str, ...]) -> list[str]:
 
 
 def flag_submit(
-    *, tool_id: int, data: FlagInput, reporter: User | None = None, key: ToolKey | None = None
+    *, tool_id: int, data: FlagInput, reporter: Any = None, key: ToolKey | None = None
 ) -> tuple[OutputFeedback, bool]:
     """Store a flag; (flag, created). A replayed client_id with the same content returns the
-    stored flag; with other content it is a Conflict. Anonymous flags are limited per key."""
+    stored flag; with other content it is a Conflict. Anonymous flags are limited per key.
+
+    `reporter` is a User or a user id. The hot path is one insert: the unique index, not a
+    read first, finds replays; the tool is known to exist when the caller holds its key."""
     if key is not None and key.tool_id != tool_id:
         raise NotFound("No such tool for this key; a key works only for its own tool.")
     masked = _check(data)
-    existing = OutputFeedback.objects.filter(tool_id=tool_id, client_id=data.client_id).first()
-    if existing is not None:
-        return _replayed(existing, data, masked.text), False
     if reporter is None and key is not None:
+        existing = OutputFeedback.objects.filter(tool_id=tool_id, client_id=data.client_id).first()
+        if existing is not None:  # replays are answered, never throttled
+            return _replayed(existing, data, masked.text), False
         wait = anonymous_limiter().hit(f"key:{key.pk}")
         if wait is not None:
             raise Throttled(
@@ -162,6 +165,8 @@ def flag_submit(
                 f" signed-in clinician, or retry in {wait} seconds.",
                 retry_after=wait,
             )
+    if key is None and not Tool.objects.filter(pk=tool_id).exists():
+        raise NotFound("No such tool; pick one from /api/tools/.")
     try:
         with transaction.atomic():
             flag = _create(tool_id, data, masked, reporter, key)
@@ -183,15 +188,13 @@ def _replayed(flag: OutputFeedback, data: FlagInput, comment: str) -> OutputFeed
 
 
 def _create(
-    tool_id: int, data: FlagInput, masked: phi.Masked, reporter: User | None, key: ToolKey | None
+    tool_id: int, data: FlagInput, masked: phi.Masked, reporter: Any, key: ToolKey | None
 ) -> OutputFeedback:
-    if not Tool.objects.filter(pk=tool_id).exists():
-        raise NotFound("No such tool; pick one from /api/tools/.")
     flag = OutputFeedback.objects.create(
         tool_id=tool_id,
         client_id=data.client_id,
         key=key,
-        reporter=reporter,
+        reporter_id=getattr(reporter, "pk", reporter),
         output_ref=data.output_ref,
         model_version=data.model_version,
         verdict=data.verdict,
