@@ -271,6 +271,10 @@ def main() -> None:
     sys.exit(0 if ok else 1)
 
 
+def check_row(name: str, value: float, target: str, ok: bool) -> str:
+    return f"| {name} | {value:.2f} | {target} | {'yes' if ok else 'NO'} |"
+
+
 def write_report(
     args: Any,
     sizes: dict[str, int],
@@ -285,40 +289,47 @@ def write_report(
     name = "flags.md" if args.db == "sqlite" else "flags-postgres.md"
     flag = "" if args.db == "sqlite" else " --db postgres"
     ms = {k: (statistics.median(v) * 1000, p95(v) * 1000) for k, v in lat.items()}
+    now = datetime.datetime.now(datetime.UTC)
+    sized = f"{sizes['raw']} / {sizes['gzip9']} / {sizes['served_gzip']}"
     lines = [
         f"# AI output feedback benchmark ({args.db})",
         "",
-        f"- {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs shared with other work (figures are noisy), {args.servers} Daphne "
-        "processes on one listening socket on 127.0.0.1 (the load generator runs on the same CPUs)",
+        f"- {now:%Y-%m-%d %H:%M UTC}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
+        f" shared with other work (figures are noisy), {args.servers} Daphne processes on one"
+        " listening socket on 127.0.0.1 (the load generator runs on the same CPUs)",
         f"- command: `.venv/bin/python bench/bench_flags.py{flag}`",
         "- widget: `/widget.js` as served with `Accept-Encoding: gzip`; limit 15 KB compressed",
-        f"- latency: {singles} interleaved sequential requests on keep-alive connections: the floor is "
-        "`GET /api/me/` with `Authorization: Token` (authentication and a small JSON answer, no write); "
-        "a flag is `POST /api/tools/{id}/output-feedback/` with the tool key, an allowed `Origin` and "
-        "a reporter token (key and token checks, validation, PHI guard on a fifth of the comments, "
-        "one insert, the live broadcast, the burst check for not-helpful flags)",
-        f"- load: {args.clients} keep-alive clients paced to {args.rate} flags/s in total for {seconds:.0f} s",
+        f"- latency: {singles} interleaved sequential requests on keep-alive connections. Floor:"
+        " `GET /api/me/` with `Authorization: Token` (authentication and a small JSON answer, no"
+        " write). Flag: `POST /api/tools/{id}/output-feedback/` with the tool key, an allowed"
+        " `Origin` and a reporter token (key and token checks, validation, PHI guard on a fifth"
+        " of the comments, one insert, the live broadcast, the burst check)",
+        f"- load: {args.clients} keep-alive clients paced to {args.rate} flags/s in total for"
+        f" {seconds:.0f} s",
         "",
         "| measure | value |",
         "|---|---|",
-        f"| widget raw / gzip -9 / served gzip (bytes) | {sizes['raw']} / {sizes['gzip9']} / {sizes['served_gzip']} |",
+        f"| widget raw / gzip -9 / served gzip (bytes) | {sized} |",
         f"| no-op median / p95 ms | {ms['noop'][0]:.2f} / {ms['noop'][1]:.2f} |",
         f"| flag median / p95 ms | {ms['flag'][0]:.2f} / {ms['flag'][1]:.2f} |",
-        f"| load: sent, achieved rate | {burst['sent']} in {burst['elapsed']:.1f} s = {burst['rate']:.0f}/s |",
+        f"| load: sent, seconds, achieved rate | {burst['sent']}, {burst['elapsed']:.1f},"
+        f" {burst['rate']:.0f}/s |",
         f"| load: statuses | {burst['statuses']} |",
         f"| load: latency median / p95 ms | {burst['p50_ms']:.1f} / {burst['p95_ms']:.1f} |",
         f"| flags stored (all phases) | {stored} |",
         "",
         "| ratio | measured | target | ok |",
         "|---|---|---|---|",
-        f"| widget_gzip_vs_limit | {got['widget_gzip_vs_limit']:.2f} | <= 1.0 | {'yes' if got['widget_gzip_vs_limit'] <= 1 else 'NO'} |",
-        f"| flag_p95_vs_noop_p95 | {got['flag_p95_vs_noop_p95']:.2f} | <= 2.0 | {'yes' if got['flag_p95_vs_noop_p95'] <= 2 else 'NO'} |",
-        f"| load_rate_vs_target | {got['load_rate_vs_target']:.2f} | >= 0.97 | {'yes' if got['load_rate_vs_target'] >= 0.97 else 'NO'} |",
-        f"| load_errors | {got['load_errors']} | 0 | {'yes' if got['load_errors'] == 0 else 'NO'} |",
+        check_row("widget_gzip_vs_limit", got["widget_gzip_vs_limit"], "<= 1.0",
+                  got["widget_gzip_vs_limit"] <= 1),
+        check_row("flag_p95_vs_noop_p95", got["flag_p95_vs_noop_p95"], "<= 2.0",
+                  got["flag_p95_vs_noop_p95"] <= 2),
+        check_row("load_rate_vs_target", got["load_rate_vs_target"], ">= 0.97",
+                  got["load_rate_vs_target"] >= 0.97),
+        check_row("load_errors", got["load_errors"], "0", got["load_errors"] == 0),
         "",
         f"All targets met: {'yes' if ok else 'NO'}",
-    ]
+    ]  # fmt: skip
     path = REPORTS / name
     path.write_text("\n".join(lines) + "\n")
     return path

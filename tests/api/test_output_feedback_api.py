@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from feedback.models import AuditEntry, OutputFeedback, ToolKey, WebhookDelivery
-from tests.conftest import assert_error, token_client
+from tests.conftest import assert_error
 from tests.factories import ToolFactory
 from tests.factories_flags import FlagFactory, flag_body, issue_key
 
