@@ -85,6 +85,9 @@ backlog_urls = [
 ]
 
 output_feedback_urls = [
+    path(
+        "tools/<int:tool_id>/versions/", reference.ToolVersionsView.as_view(), name="tool-versions"
+    ),
     path("tools/<int:tool_id>/keys/", output_feedback.ToolKeysView.as_view(), name="tool-keys"),
     path(
         "tools/<int:tool_id>/keys/<int:key_id>/",
@@ -106,6 +109,7 @@ output_feedback_urls = [
 stats_urls = [
     path("stats/pain-points/", stats.PainPointsView.as_view(), name="stats-pain-points"),
     path("stats/ratings/", stats.RatingsView.as_view(), name="stats-ratings"),
+    path("stats/versions/", stats.VersionsView.as_view(), name="stats-versions"),
     path(
         "stats/output-feedback/",
         stats.OutputFeedbackStatsView.as_view(),

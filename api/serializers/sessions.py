@@ -52,6 +52,13 @@ class ScreenUploadSerializer(serializers.Serializer):
     image = serializers.FileField()
     title = serializers.CharField(max_length=200)
     version = serializers.CharField(max_length=40, required=False, default="1")
+    model_version = serializers.CharField(
+        max_length=40,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The tool's model version whose output the screen shows.",
+    )
 
 
 class ScreenSerializer(serializers.Serializer):
@@ -59,6 +66,7 @@ class ScreenSerializer(serializers.Serializer):
     tool = serializers.IntegerField()
     title = serializers.CharField()
     version = serializers.CharField()
+    model_version = serializers.CharField()
     image_url = serializers.CharField()
     thumb_url = serializers.CharField()
     width = serializers.IntegerField()

@@ -76,6 +76,7 @@ class ToolScreensView(GenericAPIView):
             image=v["image"],
             title=v["title"],
             version=v["version"],
+            model_version=v["model_version"],
         )
         return Response(sel.screen_public(screen, base_url(request)), status=201)
 

@@ -17,6 +17,7 @@ from feedback.selectors.stats import (
     flag_stats,
     pain_points,
     tool_ratings,
+    version_comparison,
 )
 
 CanSeeStats = requires(roles.STATS_READ)
@@ -121,3 +122,36 @@ class OutputFeedbackStatsView(APIView):
         params = RatingsQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
         return Response(FlagStatsOut(flag_stats(tool_id=params.validated_data["tool"])).data)
+
+
+class VersionRatingsOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    means = serializers.DictField(child=serializers.FloatField())
+
+
+class VersionOut(serializers.Serializer):
+    model_version = serializers.CharField()
+    registered = serializers.BooleanField(help_text="Listed in /api/tools/{id}/versions/.")
+    released_at = serializers.DateField(allow_null=True)
+    notes = serializers.CharField()
+    screens = serializers.IntegerField()
+    ratings = VersionRatingsOut()
+    flags = FlagVersionOut()
+
+
+class VersionsOut(serializers.Serializer):
+    tool = serializers.IntegerField()
+    versions = VersionOut(many=True)
+    unversioned_ratings = serializers.IntegerField()
+
+
+class VersionsView(APIView):
+    """The tool's model versions side by side: ratings and flags per version."""
+
+    permission_classes = [CanSeeStats]
+
+    @extend_schema(parameters=[RatingsQuery], responses={200: VersionsOut})
+    def get(self, request: Request) -> Response:
+        params = RatingsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(VersionsOut(version_comparison(tool_id=params.validated_data["tool"])).data)

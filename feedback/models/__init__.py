@@ -7,15 +7,17 @@ from .backlog import (
     EvidenceObservation,
     EvidenceOutputFeedback,
     EvidenceRating,
+    UnitPoster,
 )
 from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
 from .outputs import OutputFeedback, ToolKey
 from .people import ROLES, User
-from .reference import Screen, Tool, Unit, Workflow
+from .reference import ModelVersion, Screen, Tool, Unit, Workflow
 from .sessions import (
     CodesignSession,
     Comment,
+    InstrumentResponse,
     Participant,
     Rating,
     ScreenAggregate,
@@ -33,6 +35,8 @@ __all__ = [
     "EvidenceObservation",
     "EvidenceOutputFeedback",
     "EvidenceRating",
+    "InstrumentResponse",
+    "ModelVersion",
     "Notification",
     "Observation",
     "OutputFeedback",
@@ -46,6 +50,7 @@ __all__ = [
     "Tool",
     "ToolKey",
     "Unit",
+    "UnitPoster",
     "User",
     "Webhook",
     "WebhookDelivery",

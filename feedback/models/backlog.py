@@ -112,3 +112,13 @@ class EvidenceOutputFeedback(_Evidence):
         constraints = [
             models.UniqueConstraint(fields=["item", "flag"], name="evidence_flag_unique")
         ]
+
+
+class UnitPoster(models.Model):
+    """The printable "You said, we did" poster of a unit, regenerated weekly (and on demand)."""
+
+    unit = models.OneToOneField("feedback.Unit", on_delete=models.CASCADE, related_name="poster")
+    pdf = models.FileField(upload_to="posters/")
+    generated_at = models.DateTimeField()
+    # The newest resolution it shows: a later one makes the stored poster stale.
+    latest_resolution = models.DateTimeField(null=True, blank=True)

@@ -59,6 +59,7 @@ def screen_public(screen: Screen, base: str = "") -> dict[str, Any]:
         "tool": screen.tool_id,
         "title": screen.title,
         "version": screen.version,
+        "model_version": screen.model_version,
         "image_url": media_url(screen.image.name, base),
         "thumb_url": media_url(screen.thumb.name, base),
         "width": screen.width,

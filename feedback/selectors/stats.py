@@ -13,7 +13,7 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from feedback.errors import NotFound, ValidationFailed
-from feedback.models import Observation, OutputFeedback, Rating, Screen, Tool, User
+from feedback.models import ModelVersion, Observation, OutputFeedback, Rating, Screen, Tool, User
 from feedback.selectors.observations import observation_visible
 from feedback.selectors.output_feedback import burst_rule
 
@@ -197,4 +197,58 @@ def _empty_version(version: str) -> dict[str, Any]:
         "recent_not_helpful": 0,
         "first_at": None,
         "last_at": None,
+    }
+
+
+def version_comparison(*, tool_id: int) -> dict[str, Any]:
+    """The tool's model versions side by side: ratings (by the version recorded on each rating),
+    flags by verdict and harm, and bursts. Versions are the registered ones plus any that
+    screens, ratings or flags named; ordered by release date, then first seen."""
+    flags = {v["model_version"]: v for v in flag_stats(tool_id=tool_id)["versions"]}
+    registered = list(
+        ModelVersion.objects.filter(tool_id=tool_id).values("version", "released_at", "notes")
+    )
+    ratings: dict[str, dict[str, Any]] = {}
+    rows = Rating.objects.filter(screen__tool_id=tool_id).values_list("model_version", "scores")
+    for version, scores in rows.iterator(chunk_size=2000):
+        acc = ratings.setdefault(version or "", {"count": 0, "sums": defaultdict(lambda: [0.0, 0])})
+        acc["count"] += 1
+        for dim, value in (scores if isinstance(scores, dict) else {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                acc["sums"][dim][0] += value
+                acc["sums"][dim][1] += 1
+    screens = Screen.objects.filter(tool_id=tool_id).exclude(model_version="")
+    screen_counts: dict[str, int] = defaultdict(int)
+    for version in screens.values_list("model_version", flat=True):
+        screen_counts[version] += 1
+    names = [r["version"] for r in registered]
+    names += [v for v in [*flags, *screen_counts, *ratings] if v and v not in names]
+    info: dict[str, dict[str, Any]] = {r["version"]: dict(r) for r in registered}
+    return {
+        "tool": tool_id,
+        "versions": [_version_row(v, info.get(v), ratings.get(v), flags.get(v), screen_counts)
+                     for v in names],
+        "unversioned_ratings": (ratings.get("") or {}).get("count", 0),
+    }  # fmt: skip
+
+
+def _version_row(
+    version: str,
+    info: dict[str, Any] | None,
+    rated: dict[str, Any] | None,
+    flagged: dict[str, Any] | None,
+    screens: dict[str, int],
+) -> dict[str, Any]:
+    sums = (rated or {}).get("sums", {})
+    return {
+        "model_version": version,
+        "registered": info is not None,
+        "released_at": (info or {}).get("released_at"),
+        "notes": (info or {}).get("notes", ""),
+        "screens": screens.get(version, 0),
+        "ratings": {
+            "count": (rated or {}).get("count", 0),
+            "means": {d: round(t / n, 3) for d, (t, n) in sorted(sums.items()) if n},
+        },
+        "flags": flagged or _empty_version(version),
     }

@@ -272,7 +272,9 @@ def rating_submit(
         old = rating.scores if rating else None
         agg.state = aggregates.apply(agg.state, old, scores)
         agg.save(update_fields=["state"])
-        rating = rating or Rating(session=session, participant=participant, screen_id=screen_id)
+        if rating is None:
+            rating = Rating(session=session, participant=participant, screen_id=screen_id)
+            rating.model_version = _model_version(screen_id)
         rating.scores, rating.comment, rating.phi_redacted = scores, masked.text, masked.types
         rating.pin_x, rating.pin_y = (where.x, where.y) if where else (None, None)
         rating.client_id = client_id
@@ -281,6 +283,12 @@ def rating_submit(
         if rating.comment or where:
             _broadcast_comment(session, sel.rating_comment_frame(rating))
     return rating
+
+
+def _model_version(screen_id: int) -> str:
+    """The model version the screen shows, recorded on its ratings."""
+    found = Screen.objects.filter(pk=screen_id).values_list("model_version", flat=True).first()
+    return found or ""
 
 
 def _locked_aggregate(session_id: int, screen_id: Any) -> ScreenAggregate:
