@@ -9,6 +9,7 @@ from api.views import (
     auth,
     backlog,
     capture,
+    loop,
     notifications,
     output_feedback,
     reference,
@@ -80,6 +81,19 @@ session_urls = [
     ),
 ]
 
+loop_urls = [
+    path(
+        "units/<int:pk>/you-said-we-did/",
+        loop.YouSaidWeDidView.as_view(),
+        name="unit-you-said-we-did",
+    ),
+    path(
+        "units/<int:pk>/you-said-we-did.pdf",
+        loop.YouSaidWeDidPosterView.as_view(),
+        name="unit-you-said-we-did-pdf",
+    ),
+]
+
 backlog_urls = [
     path("backlog/export.csv", backlog.BacklogExportView.as_view(), name="backlog-export"),
 ]
@@ -122,6 +136,7 @@ urlpatterns = [
     *schema_urls,
     *capture_urls,
     *session_urls,
+    *loop_urls,
     *backlog_urls,  # before the router, whose backlog/<pk>/ would take export.csv
     *stats_urls,
     *output_feedback_urls,

@@ -9,5 +9,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="sw"),
     path("widget.js", views.widget, name="widget"),
     path("", views.shell, name="shell"),
-    re_path(r"^(?:capture|join|facilitate|backlog|dashboard|admin|login)(?:/.*)?$", views.shell),
+    re_path(
+        r"^(?:capture|join|facilitate|backlog|dashboard|admin|login|units)(?:/.*)?$", views.shell
+    ),
 ]
