@@ -73,6 +73,16 @@ session_urls = [
     path("sessions/<int:pk>/end/", sessions.SessionEndView.as_view(), name="session-end"),
     path("sessions/<int:pk>/sus/", sessions.SessionSusView.as_view(), name="session-sus"),
     path(
+        "sessions/<int:pk>/instruments/",
+        sessions.SessionInstrumentsView.as_view(),
+        name="session-instruments",
+    ),
+    path(
+        "sessions/<int:pk>/instruments.csv",
+        sessions.SessionInstrumentsCsvView.as_view(),
+        name="session-instruments-csv",
+    ),
+    path(
         "sessions/<int:pk>/summary/", sessions.SessionSummaryView.as_view(), name="session-summary"
     ),
     path("sessions/<int:pk>/qr.svg", sessions.SessionQrView.as_view(), name="session-qr"),
@@ -124,6 +134,7 @@ stats_urls = [
     path("stats/pain-points/", stats.PainPointsView.as_view(), name="stats-pain-points"),
     path("stats/ratings/", stats.RatingsView.as_view(), name="stats-ratings"),
     path("stats/versions/", stats.VersionsView.as_view(), name="stats-versions"),
+    path("stats/instruments/", stats.InstrumentsView.as_view(), name="stats-instruments"),
     path(
         "stats/output-feedback/",
         stats.OutputFeedbackStatsView.as_view(),

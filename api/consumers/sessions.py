@@ -23,6 +23,7 @@ from feedback.errors import DomainError, Forbidden
 from feedback.models import Participant
 from feedback.selectors import sessions as sel
 from feedback.services import sessions as svc
+from feedback.services.instruments import instrument_submit
 
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_TOO_BIG = 1009
@@ -267,6 +268,21 @@ class SessionConsumer(AsyncWebsocketConsumer):
             {"type": "ack", "client_id": content.get("client_id"), "score": result.score}
         )
 
+    async def on_instrument(self, content: dict[str, Any]) -> None:
+        data = s.InstrumentSerializer(data=content)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        row = await database_sync_to_async(instrument_submit)(
+            participant=self.participant,
+            instrument=v["instrument"],
+            answers=v["answers"],
+            screen_id=v["screen"],
+        )
+        await self.send_frame(
+            {"type": "ack", "client_id": content.get("client_id"), "instrument": row.instrument,
+             "screen": row.screen_id, "score": row.score}
+        )  # fmt: skip
+
     async def on_ping(self, content: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong"})
 
@@ -277,6 +293,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         "reveal_results": on_reveal_results,
         "end": on_end,
         "sus": on_sus,
+        "instrument": on_instrument,
         "ping": on_ping,
     }
 

@@ -81,6 +81,13 @@ class SessionCreateSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=40), required=False, allow_null=True, max_length=8
     )
     allow_guests = serializers.BooleanField(required=False, default=False)
+    instruments = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        default=list,
+        max_length=5,
+        help_text="Questionnaires participants may answer: sus, umux_lite, seq, nasa_tlx, pdqi9.",
+    )
 
 
 class SessionSerializer(serializers.Serializer):
@@ -94,6 +101,8 @@ class SessionSerializer(serializers.Serializer):
     dimensions = serializers.ListField(child=serializers.CharField())
     allow_guests = serializers.BooleanField()
     collect_sus = serializers.BooleanField()
+    instruments = serializers.ListField(child=serializers.CharField())
+    quorum = serializers.IntegerField(allow_null=True)
     screens = ScreenSerializer(many=True)
     current_screen = serializers.IntegerField(allow_null=True)
     results_visible = serializers.BooleanField()
@@ -104,6 +113,14 @@ class SessionSerializer(serializers.Serializer):
 class JoinSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    role = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The participant's own role (nurse, physician, ...), for results by role.",
+    )
+    unit = IdField(required=False, allow_null=True, default=None, help_text="Their care unit.")
 
 
 class ParticipantSerializer(serializers.Serializer):
@@ -112,6 +129,8 @@ class ParticipantSerializer(serializers.Serializer):
     display_name = serializers.CharField()
     is_facilitator = serializers.BooleanField()
     is_guest = serializers.BooleanField()
+    role = serializers.CharField()
+    unit = serializers.IntegerField(allow_null=True)
 
 
 class JoinResultSerializer(serializers.Serializer):
@@ -189,3 +208,19 @@ class SummarySerializer(serializers.Serializer):
     session = serializers.IntegerField()
     screens = SummaryScreenSerializer(many=True)
     sus = SusSummarySerializer(allow_null=True)
+
+
+class InstrumentSerializer(serializers.Serializer):
+    """The `instrument` frame and POST /instruments/ body; answers are checked by the service."""
+
+    instrument = serializers.CharField(max_length=20)
+    screen = IdField(required=False, allow_null=True, default=None)
+    answers = serializers.JSONField()
+    client_id = _client_id()
+
+
+class InstrumentOutSerializer(serializers.Serializer):
+    instrument = serializers.CharField()
+    screen = serializers.IntegerField(allow_null=True)
+    score = serializers.FloatField()
+    subscales = serializers.DictField(child=serializers.FloatField())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,6 +11,9 @@ from rest_framework.views import APIView
 
 from api.permissions import requires
 from feedback import roles
+from feedback.errors import NotFound
+from feedback.models import Tool
+from feedback.selectors.instruments import tool_instruments
 from feedback.selectors.stats import (
     BUCKET_DAYS,
     BY_FIELDS,
@@ -155,3 +159,18 @@ class VersionsView(APIView):
         params = RatingsQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
         return Response(VersionsOut(version_comparison(tool_id=params.validated_data["tool"])).data)
+
+
+class InstrumentsView(APIView):
+    """Questionnaire results over every session of a tool: score, n, 95% CI, by role and unit."""
+
+    permission_classes = [CanSeeStats]
+
+    @extend_schema(parameters=[RatingsQuery], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        params = RatingsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        tool_id = params.validated_data["tool"]
+        if not Tool.objects.filter(pk=tool_id).exists():
+            raise NotFound("No such tool; pick one from /api/tools/.")
+        return Response({"tool": tool_id, "instruments": tool_instruments(tool_id=tool_id)})

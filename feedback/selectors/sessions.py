@@ -20,6 +20,7 @@ from feedback.models import (
     SessionScreen,
     SusResponse,
 )
+from feedback.selectors.instruments import session_instruments
 
 
 def open_session_by_code(code: str) -> CodesignSession | None:
@@ -98,6 +99,8 @@ def session_public(session: CodesignSession, base: str = "") -> dict[str, Any]:
         "dimensions": list(session.dimensions),
         "allow_guests": session.allow_guests,
         "collect_sus": session.collect_sus,
+        "instruments": list(session.instruments or []),
+        "quorum": session.quorum,
         "screens": [screen_public(s, base) for s in session_screens(session)],
         "current_screen": session.current_screen_id,
         "results_visible": session.results_visible,
@@ -113,6 +116,8 @@ def participant_public(participant: Participant) -> dict[str, Any]:
         "display_name": participant.display_name,
         "is_facilitator": participant.is_facilitator,
         "is_guest": participant.user_id is None,
+        "role": participant.role,
+        "unit": participant.unit_id,
     }
 
 
@@ -208,7 +213,12 @@ def session_summary(session: CodesignSession) -> dict[str, Any]:
                 "pins": [i["pin"] for i in items if i["pin"]],
             }
         )
-    return {"session": session.pk, "screens": screens, "sus": _sus_summary(session)}
+    return {
+        "session": session.pk,
+        "screens": screens,
+        "sus": _sus_summary(session),
+        "instruments": session_instruments(session),
+    }
 
 
 def _sus_summary(session: CodesignSession) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ from feedback.models import (
 )
 from feedback.selectors import sessions as sel
 from feedback.services.audit import audit_record
+from feedback.services.instruments import check_instrument_list
 
 _DIMENSION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_DIMENSIONS = 8
@@ -77,6 +78,7 @@ def session_create(
     screen_ids: Sequence[int],
     dimensions: Sequence[str] | None = None,
     allow_guests: bool = False,
+    instruments: Sequence[str] | None = None,
 ) -> CodesignSession:
     """A new open session with a fresh join code; the facilitator is its first participant."""
     dims = _check_dimensions(dimensions)
@@ -84,6 +86,7 @@ def session_create(
     session = CodesignSession(
         title=title, tool=tool, facilitator=actor.user, dimensions=dims, allow_guests=allow_guests
     )
+    session.instruments = check_instrument_list(instruments)
     _save_with_fresh_code(session)
     SessionScreen.objects.bulk_create(
         SessionScreen(session=session, screen_id=sid, position=n) for n, sid in enumerate(ids)
