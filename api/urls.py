@@ -86,6 +86,7 @@ session_urls = [
         "sessions/<int:pk>/summary/", sessions.SessionSummaryView.as_view(), name="session-summary"
     ),
     path("sessions/<int:pk>/qr.svg", sessions.SessionQrView.as_view(), name="session-qr"),
+    path("screens/<int:pk>/", sessions.ScreenDetailView.as_view(), name="screen-detail"),
     path(
         "screens/<int:pk>/heatmap.png", sessions.ScreenHeatmapView.as_view(), name="screen-heatmap"
     ),

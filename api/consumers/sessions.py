@@ -248,6 +248,13 @@ class SessionConsumer(AsyncWebsocketConsumer):
             participant=self.participant, visible=visible
         )
 
+    async def on_set_quorum(self, content: dict[str, Any]) -> None:
+        if "quorum" not in content:
+            raise serializers.ValidationError({"quorum": ["Send quorum: a number, or null."]})
+        await database_sync_to_async(svc.session_set_quorum)(
+            participant=self.participant, quorum=content["quorum"]
+        )
+
     async def on_end(self, content: dict[str, Any]) -> None:
         collect = content.get("collect_sus", False)
         if not isinstance(collect, bool):
@@ -291,6 +298,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         "comment": on_comment,
         "show_screen": on_show_screen,
         "reveal_results": on_reveal_results,
+        "set_quorum": on_set_quorum,
         "end": on_end,
         "sus": on_sus,
         "instrument": on_instrument,

@@ -44,6 +44,16 @@ class ClientIdField(serializers.Field):
         return str(value)
 
 
+def _region() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A named region of the screen (instead of a pin), for pointer-free pinning.",
+    )
+
+
 def _client_id() -> ClientIdField:
     return ClientIdField(required=False, allow_null=True, default=None)
 
@@ -67,6 +77,7 @@ class ScreenSerializer(serializers.Serializer):
     title = serializers.CharField()
     version = serializers.CharField()
     model_version = serializers.CharField()
+    regions = serializers.ListField(child=serializers.DictField())
     image_url = serializers.CharField()
     thumb_url = serializers.CharField()
     width = serializers.IntegerField()
@@ -153,6 +164,7 @@ class RateSerializer(serializers.Serializer):
         max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=False
     )
     pin = PinSerializer(required=False, allow_null=True, default=None)
+    region = _region()
     client_id = _client_id()
 
 
@@ -160,6 +172,7 @@ class CommentSerializer(serializers.Serializer):
     screen = IdField()
     text = serializers.CharField(max_length=2000)
     pin = PinSerializer(required=False, allow_null=True, default=None)
+    region = _region()
     client_id = _client_id()
 
 
@@ -224,3 +237,19 @@ class InstrumentOutSerializer(serializers.Serializer):
     screen = serializers.IntegerField(allow_null=True)
     score = serializers.FloatField()
     subscales = serializers.DictField(child=serializers.FloatField())
+
+
+class RegionSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=40)
+    label = serializers.CharField(max_length=80)
+    box = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4)
+
+
+class ScreenPatchSerializer(serializers.Serializer):
+    regions = serializers.JSONField(
+        help_text="[{id, label, box: [x, y, w, h]}] in fractions of the screen (at most 50)."
+    )
+
+
+class QuorumSerializer(serializers.Serializer):
+    quorum = serializers.JSONField(help_text="Participants who must rate first, or null.")

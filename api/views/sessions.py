@@ -30,7 +30,7 @@ from feedback.selectors.instruments import csv_rows, session_instruments
 from feedback.services import sessions as svc
 from feedback.services.audit import audit_record
 from feedback.services.instruments import instrument_submit, participant_describe
-from feedback.services.screens import screen_create
+from feedback.services.screens import screen_create, screen_set_regions
 
 CanFacilitate = requires(roles.FACILITATE, safe_for_all=True)
 GUEST_HEADER = "HTTP_X_GUEST_TOKEN"
@@ -82,6 +82,31 @@ class ToolScreensView(GenericAPIView):
             model_version=v["model_version"],
         )
         return Response(sel.screen_public(screen, base_url(request)), status=201)
+
+
+class ScreenDetailView(APIView):
+    """GET a screen (anyone signed in); PATCH its named regions (session runners)."""
+
+    permission_classes = [CanFacilitate]
+
+    @extend_schema(responses=s.ScreenSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        screen = Screen.objects.filter(pk=pk).first()
+        if screen is None:
+            raise NotFound(f"No screen {pk}.")
+        return Response(sel.screen_public(screen, base_url(request)))
+
+    @extend_schema(request=s.ScreenPatchSerializer, responses=s.ScreenSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        screen = Screen.objects.filter(pk=pk).first()
+        if screen is None:
+            raise NotFound(f"No screen {pk}.")
+        data = s.ScreenPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        screen = screen_set_regions(
+            actor=actor_from_request(request), screen=screen, regions=data.validated_data["regions"]
+        )
+        return Response(sel.screen_public(screen, base_url(request)))
 
 
 class SessionListView(GenericAPIView):

@@ -61,6 +61,7 @@ def screen_public(screen: Screen, base: str = "") -> dict[str, Any]:
         "title": screen.title,
         "version": screen.version,
         "model_version": screen.model_version,
+        "regions": list(screen.regions or []),
         "image_url": media_url(screen.image.name, base),
         "thumb_url": media_url(screen.thumb.name, base),
         "width": screen.width,
@@ -154,6 +155,7 @@ def state_frame(session: CodesignSession, participant: Participant, base: str = 
         "session": session_public(session, base),
         "screen": screen_public(screen, base) if screen else None,
         "results_visible": session.results_visible,
+        "quorum": session.quorum,
         "aggregate": aggregate_public(session.pk, screen.pk) if screen and can_see else None,
         "you": {"participant": participant.pk, "is_facilitator": participant.is_facilitator},
     }
@@ -172,6 +174,7 @@ def comment_frame(comment: Comment) -> dict[str, Any]:
         "participant": comment.participant_id,
         "text": comment.text,
         "pin": _pin(comment.pin_x, comment.pin_y),
+        "region": comment.region or None,
         "created_at": comment.created_at.isoformat(),
     }
 
@@ -186,6 +189,7 @@ def rating_comment_frame(rating: Rating) -> dict[str, Any]:
         "participant": rating.participant_id,
         "text": rating.comment,
         "pin": _pin(rating.pin_x, rating.pin_y),
+        "region": rating.region or None,
         "created_at": rating.updated_at.isoformat(),
     }
 

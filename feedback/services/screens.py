@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from feedback import images
+from feedback import regions as regions_rules
 from feedback.context import Actor
 from feedback.errors import ValidationFailed
 from feedback.models import Screen, Tool
@@ -53,4 +54,16 @@ def screen_create(
         screen.full_clean()
         screen.save()
         audit_record(actor=actor, action="create", obj=screen)
+    return screen
+
+
+@transaction.atomic
+def screen_set_regions(*, actor: Actor, screen: Screen, regions: Any) -> Screen:
+    """Name rectangles of the screen so participants can pin by picking one from a list."""
+    found = regions_rules.problems(regions)
+    if found:
+        raise ValidationFailed("The regions are invalid.", errors={"regions": found})
+    screen.regions = regions_rules.clean(regions)
+    screen.save(update_fields=["regions"])
+    audit_record(actor=actor, action="change", obj=screen, detail={"regions": len(regions)})
     return screen

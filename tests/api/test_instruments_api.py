@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from rest_framework.authtoken.models import Token
 
 from backend.asgi import application
+from feedback.instruments import PDQI9_ATTRIBUTES
 from feedback.models import InstrumentResponse
 from tests.conftest import assert_error, token_client
 from tests.factories import UnitFactory, UserFactory
@@ -97,8 +98,7 @@ def test_answering_again_replaces_and_bad_answers_are_400(observer):
     session = session_with(observer)
     nurse = joined(session, "nurse")
     assert answer(nurse, session, "pdqi9", {"accurate": 3}).status_code == 400
-    full = {k: 4 for k in ("up_to_date", "accurate", "thorough", "useful", "organized",
-                           "comprehensible", "succinct", "synthesized", "internally_consistent")}  # fmt: skip
+    full = dict.fromkeys(PDQI9_ATTRIBUTES, 4)
     assert answer(nurse, session, "pdqi9", full).json()["score"] == 36.0
     assert answer(nurse, session, "pdqi9", dict(full, accurate=1)).json()["score"] == 33.0
     assert InstrumentResponse.objects.filter(instrument="pdqi9").count() == 1
