@@ -16,6 +16,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 # (script, extra args, needs PostgreSQL + Redis)
 RUNS = [
     ("bench_photo.py", [], False),
+    ("bench_phi.py", [], False),
     ("bench_layer.py", [], False),
     ("bench_sync.py", [], False),
     ("bench_sync.py", ["--db", "postgres"], True),

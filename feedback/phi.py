@@ -40,11 +40,16 @@ def scan(text: str, *, gated: bool = True) -> list[Span]:
     With `gated`, recognizers and patterns whose gate says the text cannot hold a match are
     skipped (`phi_rules.Gate`); the result is the same either way, only faster.
     """
+    return scan_with(text, _parts(), gated=gated)
+
+
+def scan_with(text: str, parts: Sequence[Part], *, gated: bool = True) -> list[Span]:
+    """`scan` with a chosen subset of the recognizer parts (the benchmark's rules-only run)."""
     if not text or not text.strip():
         return []
     view = phi_rules().TextView.of(text) if gated else None
     found: list[tuple[int, int, str, float]] = []
-    for finder, gate, _name in _parts():
+    for finder, gate, _name in parts:
         if gate.admits(view):
             found += [(start, end, kind, _SCORES[kind]) for start, end, kind in finder(text)]
     return _resolve_overlaps(found)
@@ -65,6 +70,13 @@ def apply(text: str, spans: Sequence[Span]) -> Masked:
         cursor = span.end
     parts.append(text[cursor:])
     return Masked(text="".join(parts), types=sorted({s.type for s in spans}))
+
+
+def rules_only_parts() -> list[Part]:
+    """Every part but the two that weigh name lists (census pairs and `phi_names`): the
+    configuration the benchmark compares the full guard with."""
+    lexical = phi_rules().LEXICON_FINDERS
+    return [part for part in _parts() if part[0] not in lexical]
 
 
 def preload() -> None:
@@ -109,6 +121,16 @@ def phi_rules() -> Any:
     from feedback import phi_rules as rules  # imported late: it imports Presidio (about 1 s)
 
     return rules
+
+
+def phi_shapes() -> Any:
+    from feedback import phi_shapes as shapes
+
+    return shapes
+
+
+def _phone_like(match: Any) -> bool:
+    return bool(phi_shapes().phone_like(match.string, match.start("v"), match.group("v")))
 
 
 def _parts() -> list[Part]:
@@ -168,8 +190,49 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
         "Pl", "Ter", "Cir", "Parkway", "Pkwy", "Highway", "Hwy", "Trail", "Trl", "Sq", "Loop",
         "Pike", "Row", "Cres", "Alley", "Expressway", "Turnpike", "Box",
     )  # fmt: skip
+    shapes = phi_shapes()
     return [
         regex("MRN", [(rules.MRN, mrn)]),
+        regex(
+            "MRN",
+            [
+                (
+                    shapes.MRN_SHORT,
+                    gate(
+                        2,
+                        ("mr", "rec", "chart", "acct", "account", "id", "fin", "csn", "har", "enc"),
+                    ),
+                ),
+                (shapes.ID_DASHED, gate(5, ("-",))),
+            ],
+            name="RoundsRecordNumber",
+        ),
+        regex("PHONE", [(shapes.PHONE_ANY, gate(6))], _phone_like, "RoundsPhoneAny"),
+        regex(
+            "ADDRESS",
+            [
+                (shapes.ADDRESS_US, gate(1)),
+                (shapes.ADDRESS_INTL, gate(1)),
+                (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"))),
+                (shapes.ADDRESS_UNIT_LINE, gate(1, cased=("Apt", "Suite", "Ste"))),
+                (
+                    shapes.ADDRESS_NAMED,
+                    gate(
+                        cues=(
+                            "liv",
+                            "resid",
+                            "located",
+                            "address",
+                            "moved",
+                            "side",
+                            "staying",
+                            "home",
+                        )
+                    ),
+                ),
+            ],
+            name="RoundsStreet",
+        ),
         regex(
             "SSN", [(rules.SSN_SHAPED, gate(9)), (rules.SSN_CUED, gate(4, ("ssn", "ss#", "soc")))]
         ),

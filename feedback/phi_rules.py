@@ -17,6 +17,9 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from feedback import phi_names
+from feedback.phi_terms import NOT_NAMES
+
 # Each pattern marks what to mask with the named group `v`; the cue around it stays readable.
 
 
@@ -198,28 +201,6 @@ CLINICIAN_BEFORE = re.compile(
 )
 CLINICIAN_AFTER = re.compile(r"^,?\s*(?:RN|MD|DO|NP|PA-?C?|PharmD|RPh|RT|LPN|CNA|APRN|CRNA)\b")
 
-# Capitalised words that follow "pt"/"patient" or a title in workflow text but are not names.
-NOT_NAMES = _words(
-    """
-    access advocate advocacy alert alerts and arrived asked at bed board call called came care
-    census chart complaint complained declined denied discharge education engagement experience
-    family flow flowsheet friendly home id identifier identification info information intake
-    is label labels left list lists logistics monitor monitoring name names navigator
-    needs placement portal refused relations reported representative requested safety said
-    says services status stated states summary support tracking transport transfer was wanted
-    whiteboard with wristband has had got went will would could should can did does do not no
-    yes ok the a an in on of to for from by as up out off over now then still again also per
-    kept felt fell waited returned room rm unit call light pain meds med medication medications
-    order orders record records report handoff rounds rounding assessment
-    the it this that these those we they he she his her their our my your via after before
-    during while when since until because but or so if about around into onto near
-    list view screen tab button sticky note header banner field column row
-    satisfaction survey hub journey centered first last number no mrn dob ssn
-    admit admitted admission transferred moved scheduled booked ready waiting
-    portal's education's safety's instructions handout handouts wristbands
-    age aged history complaint complaints preference preferences consent consents
-    """
-)
 
 # Eponyms, devices and products that look like names; never masked on their own.
 ALLOWED_TERMS = _words(
@@ -308,7 +289,7 @@ SCORES = {
     "DOB": 0.95,
     "EMAIL": 0.9,
     "PHONE": 0.85,
-    "ADDRESS": 0.8,
+    "ADDRESS": 0.86,  # above PHONE: "Apt. 634 6677 Wilson Squares" is one address
     "ROOM": 0.7,
     "NAME": 0.6,
 }
@@ -449,18 +430,25 @@ def _named(find: Callable[[str], Iterator[tuple[int, int]]]) -> Callable[[str], 
     return lambda text: [(start, end, "NAME") for start, end in find(text)]
 
 
+_CENSUS_PAIRS = _named(lambda text: _census_pairs(text))
+_NAME_FINDER = _named(lambda text: phi_names.find(text))
+LEXICON_FINDERS = (_CENSUS_PAIRS, _NAME_FINDER)  # the parts that weigh name lists
+
+
 class NameRecognizer(GatedRecognizer):
     """Patient and family names: title cues, census first+last pairs, "Last, First" lists."""
 
     def __init__(self) -> None:
         parts: list[Part] = [
             (_named(_titled_names), Gate(cues=_TITLE_CUES)),
-            (_named(_census_pairs), Gate()),
+            (_CENSUS_PAIRS, Gate()),
+            (_NAME_FINDER, Gate()),
             (_named(_last_first), Gate(cues=(",",))),
         ]
         super().__init__(["NAME"], parts, "RoundsName")
 
     def load(self) -> None:
+        phi_names.kind_of("Warm")
         census_first_names()
         census_last_names()
 
@@ -521,8 +509,8 @@ def _is_acronym(word: str) -> bool:
     core = word.strip(".,;:()")
     if not (core.isupper() and core.isalpha() and len(core) <= 6):
         return False
-    if core.lower() in CLINICAL_ACRONYMS:
-        return True
+    if core.lower() in CLINICAL_ACRONYMS or (len(core) <= 2 and not set(core) & set("AEIOUY")):
+        return True  # "NG", "OT": two capitals and no vowel are an abbreviation
     return not set(core) & set("AEIOUY") and not _is_census(core)
 
 
@@ -563,9 +551,7 @@ def _valid_pair(text: str, match: re.Match[str]) -> bool:
         return False
     if any(_is_blocked(w) for w in words) or _allowed_phrase(match.group()):
         return False
-    if first.lower() in COMMON_WORDS and last.lower() in COMMON_WORDS:
-        return False
-    return not _is_clinician(text, match.start(), match.end())
+    return not (first.lower() in COMMON_WORDS and last.lower() in COMMON_WORDS)
 
 
 def _allowed_phrase(phrase: str) -> bool:
@@ -591,8 +577,7 @@ def _last_first(text: str) -> Iterator[tuple[int, int]]:
         after_number = re.search(r"\d\s*$", text[: match.start()])
         if _is_blocked(last) and (last not in UNIT_WORDS or after_number):
             continue
-        if not _is_clinician(text, match.start(), match.end()):
-            yield match.span()
+        yield match.span()
 
 
 def old_full_date(match: re.Match[str]) -> bool:

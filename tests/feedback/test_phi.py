@@ -86,7 +86,6 @@ def test_each_type_is_masked(text: str, secret: str, kind: str) -> None:
         "Omnicell, Vocera, Alaris and Cerner all down 0200-0330, version 2.3.1",
         "room 3 supply closet locked; Mark Complete button greyed out; Will Call queue 14",
         "since 03/02 the printer in 6 South prints 2 labels per order",
-        "Dr. Sarah Chen and Nurse Kelly rounded; Maria Lopez, RN charted",
         # All-caps abbreviations after "pt" are orders and states, not surnames.
         "Pt NPO since midnight; pt DNR status unclear in the banner",
         "Patient: CHF exacerbation, ESI 2; pt: BIPAP at night",

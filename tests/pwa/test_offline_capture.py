@@ -299,7 +299,7 @@ def test_conflicting_item_is_kept_and_resent_as_a_new_observation(
     assert Observation.objects.exclude(pk=stored.pk).get().description == "Edited elsewhere"
 
 
-def test_form_warns_about_phi_while_online_only(
+def test_form_warns_about_phi_online_and_offline(
     live_server_url: str, new_context: Any, setup: dict[str, Any]
 ) -> None:
     ctx = new_context()
@@ -316,8 +316,15 @@ def test_form_warns_about_phi_while_online_only(
 
     page.fill("#description", "Pt John Smith MRN 12345678 waited again")
     page.wait_for_selector("#phi-warning", state="visible")
+    # Offline the in-browser check of the common shapes keeps warning (phi-offline.js).
     ctx.set_offline(True)
-    page.fill("#description", "Pt Jane Roe MRN 87654321 waited again")
+    page.fill("#description", "Pt Jane Roe MRN 87654321, call 555-201-9988")
+    page.wait_for_function(
+        "document.querySelector('#phi-warning').textContent.startsWith('Offline check')"
+    )
+    warning = page.inner_text("#phi-warning:not([hidden])")
+    assert all(kind in warning for kind in ("mrn", "phone", "name")), warning
+    page.fill("#description", "BPA fired 3 times during med rec at 0700")
     page.wait_for_selector("#phi-warning", state="hidden")
 
 

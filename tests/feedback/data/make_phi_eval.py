@@ -351,12 +351,12 @@ HELDOUT2_CLEAN = [
     "Pyxis in 4 West med room B stocked out of ondansetron 4 mg twice",
     "RN wrote the Vocera group name on the whiteboard for schedule swaps",
     "Consent form version 7 still in the ED printer tray",
-    "Dr. Mensah rounds on 6 North at 0800 and 1600",
+    "Dr. ⟦NAME|Mensah⟧ rounds on 6 North at 0800 and 1600",
     "Night shift: 3 admits between 0100 and 0400, 1 RN short",
     "Bed 9 to 12 on 5 East share one vitals machine",
     "Pt education video in Spanish is 14 minutes long, most stop at 3",
     "Labs drawn at 0430 on 22 of 28 patients so results are ready for 0700 rounds",
-    "Nurse Whitaker said the Alaris drug library update came without notice",
+    "Nurse ⟦NAME|Whitaker⟧ said the Alaris drug library update came without notice",
     "Sepsis bundle compliance 71% in May, target 80%",
     "Patient Transport queue had 19 requests at 1100",
     "PACU bay 6 monitor cable frayed, biomed ticket 55123",
@@ -387,10 +387,10 @@ CLEAN = [
     "Will Call pharmacy pickup queue shows 14 items waiting",
     "Patient Portal messages routed to the wrong pool since the 03/02 upgrade",
     "Patient Education tab takes 8 seconds to load on the WOWs",
-    "Dr. Patel asked for the early warning score to be shown on the handoff report",
-    "Nurse Kelly said the new sepsis screen adds 4 minutes per admission",
-    "Dr. Amara Obi and Dr. Liu both rejected the alert as noise in the 0730 huddle",
-    "Charge RN Maria Lopez reported that bed assignments lag 20 min behind the board",
+    "Dr. ⟦NAME|Patel⟧ asked for the early warning score to be shown on the handoff report",
+    "Nurse ⟦NAME|Kelly⟧ said the new sepsis screen adds 4 minutes per admission",
+    "Dr. ⟦NAME|Amara Obi⟧ and Dr. ⟦NAME|Liu⟧ both rejected the alert as noise in the 0730 huddle",
+    "Charge RN ⟦NAME|Maria Lopez⟧ reported that bed assignments lag 20 min behind the board",
     "Room 4 in PACU has no working wall suction since Tuesday",
     "Clean utility room 2 badge reader fails about 1 in 5 swipes",
     "Bed 12 on the bed board shows dirty for 3 hours after EVS finished",
@@ -456,7 +456,7 @@ CLEAN = [
     "Room 3 supply closet badge access removed for float staff",
     "Tuesday huddle: 11 falls YTD on 7 West, 3 with injury",
     "IV pump channel B shows 'occlusion' false alarm about 5 times a shift",
-    "Nurse Jordan Kim and Dr. Shah piloted the new discharge checklist",
+    "Nurse ⟦NAME|Jordan Kim⟧ and Dr. ⟦NAME|Shah⟧ piloted the new discharge checklist",
     "Vocera Engage sent 47 low-priority alerts in 1 hour",
     "Speech therapy swallow screen result not visible to dietary until 2 h later",
     "Isolation sign printer in the 4 West hallway out of paper twice this week",
@@ -467,7 +467,7 @@ CLEAN = [
     "CAUTI rate 1.2 per 1000 catheter days in Q3",
     "The 5 East charge phone is a shared Vocera, not a handset",
     "About 1 in 10 barcode scans fail on the new wristband stock",
-    "Attending Dr. Okafor wants sepsis alerts batched every 2 h",
+    "Attending Dr. ⟦NAME|Okafor⟧ wants sepsis alerts batched every 2 h",
     "Spectralink phones reboot during the 1900 shift change",
     "Bedside shift report done in 6 of 12 rooms observed",
     "Eight RNs trained on the new order set on 04/15, 4 more next week",
@@ -489,9 +489,9 @@ CLEAN = [
     "Miami J collar care instructions missing from the nursing order",
     "Pt/OT shared goals note not visible in the nursing Kardex",
     "Case Management sees the discharge date change 2 h after nursing does",
-    "Nurse Patel trialled the scanner on night shift, 9 of 10 scans worked",
+    "Nurse ⟦NAME|Patel⟧ trialled the scanner on night shift, 9 of 10 scans worked",
     "Huddle board on 6 South still lists last week's census of 26",
-    "Dr. Nguyen's team rounds at 0830, nurses asked to join at 0900",
+    "Dr. ⟦NAME|Nguyen⟧'s team rounds at 0830, nurses asked to join at 0900",
     "Mobility tech covers 2 units, 40 patients, 7a-3p only",
     "Lift equipment room 2 key is held by the charge nurse",
     "Smart pump compliance 94% on 3 West in April",
@@ -508,7 +508,7 @@ CLEAN = [
     "EVS turnaround for isolation rooms 90 min vs 45 target",
     "Pediatric weight-based dosing calculator rounds 12.5 kg to 13 kg",
     "Apgar 8 and 9 entered but flowsheet shows 8 and 8",
-    "Nurse manager Lee approved overtime for 3 RNs",
+    "Nurse manager ⟦NAME|Lee⟧ approved overtime for 3 RNs",
     "Foley bag holders missing on 12 of 30 beds",
     "Warm blankets cabinet at 4 West is set to 130 F",
     "ED tracking board colors changed in version 2024.2 without training",
@@ -523,7 +523,7 @@ CLEAN = [
 HELDOUT_CLEAN = [
     "Sepsis screen at triage added 90 seconds per patient, ED nurses want it at 2nd vitals",
     "The 4 West Pyxis asks for a reason code on every PRN pull, 40 pulls a night",
-    "Dr. Greene said the alert fired for the 3rd time while she was consenting",
+    "Dr. ⟦NAME|Greene⟧ said the alert fired for the 3rd time while she was consenting",
     "Med room 2 door propped open twice today, badge reader broken",
     "2 new grads orienting on 6 North, preceptor ratio 1:2",
     "Discharge lounge opened at 1000 but transport started at 1200",
@@ -536,7 +536,7 @@ HELDOUT_CLEAN = [
     "Blood culture set x2 drawn at 1320 and 1335, labels printed at 1400",
     "CNA staffing 1:12 on nights, turning schedule q2h not met in 5 of 12 checks",
     "Patient Portal enrollment at discharge 64% on 5 West",
-    "Nurse Ramirez piloted the new pain scale, liked the 0-10 slider",
+    "Nurse ⟦NAME|Ramirez⟧ piloted the new pain scale, liked the 0-10 slider",
     "Epic hyperspace freezes when 3 flowsheets are open",
     "Insulin pen storage: 14 pens unlabeled in the med fridge",
     "Early mobility goal 3 walks a day, achieved in 8 of 22 patients",
@@ -579,9 +579,10 @@ def build() -> list[dict[str, object]]:
             for _ in range(count):
                 rows.append({**render(R.choice(choices)), "split": split})
     rows += [{**render(text), "split": "heldout2"} for text in HELDOUT2_PHI]
-    rows += [{"text": c, "spans": [], "split": "heldout2"} for c in HELDOUT2_CLEAN]
-    rows += [{"text": c, "spans": [], "split": "dev"} for c in CLEAN]
-    rows += [{"text": c, "spans": [], "split": "heldout"} for c in HELDOUT_CLEAN]
+    # Staff names in these lines are marked: since issue 8 every person's name is masked.
+    rows += [{**render(c), "split": "heldout2"} for c in HELDOUT2_CLEAN]
+    rows += [{**render(c), "split": "dev"} for c in CLEAN]
+    rows += [{**render(c), "split": "heldout"} for c in HELDOUT_CLEAN]
     return rows
 
 

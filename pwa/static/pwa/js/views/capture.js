@@ -3,6 +3,7 @@
 import * as queue from "../queue.js";
 import { describeErrors, refreshBadges, requestBackgroundSync, syncNow } from "../sync.js";
 import { decode, Redactor } from "../redact.js";
+import { offlinePhiKinds, offlinePhiWarning } from "../phi-offline.js";
 
 const SEVERITIES = [
   [1, "Minor annoyance"], [2, "Slows work"], [3, "Blocks work, workaround needed"], [4, "Patient-safety risk"],
@@ -235,7 +236,8 @@ function clearPhoto() {
   photoTools(false);
 }
 
-// --- PHI warning (online only; the server masks PHI on save either way) ----------------------
+// --- PHI warning (the server's check online, phi-offline.js's shapes offline; the server masks
+// PHI on save either way) ----------------------------------------------------------------------
 
 function phiCheckSoon() {
   clearTimeout(view.phiTimer);
@@ -246,15 +248,21 @@ async function phiCheck() {
   const v = view;
   const warn = v.main.querySelector("#phi-warning");
   const text = v.main.querySelector("#description").value;
-  if (!navigator.onLine || text.trim().length < 3) { warn.hidden = true; return; }
+  if (text.trim().length < 3) { warn.hidden = true; return; }
+  if (!navigator.onLine) { showOffline(warn, text); return; }
   if (v.phiAbort) v.phiAbort.abort();
   v.phiAbort = new AbortController();
   try {
     const res = await v.api("/api/phi/check/", { method: "POST", body: { text }, signal: v.phiAbort.signal });
     showPhi(warn, res);
   } catch (err) {
-    if (err.name !== "AbortError") warn.hidden = true;
+    if (err.name !== "AbortError") showOffline(warn, text);
   }
+}
+
+function showOffline(warn, text) {
+  warn.textContent = offlinePhiWarning(offlinePhiKinds(text));
+  warn.hidden = !warn.textContent;
 }
 
 function showPhi(warn, res) {

@@ -1,0 +1,116 @@
+"""Identifier shapes the first rules missed: international and labelled phones, street addresses of
+many countries, military and multi-line addresses, short or glued record numbers."""
+
+from __future__ import annotations
+
+import regex
+
+# --- phones: +cc, (0), area code in parentheses, 2-6 groups, an extension; labels glued on ------
+PHONE_ANY = regex.compile(
+    r"""(?x)(?<![\d./]|\d[ ,])
+    (?P<v>(?:\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|00\d{1,3}[ ])?
+      (?:\(\d{1,5}\)[ .-]?)?
+      \d{1,10}(?:[ .-]\d{1,10}){0,5}
+      (?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?)
+    (?![\d/]|[.,]\d|[ ]?(?:mg|mcg|ml|mL|g|kg|mm|cm|units?|%|mmHg|min|hrs?|am|pm)\b)"""
+)
+_PHONE_CUE = regex.compile(
+    r"(?i)(?:phone|tel|cell|mobile|mob|fax|desk|office|home|work|pager|call|reach|registered|"
+    r"contact|answering|number|text|whatsapp|landline|\+)\W{0,3}$"
+)
+_TIME_RANGE = regex.compile(r"([01]\d|2[0-3])[0-5]\d-([01]\d|2[0-3])[0-5]\d")
+_DATE_LIKE = regex.compile(
+    r"\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})|\d{4}[.-]\d{1,2}[.-]\d{1,2}|\d{1,2}[.-]\d{4}"
+)
+_DECIMAL = regex.compile(r"\d+\.\d{1,2}")
+
+
+def phone_like(text: str, start: int, value: str) -> bool:
+    """A run of digit groups is a phone number when it has 7-15 digits (6 after a phone cue) and
+    is not a date, a time range or a decimal."""
+    digits = sum(c.isdigit() for c in value)
+    if _TIME_RANGE.fullmatch(value) or _DATE_LIKE.fullmatch(value) or _DECIMAL.fullmatch(value):
+        return False
+    if value.startswith("+") or value.startswith("("):
+        return 6 <= digits <= 15
+    grouped = any(c in " .-" for c in value)
+    if 7 <= digits <= 15 and (grouped or digits >= 9):
+        return True
+    return digits >= 6 and bool(_PHONE_CUE.search(text[max(0, start - 16) : start]))
+
+
+# --- record numbers: short ones after a strong cue, and cues glued to the digits -------------
+MRN_SHORT = regex.compile(
+    r"""(?ix)(?:\b|(?<=[a-z]))(?:MRN|MR\#|med\s*rec\s*\#|chart\s*\#|acct\s*\#?|account\s*\#|
+    pt\s*id|patient\s*id|id\s*\#|FIN|CSN|HAR|enc(?:ounter)?\s*\#)
+    [\s:#=-]{0,3}(?P<v>[A-Z]{0,3}\d[\d-]{2,14}\d|[A-Z]{1,3}\d{3,}(?:/\d+)?)(?![\d-])"""
+)
+# Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
+ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
+
+# --- street addresses -------------------------------------------------------------------------
+# USPS Publication 28 street suffixes (common ones), as written in addresses.
+_USPS = (
+    "Alley|Aly|Annex|Arcade|Avenue|Ave|Bayou|Beach|Bend|Bluffs?|Bottom|Boulevard|Blvd|Branch|Br|"
+    "Bridge|Brg|Brooks?|Burgs?|Bypass|Camp|Canyon|Cape|Causeway|Centers?|Ctr|Circles?|Cir|Cliffs?|"
+    "Club|Common|Corners?|Course|Courts?|Ct|Coves?|Creek|Crescent|Cres|Crest|Crossing|Xing|"
+    "Crossroad|Curve|Dale|Dam|Divide|Drives?|Dr|Estates?|Expressway|Expy|Extensions?|Falls?|"
+    "Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Ft|Freeway|Fwy|Gardens?|Gateway|"
+    "Glens?|Greens?|Groves?|Harbors?|Haven|Heights|Hts|Highway|Hwy|Hills?|Hollow|Inlet|Islands?|"
+    "Isle|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|Lane|Ln|Light|Lights|Loaf|Locks?|Lodge|"
+    "Loop|Mall|Manors?|Meadows?|Mews|Mill|Mills|Mission|Motorway|Mount|Mountains?|Mtn|Neck|"
+    "Orchard|Oval|Overpass|Park|Parks|Parkway|Pkwy|Pass|Passage|Path|Pike|Pines?|Place|Pl|Plains?|"
+    "Plaza|Plz|Points?|Ports?|Prairie|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|River|Road|Roads|Rd|"
+    "Route|Rte|Row|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares?|Sq|Station|Sta|"
+    "Stravenue|Stream|Streets?|St|Summit|Terrace|Ter|Throughway|Trace|Track|Trafficway|Trail|"
+    "Trl|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|"
+    "Vista|Walks?|Wall|Way|Ways|Wells?"
+)
+_STATE = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
+    "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AS|GU|MP|PR|VI|FM|MH|PW|AA|"
+    "AE|AP"
+)
+_CAP = r"\p{Lu}[\p{L}\p{M}'.-]*"
+_UNIT = r"(?:,?[ \t]*\n?[ \t]*(?:Apt|Apartment|Unit|Suite|Ste|Bldg|Building|Fl|Floor|\#)\.?[ \t]*\#?[ \t]*[\w-]{1,6})"
+_CITY = (
+    rf"(?:(?:,[ \t]*\n?|[ \t]*\n)[ \t]*{_CAP}(?:[ \t]+{_CAP}){{0,3}}"
+    rf"(?:(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:{_STATE})\b)?(?:[ \t]*\n?[ \t]*\d{{5}}(?:-\d{{4}})?)?)"
+)
+ADDRESS_US = regex.compile(
+    rf"""(?x)(?<![\w\#-])(?P<v>
+    (?:(?:Apt|Apartment|Unit|Suite|Ste)\.?[ \t]*\#?[ \t]*[\w-]{{1,6}},?[ \t]+)?
+    \d{{1,6}}[A-Za-z]?[ \t]+(?:(?:[NSEW]\.?|{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{0,3}}
+    (?:{_USPS})\.?(?![\w-]){_UNIT}?{_CITY}?)"""
+)
+ADDRESS_MILITARY = regex.compile(
+    r"""(?x)(?<!\w)(?P<v>
+    (?:(?:PSC|CMR|Unit)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{1,5}|US[A-Z]{1,3}[ \t]+\p{Lu}[\p{L}.-]*)
+    [ \t]*[,\n]?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})"""
+)
+# Street words of other countries, before or inside the street name, then a house number.
+_INTL_BEFORE = (
+    r"Via|Viale|Piazza|Corso|Strada|Rue|Avenue|Av|Avda|Avenida|Calle|C/|Carrer|Camino|Paseo|"
+    r"Plaza|Rua|R|Travessa|Largo|Bairro|Ul|ul|ulica|Ulica|Aleja|al|Straße|Strasse|Gl|Boulevard"
+)
+_INTL_SUFFIX = (
+    r"stra(?:ß|ss)e|str|weg|gasse|platz|allee|ring|damm|vej|vænget|gade|gatan|vägen|katu|tie|"
+    r"straat|laan|plein|gracht|utca|ulica|cesta|ulice|sokak|caddesi|veien|gata|polku"
+)
+ADDRESS_INTL = regex.compile(
+    rf"""(?x)(?<![\w-])(?P<v>
+    (?:(?:\d{{1,5}}[ \t]+)?(?:{_INTL_BEFORE})\.?[ \t]+(?:[\p{{L}}\p{{M}}'.-]+[ \t]+){{0,4}}\d{{1,5}}[A-Za-z]?\b
+    |\p{{Lu}}[\p{{L}}\p{{M}}]*(?:{_INTL_SUFFIX})\.?[ \t]+\d{{1,5}}[A-Za-z]?\b
+    |\d{{1,5}}[ \t]+(?i:rue|via|calle|avenida|rua|strada|ulica)[ \t]+(?:(?:de|del|la|da|do)[ \t]+)?\p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]+\p{{Lu}}[\p{{L}}\p{{M}}'-]*){{0,2}})
+    (?:,[ \t]*\p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]\p{{Lu}}[\p{{L}}\p{{M}}'-]*)?)?)"""
+)
+# A street named after a cue, with no house number: "lives on the north side of Jeffery Road".
+ADDRESS_NAMED = regex.compile(
+    rf"""(?x)(?i:\b(?:lives?|living|resides?|residing|located|address(?:\s+is)?|moved|side\s+of|
+    staying|home\s+(?:is\s+)?(?:on|at)))(?:[ \t]+(?:on|at|in|to|of|the|is|:))*[ \t]*:?[ \t]*
+    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS})\.?)(?![\w-])"""
+)
+# "Apt. 605" or "Suite 798" on a line of its own (a multi-line address's second line).
+ADDRESS_UNIT_LINE = regex.compile(
+    r"(?m)^[^\w\n]*(?P<v>(?:Apt|Apartment|Suite|Ste)\.?[ \t]*\#?[ \t]*\d{1,5}[A-Za-z]?)[ \t]*$"
+)
