@@ -9,6 +9,7 @@ from api.views import (
     auth,
     backlog,
     capture,
+    definitions,
     loop,
     notifications,
     output_feedback,
@@ -109,6 +110,16 @@ backlog_urls = [
     path("backlog/export.csv", backlog.BacklogExportView.as_view(), name="backlog-export"),
 ]
 
+definition_urls = [
+    path("instruments/", definitions.InstrumentDefinitionsView.as_view(), name="instrument-defs"),
+    path("model-card-fields/", definitions.ModelCardFieldsView.as_view(), name="model-card-fields"),
+    path(
+        "output-feedback/vocabulary/",
+        definitions.FlagVocabularyView.as_view(),
+        name="flag-vocabulary",
+    ),
+]
+
 output_feedback_urls = [
     path(
         "tools/<int:tool_id>/versions/", reference.ToolVersionsView.as_view(), name="tool-versions"
@@ -152,5 +163,6 @@ urlpatterns = [
     *backlog_urls,  # before the router, whose backlog/<pk>/ would take export.csv
     *stats_urls,
     *output_feedback_urls,
+    *definition_urls,
     path("", include(router.urls)),
 ]

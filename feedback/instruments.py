@@ -27,7 +27,7 @@ UMUX_LITE_ITEMS = (
     "This system's capabilities meet my requirements.",
     "This system is easy to use.",
 )
-SEQ_ITEM = "Overall, this task was: 1 very difficult ... 7 very easy"
+SEQ_ITEM = "Overall, how difficult or easy was this task to complete?"
 NASA_TLX_SUBSCALES: dict[str, str] = {
     "mental": "Mental demand: how mentally demanding was the task?",
     "physical": "Physical demand: how physically demanding was the task?",
@@ -129,3 +129,22 @@ def score(name: str, answers: Any) -> Scored:
     if name not in SCORERS:
         raise ValueError(f"Unknown instrument {name!r}; use one of {list(NAMES)}.")
     return SCORERS[name](answers)
+
+
+def definitions() -> dict[str, dict[str, Any]]:
+    """What a client needs to ask each questionnaire: wording, scale and end labels."""
+    agree = ["Strongly disagree", "Strongly agree"]
+    return {
+        "sus": {"title": "System Usability Scale", "items": list(sus.ITEMS), "scale": [1, 5, 1],
+                "labels": agree},
+        "umux_lite": {"title": "UMUX-Lite", "items": list(UMUX_LITE_ITEMS), "scale": [1, 7, 1],
+                      "labels": agree},
+        "seq": {"title": "Single Ease Question", "items": [SEQ_ITEM], "scale": [1, 7, 1],
+                "labels": ["Very difficult", "Very easy"], "per_task": True},
+        "nasa_tlx": {"title": "NASA Task Load Index (raw)", "fields": dict(NASA_TLX_SUBSCALES),
+                     "scale": [0, 100, 5], "labels": ["Very low", "Very high"],
+                     "field_labels": {"performance": ["Perfect", "Failure"]}},
+        "pdqi9": {"title": "PDQI-9: quality of the AI-drafted note",
+                  "fields": dict(PDQI9_ATTRIBUTES), "scale": [1, 5, 1],
+                  "labels": ["Not at all", "Extremely"]},
+    }  # fmt: skip

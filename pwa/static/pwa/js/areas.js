@@ -11,6 +11,10 @@ export const AREAS = [
     blurb: "Triage evidence into a prioritized backlog.", load: () => import("./views/backlog.js") },
   { id: "dashboard", path: "/dashboard", label: "Dashboard", roles: ["product_owner", "admin", "observer"],
     blurb: "Pain points and ratings over time.", load: () => import("./views/dashboard.js") },
+  { id: "loop", path: "/units", label: "You said, we did", roles: ["clinician", "observer", "product_owner", "admin"],
+    blurb: "What was done about your unit's feedback.", load: () => import("./views/loop.js") },
+  { id: "tools", path: "/admin/tools", label: "AI tools", roles: ["product_owner", "admin"],
+    blurb: "Widget keys, model versions and model cards.", load: () => import("./views/tools.js") },
 ];
 
 export function areasFor(roles) {
