@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from feedback.context import Actor
 from feedback.models import InstrumentResponse, Rating, Screen
 from feedback.services import sessions as svc
 from tests.factories import PASSWORD, UnitFactory, UserFactory
