@@ -13,7 +13,7 @@ export const AREAS = [
     blurb: "Pain points and ratings over time.", load: () => import("./views/dashboard.js") },
   { id: "loop", path: "/units", label: "You said, we did", roles: ["clinician", "observer", "product_owner", "admin"],
     blurb: "What was done about your unit's feedback.", load: () => import("./views/loop.js") },
-  { id: "tools", path: "/admin/tools", label: "AI tools", roles: ["product_owner", "admin"],
+  { id: "tools", path: "/tools", label: "AI tools", roles: ["product_owner", "admin"],
     blurb: "Widget keys, model versions and model cards.", load: () => import("./views/tools.js") },
 ];
 
