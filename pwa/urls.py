@@ -10,6 +10,7 @@ urlpatterns = [
     path("widget.js", views.widget, name="widget"),
     path("", views.shell, name="shell"),
     re_path(
-        r"^(?:capture|join|facilitate|backlog|dashboard|admin|login|units|tools)(?:/.*)?$", views.shell
+        r"^(?:capture|join|facilitate|backlog|dashboard|admin|login|units|tools)(?:/.*)?$",
+        views.shell,
     ),
 ]

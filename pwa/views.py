@@ -99,7 +99,11 @@ def widget(request: HttpRequest) -> HttpResponse:
     if settings.DEBUG:
         _widget.cache_clear()
     body, etag = _widget()
-    if request.headers.get("If-None-Match") == f'"{etag}"':
+    # GZip turns the tag weak (W/"..."): a revalidation may send either form.
+    sent = {
+        t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")
+    }
+    if f'"{etag}"' in sent:
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(body, content_type="text/javascript; charset=utf-8")

@@ -32,6 +32,11 @@ def test_session_runners_name_regions_of_a_screen(clients, persona):
     else:
         assert_error(r, 401 if persona == "anon" else 403)
         assert Screen.objects.get(pk=screen.pk).regions == []
+    shown = clients[persona].get(f"/api/screens/{screen.pk}/")
+    if persona == "anon":
+        assert_error(shown, 401)
+    else:  # like /api/tools/{id}/screens/: anyone signed in reads screens
+        assert shown.status_code == 200
 
 
 @pytest.mark.django_db
