@@ -205,7 +205,7 @@ def _create(
         comment=masked.text,
         phi_redacted=masked.types,
     )
-    events.send_on_commit(events.FLAGS_GROUP, events.flag_event(flag_public(flag)))
+    events.send_soon_on_commit(events.FLAGS_GROUP, events.flag_event(flag_public(flag)))
     if flag.verdict == "not_helpful":
         _check_burst(flag)
     return flag
