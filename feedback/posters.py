@@ -67,7 +67,7 @@ def render(page: dict[str, Any], *, link: str = "") -> bytes:
     for item in items:
         block = _item_lines(item, text_width, regular, bold)
         needed = sum(size + 4 for _, _, size, _ in block) + 14
-        if y - needed < MARGIN + 40:
+        if y - needed < MARGIN + 24:  # room left for the "and N more" line
             break
         y = _draw_item(canvas, block, y)
         shown += 1
