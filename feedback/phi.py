@@ -129,6 +129,11 @@ def phi_shapes() -> Any:
     return shapes
 
 
+def _not_a_room(match: Any) -> bool:
+    """ "bed 3B Station 4": a number after a room word is a room, not a house number."""
+    return not phi_shapes().AFTER_ROOM.search(match.string, 0, match.start("v"))
+
+
 def _phone_like(match: Any) -> bool:
     return bool(phi_shapes().phone_like(match.string, match.start("v"), match.group("v")))
 
@@ -155,6 +160,12 @@ def _build() -> list[Part]:
         results = email.analyze(text, _ENTITIES, None)
         return [(r.start, r.end, "EMAIL") for r in results if r.score >= _THRESHOLD]
 
+    from feedback import phi_places
+
+    def places(text: str) -> list[tuple[int, int, str]]:
+        found = [*phi_places.find(text), *phi_places.find_number_first(text)]
+        return [(start, end, "ADDRESS") for start, end in found]
+
     recognizers = [
         *_custom_recognizers(rules, rules.RegexGroupRecognizer, rules.Gate),
         rules.RoomOfNameRecognizer(),
@@ -162,35 +173,46 @@ def _build() -> list[Part]:
     ]
     for recognizer in recognizers:
         recognizer.load()
-    parts: list[Part] = [(presidio_email, rules.Gate(cues=("@",)), "EmailRecognizer")]
+    parts: list[Part] = [
+        (presidio_email, rules.Gate(cues=("@",)), "EmailRecognizer"),
+        (places, rules.Gate(1), "RoundsPlace"),
+    ]
     parts += [(finder, gate, r.name) for r in recognizers for finder, gate in r.parts]
     return parts
 
 
 def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
     # Each gate restates what every match of its pattern needs (see the pattern in phi_rules);
-    # tests/feedback/test_phi.py checks that no gate ever hides a match.
-    person = ("pt", "patient", "resident", "mr", "ms", "mx", "miss")
+    # tests/feedback/test_phi.py checks that no gate ever hides a match. `words` are whole letter
+    # runs ("pt", not the "pt" of "prompt"); `run` counts digits in one cluster (a phone's 10,
+    # not a note's scattered times and counts).
+    person = frozenset(("pt", "pts", "patient", "patients", "resident", "mr", "mrs", "ms", "mx"))
+    room = frozenset(("room", "rm", "bed", "bay", "pod", "stretcher"))
     # MRN's branches: a code (MRN, MR#, FIN, ...) or a phrase ("med rec", "chart", ...) that must
-    # be followed by number / num / no / #.
+    # be followed by number / num / no / #. Each starts a word, and may run into what follows
+    # ("MRNno", "acct#").
     mrn = rules.Either(
         (
-            gate(2, ("mr", "fin", "csn", "har", "acct")),
-            gate(2, ("rec", "account", "encounter", "chart", "visit"), also=("no", "num", "#")),
+            gate(2, run=2, starts=("mr", "fin", "csn", "har", "acct")),
+            gate(
+                2,
+                run=2,
+                starts=("med", "account", "encounter", "chart", "visit"),
+                also=("no", "num", "#"),
+            ),
         )
     )
     dob = ("dob", "d.ob", "do.b", "d.o.b", "birth", "born", "b.d.")
     phone = ("ext", "pager", "beeper", "cell", "mobile", "phone", "tel", "call", "spectral", "x")
     home = ("lives", "living", "resides", "residing", "staying", "home", "addr", "discharged")
     moves = ("transfer", "moved", "admit", "discharge", "bumped")
-    # ADDRESS is case-sensitive: a street suffix as written ("St" covers "Street", "Pl" "Place"
-    # and "Plaza", ...) or the "Box" of a PO box.
-    street = (
-        "St", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Dr", "Lane", "Ln", "Court", "Ct", "Way",
-        "Pl", "Ter", "Cir", "Parkway", "Pkwy", "Highway", "Hwy", "Trail", "Trl", "Sq", "Loop",
-        "Pike", "Row", "Cres", "Alley", "Expressway", "Turnpike", "Box",
+    months = frozenset(
+        ("Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", "May", "Jun",
+         "June", "Jul", "July", "Aug", "August", "Sep", "Sept", "September", "Oct", "October",
+         "Nov", "November", "Dec", "December")
     )  # fmt: skip
     shapes = phi_shapes()
+    streets = frozenset({*rules.STREET_WORDS, "Box"})  # ADDRESS is case-sensitive
     return [
         regex("MRN", [(rules.MRN, mrn)]),
         regex(
@@ -201,20 +223,27 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                     gate(
                         2,
                         ("mr", "rec", "chart", "acct", "account", "id", "fin", "csn", "har", "enc"),
+                        run=2,
                     ),
                 ),
-                (shapes.ID_DASHED, gate(5, ("-",))),
+                (shapes.ID_DASHED, gate(5, ("-",), run=5)),
+                (shapes.MRN_ANY, gate(1, starts=shapes.MRN_CUE_STARTS)),
             ],
             name="RoundsRecordNumber",
         ),
-        regex("PHONE", [(shapes.PHONE_ANY, gate(6))], _phone_like, "RoundsPhoneAny"),
+        regex("PHONE", [(shapes.PHONE_ANY, gate(6, run=6))], _phone_like, "RoundsPhoneAny"),
         regex(
             "ADDRESS",
             [
-                (shapes.ADDRESS_US, gate(1)),
-                (shapes.ADDRESS_INTL, gate(1)),
-                (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"))),
-                (shapes.ADDRESS_UNIT_LINE, gate(1, cased=("Apt", "Suite", "Ste"))),
+                (shapes.ADDRESS_US, gate(1, cased_words=shapes.USPS_WORDS)),
+                (shapes.ADDRESS_INTL_BEFORE, gate(1, cased_words=shapes.INTL_BEFORE_WORDS)),
+                (shapes.ADDRESS_INTL_SUFFIX, gate(1, endings=shapes.INTL_SUFFIXES)),
+                (shapes.ADDRESS_INTL_AFTER, gate(1, words=(shapes.INTL_AFTER_WORDS,))),
+                (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"), run=5)),
+                (
+                    shapes.ADDRESS_UNIT_LINE,
+                    gate(1, cased_words=frozenset(("Apt", "Apartment", "Suite", "Ste"))),
+                ),
                 (
                     shapes.ADDRESS_NAMED,
                     gate(
@@ -227,45 +256,71 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                             "side",
                             "staying",
                             "home",
-                        )
+                        ),
+                        cased_words=shapes.USPS_WORDS,
                     ),
                 ),
             ],
+            _not_a_room,
             name="RoundsStreet",
         ),
         regex(
-            "SSN", [(rules.SSN_SHAPED, gate(9)), (rules.SSN_CUED, gate(4, ("ssn", "ss#", "soc")))]
+            "SSN",
+            [
+                (rules.SSN_SHAPED, gate(9, run=9)),
+                (rules.SSN_CUED, gate(4, ("ssn", "ss#", "soc"), run=4)),
+            ],
         ),
-        regex("DOB", [(rules.DOB, gate(3, dob))]),
-        regex("DOB", [(rules.FULL_DATE, gate(5))], rules.old_full_date, "RoundsOldDate"),
+        regex("DOB", [(rules.DOB, gate(3, dob, run=2))]),
+        regex(
+            "DOB",
+            [
+                (
+                    rules.FULL_DATE,
+                    rules.Either((gate(5, run=6), gate(5, cased_words=months))),
+                )
+            ],
+            rules.old_full_date,
+            "RoundsOldDate",
+        ),
         regex(
             "PHONE",
             [
-                (rules.PHONE_FULL, gate(10)),
-                (rules.PHONE_LOCAL, gate(7, ("-",))),
-                (rules.PHONE_CUED, gate(4, phone)),
+                (rules.PHONE_FULL, gate(10, run=10)),
+                (rules.PHONE_LOCAL, gate(7, ("-",), run=7)),
+                (rules.PHONE_CUED, gate(4, phone, run=4)),
             ],
         ),
         regex("EMAIL", [(rules.EMAIL, gate(cues=("@",)))], name="RoundsEmail"),
         regex(
             "ADDRESS",
             [
-                (rules.ADDRESS, gate(1, cased=street)),
-                (rules.ADDRESS_CUED, gate(1, (*home, "moved"))),
+                (rules.ADDRESS, gate(1, cased_words=streets)),
+                (
+                    rules.ADDRESS_CUED,
+                    gate(
+                        1,
+                        (*home, "moved"),
+                        words=(frozenset(w.lower() for w in rules.STREET_WORDS),),
+                    ),
+                ),
             ],
         ),
         regex(
             "ROOM",
             [
-                (rules.ROOM_AFTER_PERSON, gate(1, person)),
-                (rules.ROOM_BEFORE_PERSON, gate(1, person)),
+                (rules.ROOM_AFTER_PERSON, gate(1, words=(person | {"miss"},))),
+                (rules.ROOM_BEFORE_PERSON, gate(1, words=(person | {"miss"}, room))),
             ],
         ),
         regex(
             "ROOM",
             [
-                (rules.ROOM_ID_PATIENT, gate(2, ("pt", "patient", "family", "bed"))),
-                (rules.ROOM_TRANSFER, gate(1, moves)),
+                (
+                    rules.ROOM_ID_PATIENT,
+                    gate(2, run=2, words=(frozenset(("pt", "patient", "family", "bed")),)),
+                ),
+                (rules.ROOM_TRANSFER, gate(1, moves, words=(room,))),
             ],
             name="RoundsRoomCued",
         ),

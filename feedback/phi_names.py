@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from enum import IntEnum
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
@@ -132,90 +133,136 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper() or (not word[0].isascii() and _foreign_script(word[0]))
 
 
-class _Token:
-    __slots__ = ("end", "kind", "low", "start", "text")
+# A word split off the text with its gaps: `parts` = [gap, word, gap, word, ..., gap].
+_SPLIT = regex.compile(rf"({WORD.pattern})")
 
-    def __init__(self, match: regex.Match[str]) -> None:
-        self.start, self.end = match.span()
-        self.text = match.group()
-        self.low = self.text.lower()
-        word = _POSSESSIVE.sub("", self.text)
-        self.kind = Kind.INITIAL if len(word) == 1 and word.isupper() else kind_of(word)
-        if len(word) <= 3 and word.isupper() and self.kind in (Kind.UNKNOWN, Kind.WEAK):
-            self.kind = Kind.WORD  # "NG", "OT", "ICU": short capitals are abbreviations
+
+class _Info:
+    """What the finder needs of one word, whatever text it is in; cached per distinct word."""
+
+    __slots__ = ("cap", "common", "common_as_is", "kind", "low", "particle")
+
+    def __init__(self, text: str) -> None:
+        self.low = text.lower()
+        word = text[:-2] if _POSSESSIVE.search(text) else text
+        kind = Kind.INITIAL if len(word) == 1 and word.isupper() else kind_of(word)
+        if len(word) <= 3 and word.isupper() and kind in (Kind.UNKNOWN, Kind.WEAK):
+            kind = Kind.WORD  # "NG", "OT", "ICU": short capitals are abbreviations
+        self.kind = kind
+        self.cap = _capitalised(text)
+        self.particle = self.low in _PARTICLES
+        self.common = fold(word) in lexicon().common  # a word of everyday English too
+        self.common_as_is = fold(text) in lexicon().common
+
+
+_INFO: dict[str, _Info] = {}
+_INFO_MAX = 200_000  # distinct words remembered (a few tens of MB at most), then forgotten
+
+
+def _info(word: str) -> _Info:
+    info = _INFO.get(word)
+    if info is None:
+        if len(_INFO) >= _INFO_MAX:
+            _INFO.clear()
+        info = _INFO[word] = _Info(word)
+    return info
+
+
+class _Tokens:
+    """The words of one text with their offsets and the gaps between them, from one split."""
+
+    __slots__ = ("ends", "gaps", "infos", "starts", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        parts = _SPLIT.split(text)
+        self.text = text
+        self.words = parts[1::2]
+        self.gaps = parts[0::2]  # gaps[i] is before word i, gaps[i + 1] after it
+        self.infos = [_info(w) for w in self.words]
+        offsets = list(accumulate(map(len, parts)))
+        self.starts = offsets[0::2]
+        self.ends = offsets[1::2]
+
+
+@lru_cache(maxsize=4)
+def tokens(text: str) -> _Tokens:
+    """The words of `text`, split once and shared by the finders that weigh words (names,
+    places) while one text is scanned."""
+    return _Tokens(text)
 
 
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Spans of people's names in `text`, in order, not overlapping."""
-    tokens = [_Token(m) for m in WORD.finditer(text)]
-    i = 0
-    while i < len(tokens):
-        if _lower_after_cue(text, tokens, i):  # "pt garcia": a surname typed in lower case
-            yield tokens[i].start, tokens[i].end
+    toks = tokens(text)
+    infos = toks.infos
+    i, count = 0, len(infos)
+    while i < count:
+        info = infos[i]
+        if info.kind == Kind.STRONG and _lower_after_cue(toks, i):  # "pt garcia"
+            yield toks.starts[i], toks.ends[i]
             i += 1
             continue
-        run = _run_from(text, tokens, i)
+        if not info.cap:
+            i += 1
+            continue
+        run = _run_from(toks, i)
         if run:
             start, stop = run
-            if _is_name(text, tokens, start, stop):
-                yield tokens[start].start, tokens[stop - 1].end
+            if _is_name(toks, start, stop):
+                yield toks.starts[start], toks.ends[stop - 1]
             i = stop
         else:
             i += 1
 
 
-def _run_from(text: str, tokens: list[_Token], i: int) -> tuple[int, int] | None:
+def _run_from(toks: _Tokens, i: int) -> tuple[int, int] | None:
     """The run of capitalised, name-like words starting at token i (particles allowed inside)."""
-    tok = tokens[i]
-    if not _capitalised(tok.text):
+    infos, text = toks.infos, toks.text
+    info = infos[i]
+    if info.kind == Kind.INITIAL and text[toks.ends[i] : toks.ends[i] + 1] != ".":
         return None
-    if tok.kind == Kind.INITIAL and text[tok.end : tok.end + 1] != ".":
+    if info.kind <= Kind.WORD and not _cued(toks, i):
         return None
-    if tok.kind <= Kind.WORD and not _cued(text, tokens, i):
-        return None
-    stop = i + 1
-    while stop < len(tokens) and stop - i < 5:
-        nxt, prev = tokens[stop], tokens[stop - 1]
-        gap = text[prev.end : nxt.start]
+    stop, count = i + 1, len(infos)
+    while stop < count and stop - i < 5:
+        nxt, prev = infos[stop], infos[stop - 1]
+        gap = toks.gaps[stop]
         if not (
             _JOINERS.fullmatch(gap) or (prev.kind == Kind.INITIAL and _AFTER_INITIAL.fullmatch(gap))
         ):
             break
-        if nxt.low in _PARTICLES and stop + 1 < len(tokens) and _capitalised(tokens[stop + 1].text):
+        if nxt.particle and stop + 1 < count and infos[stop + 1].cap:
             stop += 1
             continue
-        if not _capitalised(nxt.text) or nxt.kind <= Kind.WORD:
+        if not nxt.cap or nxt.kind <= Kind.WORD:
             break
         stop += 1
-    while stop > i + 1 and (
-        tokens[stop - 1].low in _PARTICLES or tokens[stop - 1].kind == Kind.INITIAL
-    ):
+    while stop > i + 1 and (infos[stop - 1].particle or infos[stop - 1].kind == Kind.INITIAL):
         stop -= 1
     return i, stop
 
 
-def _cue_before(text: str, tokens: list[_Token], i: int) -> str:
+def _cue_before(toks: _Tokens, i: int) -> str:
     """The word just before token i when only spaces, a period, colon or comma separate them."""
     if i == 0:
         return ""
-    prev = tokens[i - 1]
-    gap = text[prev.end : tokens[i].start]
+    gap = toks.gaps[i]
     if len(gap) > 3 or gap.strip(" \t.:,#") != "":
         return ""
-    return prev.low
+    return toks.infos[i - 1].low
 
 
-def _cued(text: str, tokens: list[_Token], i: int) -> bool:
-    cue = _cue_before(text, tokens, i)
+def _cued(toks: _Tokens, i: int) -> bool:
+    cue = _cue_before(toks, i)
     return cue in HONORIFICS or cue in TITLES
 
 
-def _lower_after_cue(text: str, tokens: list[_Token], i: int) -> bool:
-    tok = tokens[i]
-    if not tok.text.islower() or tok.kind != Kind.STRONG:
+def _lower_after_cue(toks: _Tokens, i: int) -> bool:
+    info = toks.infos[i]
+    if not toks.words[i].islower():
         return False
-    cue = _cue_before(text, tokens, i)
-    return (cue in PATIENT_CUES or cue in HONORIFICS) and fold(tok.text) not in lexicon().common
+    cue = _cue_before(toks, i)
+    return (cue in PATIENT_CUES or cue in HONORIFICS) and not info.common_as_is
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -223,49 +270,43 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:;\n"
 
 
-def _is_name(text: str, tokens: list[_Token], start: int, stop: int) -> bool:
-    run = tokens[start:stop]
-    kinds = [t.kind for t in run if t.low not in _PARTICLES and t.kind != Kind.INITIAL]
+def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
+    text, infos = toks.text, toks.infos
+    run = range(start, stop)
+    kinds = [infos[t].kind for t in run if not infos[t].particle and infos[t].kind != Kind.INITIAL]
     if not kinds:
         return False
     best = max(kinds)
     if best == Kind.FOREIGN:
         return True
-    cue = _cue_before(text, tokens, start)
+    first, first_end = toks.words[start], toks.ends[start]
+    cue = _cue_before(toks, start)
     if cue in HONORIFICS or cue in TITLES:  # "Nurse Kelly", "Dr. Bell": the title decides
-        return fold(run[0].text) not in NOT_NAMES and fold(run[0].text) not in ROLE_WORDS
-    strong_cue = cue in RELATIVES or cue in PATIENT_CUES or _NAME_IS.search(text, 0, run[0].start)
-    if strong_cue or _labelled(text, tokens[start].start, cue):
+        return fold(first) not in NOT_NAMES and fold(first) not in ROLE_WORDS
+    strong_cue = (
+        cue in RELATIVES or cue in PATIENT_CUES or _NAME_IS.search(text, 0, toks.starts[start])
+    )
+    if strong_cue or _labelled(text, toks.starts[start], cue):
         return best >= Kind.UNKNOWN or len(kinds) > 1
     if min(kinds) <= Kind.WORD:
         return False
     if best == Kind.STRONG:
-        if (
-            len(kinds) > 1
-            or _SPEAKER.match(text, run[0].end)
-            or _VERB_AFTER.match(text, run[0].end)
-        ):
+        if len(kinds) > 1 or _SPEAKER.match(text, first_end) or _VERB_AFTER.match(text, first_end):
             return True
-        return not _common_at_start(text, run[0])
-    if all(t.text.isupper() for t in run):  # a shouted sentence or a header: only sure names
+        return not (infos[start].common and _sentence_start(text, toks.starts[start]))
+    if all(toks.words[t].isupper() for t in run):  # a shouted sentence or a header: only sure names
         return False
     if len(kinds) >= 2:
         return Kind.UNKNOWN in kinds or cue in VERB_CUES
-    word = run[0].text
     if kinds[0] == Kind.UNKNOWN:
-        if _NON_ASCII.search(word) or (_SPEAKER.match(text, run[0].end) and not word.isupper()):
+        if _NON_ASCII.search(first) or (_SPEAKER.match(text, first_end) and not first.isupper()):
             return True
-        if _VERB_AFTER.match(text, run[0].end):  # "Gbolahan is ...", "Nijito lives on ..."
+        if _VERB_AFTER.match(text, first_end):  # "Gbolahan is ...", "Nijito lives on ..."
             return True
-        return not word.isupper() and not _sentence_start(text, run[0].start)
-    return cue in VERB_CUES and not word.isupper() and not _sentence_start(text, run[0].start)
-
-
-def _common_at_start(text: str, token: _Token) -> bool:
-    """ "Huddle board ...", "Grace period ...": a sentence's first word that is also an everyday
-    word is read as the word (unless a verb follows: "Grace said ...")."""
-    key = fold(_POSSESSIVE.sub("", token.text))
-    return key in lexicon().common and _sentence_start(text, token.start)
+        return not first.isupper() and not _sentence_start(text, toks.starts[start])
+    return (
+        cue in VERB_CUES and not first.isupper() and not _sentence_start(text, toks.starts[start])
+    )
 
 
 def _labelled(text: str, start: int, cue: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
 from importlib import resources
@@ -18,6 +18,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from feedback import phi_names
+from feedback.phi_regex import Lowered
 from feedback.phi_terms import NOT_NAMES
 
 # Each pattern marks what to mask with the named group `v`; the cue around it stays readable.
@@ -28,7 +29,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 # --- MRN and other record/account numbers (HIPAA lists account numbers too) -------------------
-MRN = re.compile(
+MRN = Lowered(
     r"(?ix)\b(?:MRN|MR\s*\#|MR(?=\s*:?\s*\d{6})|FIN|CSN|HAR|acct|"
     r"(?:med(?:ical)?\s+rec(?:ord)?|account|encounter|chart|visit)\s*(?:number|num|no\.?|\#))"
     r"\s*(?:\#|no\.?|number)?\s*(?:[:=]|is|was)?\s*"
@@ -37,7 +38,7 @@ MRN = re.compile(
 
 # --- SSN: its own rule, because Presidio rejects the well-known sample numbers -----------------
 SSN_SHAPED = re.compile(r"(?<![\d-])(?P<v>\d{3}([- ])\d{2}\2\d{4})(?![\d-])")
-SSN_CUED = re.compile(
+SSN_CUED = Lowered(
     r"(?ix)\b(?:SSN|SS\#|soc(?:ial)?\s+sec(?:urity)?(?:\s+(?:number|no\.?|\#))?)"
     r"\s*(?:\#|:|is|was|ending(?:\s+in)?|last\s+(?:4|four)(?:\s+digits)?)?\s*(?:is|:)?\s*"
     r"(?P<v>\d{9}|\d{3}[- ]\d{2}[- ]\d{4}|\d{4})(?!\d)"
@@ -55,7 +56,7 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+|-){_MONTH}(?:\s+|-|,\s*)\d{{2,4}}"
     rf"|{_MONTH}\s+\d{{4}})"
 )
-DOB = re.compile(
+DOB = Lowered(
     r"(?ix)\b(?:D\.?O\.?B\.?|date\s+of\s+birth|birth\s*date|birthday|born|b\.d\.)"
     r"(?:\s*[:\#=-])?(?:\s+[^\s\d.;]+){0,5}?\s*:?\s*"
     rf"(?P<v>{_DATE})(?![\d/])"
@@ -76,7 +77,7 @@ PHONE_FULL = re.compile(
     r"(?:\s*(?:x|ext\.?|extension)\s*\d{2,6})?)(?![\w/-])"
 )
 PHONE_LOCAL = re.compile(r"(?<![\w/.-])(?P<v>\d{3}-\d{4})(?![\w/-])(?!\s*(?:mg|mcg|ml|units?)\b)")
-PHONE_CUED = re.compile(
+PHONE_CUED = Lowered(
     r"(?ix)\b(?:ext\.?|extension|pager|beeper|cell|mobile|phone|tel|callback(?:\s+number)?|"
     r"call\s*back\s+(?:number|\#)|spectralink|x(?=\d))"
     r"\s*(?:\#|no\.?|number|is|:|at)?\s*"
@@ -88,11 +89,13 @@ PHONE_CUED = re.compile(
 EMAIL = re.compile(r"(?<![\w.+-])(?P<v>[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
 
 # --- Street addresses and PO boxes, optionally with unit, city, state and ZIP ----------------
-_SUFFIX = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|"
+_SUFFIX_WORDS = (
+    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|"
     r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Square|Sq|Loop|Pike|Row|"
-    r"Crescent|Cres|Alley|Plaza|Expressway|Turnpike)\.?"
+    "Crescent|Cres|Alley|Plaza|Expressway|Turnpike"
 )
+_SUFFIX = rf"(?:{_SUFFIX_WORDS})\.?"
+STREET_WORDS = frozenset(_SUFFIX_WORDS.split("|"))  # for gates
 _STATE = (
     r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
     r"NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)"
@@ -109,7 +112,7 @@ ADDRESS = re.compile(
     rf"|(?<!\w)(?P<w>P\.?\s?O\.?\s+Box\s+\d{{1,6}}{_CITY}?)"
 )
 # Lower-case street addresses are only trusted right after an explicit "lives at"-type cue.
-ADDRESS_CUED = re.compile(
+ADDRESS_CUED = Lowered(
     r"(?ix)\b(?:lives|living|resides|residing|staying|home|address|addr|discharged|moved)"
     r"(?:\s+(?:at|to|is|on|of))*\s*:?\s*"
     rf"(?P<v>\d{{1,6}}\s+(?:[a-z0-9'.-]+\s+){{1,3}}{_SUFFIX}(?![\w]){_UNIT}?{_CITY}?)"
@@ -134,16 +137,16 @@ _NOT_A_PERSON = (
     r"(?!\s*(?:monitor|portal|education|lift|chair|experience|safety|advocate|relations|"
     r"transport|board|list|flow|care\s+tech|tracking|label|wristband|kiosk)s?\b)"
 )
-ROOM_AFTER_PERSON = re.compile(
+ROOM_AFTER_PERSON = Lowered(
     rf"(?ix)\b{_PERSON}\b\.?{_NOT_A_PERSON}[^.;\n]{{0,40}}?(?:\b(?:in|at|from|to|into|of)|,|\()"
     rf"\s*(?:the\s+)?(?P<v>{_ROOM_FULL}\b|(?<=in\s){_BARE_ID}\b{_NOT_AFTER})"
 )
-ROOM_BEFORE_PERSON = re.compile(
+ROOM_BEFORE_PERSON = Lowered(
     rf"(?ix)(?P<v>\b{_ROOM_FULL})\b(?:'s)?(?=[,:)\s-]{{1,4}}(?:(?:the|a|our|your|new|old)\s+)?"
     rf"(?:{_PERSON}|pt's|patient's)\b\.?{_NOT_A_PERSON})"
 )
 # Patients, not supplies, are transferred, moved, admitted or discharged to/from a room.
-ROOM_TRANSFER = re.compile(
+ROOM_TRANSFER = Lowered(
     rf"(?ix)\b(?:transfer(?:red)?|moved|admit(?:ted)?|discharged?|bumped)\s+(?:from|to|into)\s+"
     rf"(?:the\s+)?(?P<v>{_ROOM_FULL})\b(?!\s+(?:supply|supplies|closet|storage|utility|conference|"
     rf"lounge|break|clean|dirty|equipment|linen|med(?:ication)?\s+room|office|tray|cart)s?\b)"
@@ -303,44 +306,123 @@ def _value_span(match: re.Match[str]) -> tuple[int, int] | None:
     return None
 
 
-@dataclass(frozen=True)
+_LETTERS = re.compile(r"[A-Za-z]+")
+# Digits and what joins them inside one phone number, SSN, date or record number: spaces, dots,
+# dashes, slashes, parentheses, "+", and an extension's "x" / "ext". Generous on purpose: a gate
+# may admit too much, never too little.
+_CLUSTER = re.compile(r"\d(?:[\d\s().+/,-]|x|ext)*")
+_NOT_DIGITS = {c: None for c in map(ord, "0123456789")}
+
+
+def ascii_digits(text: str) -> int:
+    return len(text) - len(text.translate(_NOT_DIGITS))
+
+
 class TextView:
-    """What gates look at, computed once per scanned text: the text, lower-cased, its digits.
+    """What gates look at, computed once per scanned text.
 
-    Only ASCII texts get a view: there `str.lower()` and counting 0-9 agree exactly with the
-    patterns' IGNORECASE and `\\d`. Other texts get no view, and every part runs on them."""
+    - `lower`: the text lower-cased; `digits`: how many 0-9 it has;
+    - `run`: the most digits in one cluster (digits joined by spaces, dots, dashes, slashes,
+      parentheses, "+", "x", "ext"): a phone needs 6-10 of them together, an SSN 9, a time has 4;
+    - `words` / `cased`: the set of its letter runs, lower-cased / as written, for cue words and
+      street suffixes that must stand as a word of their own ("pt", not the "pt" of "prompt");
+      `heads` / `tails`: the lower-case letter runs, each after a space / the capitalised ones,
+      each before a space, for "a word starting / ending so" as one substring test.
 
-    text: str
-    lower: str
-    digits: int
+    Only ASCII texts get a view: there `str.lower()`, 0-9 and A-Z agree exactly with the
+    patterns' IGNORECASE, `\\d` and `\\b`. Other texts get no view, and every part runs on them."""
+
+    __slots__ = ("_cased", "_heads", "_tails", "_words", "digits", "lower", "run", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lower = text.lower()
+        self.digits = ascii_digits(text)
+        self.run = max(map(ascii_digits, _CLUSTER.findall(text))) if self.digits else 0
+        self._cased: frozenset[str] | None = None
+        self._words: frozenset[str] | None = None
+        self._heads: str | None = None
+        self._tails: str | None = None
 
     @classmethod
     def of(cls, text: str) -> TextView | None:
-        return cls(text, text.lower(), ascii_digits(text)) if text.isascii() else None
+        return cls(text) if text.isascii() else None
+
+    @property
+    def cased(self) -> frozenset[str]:
+        if self._cased is None:
+            self._cased = frozenset(_LETTERS.findall(self.text))
+        return self._cased
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(_LETTERS.findall(self.lower))
+        return self._words
+
+    @property
+    def heads(self) -> str:
+        if self._heads is None:
+            self._heads = " " + " ".join(self.words)
+        return self._heads
+
+    @property
+    def tails(self) -> str:
+        if self._tails is None:
+            self._tails = " ".join(w for w in self.cased if w[0].isupper()) + " "
+        return self._tails
 
 
 @dataclass(frozen=True)
 class Gate:
-    """What any match of a part needs: at least `min_digits` digits; one of `cues` in the
-    lower-cased text; one of `cased` in the text as written (for case-sensitive patterns).
-    Checked with C-speed substring tests before any regex runs. tests/feedback/test_phi.py
-    checks that no gate ever hides a match."""
+    """What any match of a part needs, checked with C-speed set and substring tests before any
+    regex runs: at least `min_digits` digits, and `run` of them in one cluster; one of `cues` in
+    the lower-cased text (and one of `also`); one of `cased` in the text as written; one of each
+    set in `words` among its lower-cased letter runs; one of `cased_words` among its letter runs
+    as written; a lower-cased letter run starting with one of `starts`; a capitalised letter run
+    ending with one of `endings`. tests/feedback/test_phi.py checks that no gate ever hides a
+    match."""
 
     min_digits: int = 0
     cues: tuple[str, ...] = ()
     cased: tuple[str, ...] = ()
     also: tuple[str, ...] = ()  # a second group of lower-case cues, one of which must be there too
+    run: int = 0
+    words: tuple[frozenset[str], ...] = ()  # each set: one of its words must be there
+    cased_words: frozenset[str] = frozenset()
+    starts: tuple[str, ...] = ()
+    endings: tuple[str, ...] = ()
+    checks: tuple[Callable[[TextView], bool], ...] = field(default=(), init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Only the conditions this gate has, as C-speed tests: no call for an empty field.
+        checks: list[Callable[[TextView], bool]] = []
+        for words in self.words:
+            checks.append(partial(_meets, words))
+        if self.cased_words:
+            checks.append(lambda v: not self.cased_words.isdisjoint(v.cased))
+        for needles, where in (
+            (self.cues, "lower"),
+            (self.also, "lower"),
+            (self.cased, "text"),
+            (tuple(" " + s for s in self.starts), "heads"),
+            (tuple(e + " " for e in self.endings), "tails"),
+        ):
+            if needles:
+                checks.append(
+                    lambda v, n=needles, a=where: _any_in(n, getattr(v, a))  # type: ignore[misc]
+                )
+        object.__setattr__(self, "checks", tuple(checks))
 
     def admits(self, view: TextView | None) -> bool:
         if view is None:
             return True
-        if view.digits < self.min_digits:
+        if view.digits < self.min_digits or view.run < self.run:
             return False
-        return (
-            _any_in(self.cues, view.lower)
-            and _any_in(self.also, view.lower)
-            and _any_in(self.cased, view.text)
-        )
+        for check in self.checks:  # noqa: SIM110 (a plain loop: cheaper than all())
+            if not check(view):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -353,6 +435,10 @@ class Either:
         return any(gate.admits(view) for gate in self.gates)
 
 
+def _meets(words: frozenset[str], view: TextView) -> bool:
+    return not words.isdisjoint(view.words)
+
+
 def _any_in(needles: tuple[str, ...], haystack: str) -> bool:
     if not needles:
         return True
@@ -360,13 +446,6 @@ def _any_in(needles: tuple[str, ...], haystack: str) -> bool:
         if needle in haystack:
             return True
     return False
-
-
-_NOT_DIGITS = {c: None for c in map(ord, "0123456789")}
-
-
-def ascii_digits(text: str) -> int:
-    return len(text) - len(text.translate(_NOT_DIGITS))
 
 
 Typed = tuple[int, int, str]  # start, end, PHI type
@@ -423,7 +502,7 @@ _RELATIVES = _words(
     "nephew mom dad baby newborn infant"
 )
 # What NAME_TITLED and NAME_HON_LOWER need (lower-cased): a title, "pt"/"patient" or a relative.
-_TITLE_CUES = ("mr", "ms", "mx", "miss", "mister", "pt", "patient", *sorted(_RELATIVES))
+_TITLE_WORDS = frozenset(("mr", "mrs", "ms", "mx", "miss", "mister", "pt", "patient", *_RELATIVES))
 
 
 def _named(find: Callable[[str], Iterator[tuple[int, int]]]) -> Callable[[str], list[Typed]]:
@@ -440,7 +519,7 @@ class NameRecognizer(GatedRecognizer):
 
     def __init__(self) -> None:
         parts: list[Part] = [
-            (_named(_titled_names), Gate(cues=_TITLE_CUES)),
+            (_named(_titled_names), Gate(words=(_TITLE_WORDS,))),
             (_CENSUS_PAIRS, Gate()),
             (_NAME_FINDER, Gate()),
             (_named(_last_first), Gate(cues=(",",))),
@@ -458,7 +537,9 @@ class RoomOfNameRecognizer(GatedRecognizer):
 
     def __init__(self) -> None:
         super().__init__(
-            ["ROOM", "NAME"], [(_room_of_name, Gate(1, ("in", "from")))], "RoundsRoomOfName"
+            ["ROOM", "NAME"],
+            [(_room_of_name, Gate(1, words=(frozenset(("in", "from")),)))],
+            "RoundsRoomOfName",
         )
 
 

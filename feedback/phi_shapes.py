@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import regex
 
+from feedback.phi_regex import Lowered
+
 # --- phones: +cc, (0), area code in parentheses, 2-6 groups, an extension; labels glued on ------
 PHONE_ANY = regex.compile(
     r"""(?x)(?<![\d./]|\d[ ,])
     (?P<v>(?:\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|00\d{1,3}[ ])?
       (?:\(\d{1,5}\)[ .-]?)?
-      \d{1,10}(?:[ .-]\d{1,10}){0,5}
+      \d{1,15}(?:[ .-]\d{1,10}){0,5}
       (?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?)
     (?![\d/]|[.,]\d|[ ]?(?:mg|mcg|ml|mL|g|kg|mm|cm|units?|%|mmHg|min|hrs?|am|pm)\b)"""
 )
@@ -39,12 +41,36 @@ def phone_like(text: str, start: int, value: str) -> bool:
     return digits >= 6 and bool(_PHONE_CUE.search(text[max(0, start - 16) : start]))
 
 
+# A room word right before: "bed 3B Station" is a bed, "Room 12 Park" a room.
+AFTER_ROOM = regex.compile(r"(?i)\b(?:bed|room|rm|bay|pod|stretcher|chair)\.?[ \t]*\#?[ \t]*\Z")
+
 # --- record numbers: short ones after a strong cue, and cues glued to the digits -------------
-MRN_SHORT = regex.compile(
-    r"""(?ix)(?:\b|(?<=[a-z]))(?:MRN|MR\#|med\s*rec\s*\#|chart\s*\#|acct\s*\#?|account\s*\#|
+_MRN_SHORT = r"""(?ix)(?:\b|(?<=[a-z]))(?:MRN|MR\#|med\s*rec\s*\#|chart\s*\#|acct\s*\#?|account\s*\#|
     pt\s*id|patient\s*id|id\s*\#|FIN|CSN|HAR|enc(?:ounter)?\s*\#)
     [\s:#=-]{0,3}(?P<v>[A-Z]{0,3}\d[\d-]{2,14}\d|[A-Z]{1,3}\d{3,}(?:/\d+)?)(?![\d-])"""
+# Run lower-cased (phi_rules.Lowered): the cue may be glued to the word before ("scannerMRN").
+MRN_SHORT = Lowered(
+    _MRN_SHORT.replace(r"(?:\b|(?<=[a-z]))", r"\b"), glued=True, original=regex.compile(_MRN_SHORT)
 )
+# Record, account and other identifiers after any common cue, with letters, slashes or dashes
+# in them ("MRN: AB-1234567", "hospital no. 4471/22", "NHS number 943 476 5919" is a phone's
+# shape and found there): the cue stays readable, the identifier is masked whole.
+_ID_CUE = r"""(?:mrn|mr\s*\#|mr\s*no\.?|med(?:ical)?\s*rec(?:ord)?s?(?:\s*(?:number|num|no\.?|\#))?
+    |hosp(?:ital)?\s*(?:number|num|no\.?|\#|id)|unit\s*(?:number|num|no\.?)
+    |record\s*(?:number|num|no\.?|\#)|chart\s*(?:number|num|no\.?|\#|id)
+    |patient\s*(?:number|num|no\.?|\#|id)|pt\s*(?:no\.?|\#|id)|case\s*(?:number|no\.?|\#)
+    |nhs\s*(?:number|no\.?)|health\s*card(?:\s*(?:number|no\.?))?|(?:patient\s*)?identifier
+    |id\s*(?:number|no\.?|\#)|acc(?:oun)?t\s*(?:number|num|no\.?|\#)?|fin|csn|har
+    |enc(?:ounter)?\s*(?:number|num|no\.?|\#)?|visit\s*(?:number|num|no\.?|\#)
+    |ref(?:erence)?\s*(?:number|no\.?|\#))"""
+MRN_ANY = Lowered(
+    rf"""(?ix)\b{_ID_CUE}\s*(?:is|was|[:=\#-])?\s*
+    (?P<v>(?=[a-z0-9/-]*\d)[a-z]{{0,4}}[-/]?\d[a-z0-9/-]{{2,18}}[a-z0-9])(?![\w-])"""
+)
+MRN_CUE_STARTS = (
+    "mr", "med", "hosp", "unit", "record", "chart", "patient", "pt", "case", "nhs", "health",
+    "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref",
+)  # fmt: skip
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
 
@@ -66,6 +92,18 @@ _USPS = (
     "Trl|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|"
     "Vista|Walks?|Wall|Way|Ways|Wells?"
 )
+
+
+def _forms(alternatives: str) -> frozenset[str]:
+    """The words an alternation of plain words (with optional final letters, "Bluffs?") matches."""
+    out: set[str] = set()
+    for alt in alternatives.split("|"):
+        out |= {alt[:-2], alt[:-1]} if alt.endswith("?") else {alt}
+    return frozenset(out)
+
+
+USPS_WORDS = _forms(_USPS)  # for gates: a street suffix standing as a word of its own
+
 _STATE = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
     "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AS|GU|MP|PR|VI|FM|MH|PW|AA|"
@@ -97,13 +135,26 @@ _INTL_SUFFIX = (
     r"stra(?:ß|ss)e|str|weg|gasse|platz|allee|ring|damm|vej|vænget|gade|gatan|vägen|katu|tie|"
     r"straat|laan|plein|gracht|utca|ulica|cesta|ulice|sokak|caddesi|veien|gata|polku"
 )
-ADDRESS_INTL = regex.compile(
+_TAIL = r"(?:,[ \t]*\p{Lu}[\p{L}\p{M}'-]*(?:[ \t]\p{Lu}[\p{L}\p{M}'-]*)?)?"  # ", Torino"
+ADDRESS_INTL_BEFORE = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
-    (?:(?:\d{{1,5}}[ \t]+)?(?:{_INTL_BEFORE})\.?[ \t]+(?:[\p{{L}}\p{{M}}'.-]+[ \t]+){{0,4}}\d{{1,5}}[A-Za-z]?\b
-    |\p{{Lu}}[\p{{L}}\p{{M}}]*(?:{_INTL_SUFFIX})\.?[ \t]+\d{{1,5}}[A-Za-z]?\b
-    |\d{{1,5}}[ \t]+(?i:rue|via|calle|avenida|rua|strada|ulica)[ \t]+(?:(?:de|del|la|da|do)[ \t]+)?\p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]+\p{{Lu}}[\p{{L}}\p{{M}}'-]*){{0,2}})
-    (?:,[ \t]*\p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]\p{{Lu}}[\p{{L}}\p{{M}}'-]*)?)?)"""
+    (?:\d{{1,5}}[ \t]+)?(?:{_INTL_BEFORE})\.?[ \t]+(?:[\p{{L}}\p{{M}}'.-]+[ \t]+){{0,4}}\d{{1,5}}[A-Za-z]?\b
+    {_TAIL})"""
 )
+ADDRESS_INTL_SUFFIX = regex.compile(
+    rf"""(?x)(?<![\w-])(?P<v>
+    \p{{Lu}}[\p{{L}}\p{{M}}]*(?:{_INTL_SUFFIX})\.?[ \t]+\d{{1,5}}[A-Za-z]?\b{_TAIL})"""
+)
+_INTL_AFTER = "rue|via|calle|avenida|rua|strada|ulica"
+ADDRESS_INTL_AFTER = regex.compile(
+    rf"""(?x)(?<![\w-])(?P<v>
+    \d{{1,5}}[ \t]+(?i:{_INTL_AFTER})[ \t]+(?:(?:de|del|la|da|do)[ \t]+)?
+    \p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]+\p{{Lu}}[\p{{L}}\p{{M}}'-]*){{0,2}}{_TAIL})"""
+)
+# For gates: the words these need, as ASCII letter runs.
+INTL_BEFORE_WORDS = _forms(_INTL_BEFORE.replace("C/", "C"))
+INTL_SUFFIXES = tuple(sorted(_forms(_INTL_SUFFIX.replace("stra(?:ß|ss)e", "strasse|straße"))))
+INTL_AFTER_WORDS = _forms(_INTL_AFTER)
 # A street named after a cue, with no house number: "lives on the north side of Jeffery Road".
 ADDRESS_NAMED = regex.compile(
     rf"""(?x)(?i:\b(?:lives?|living|resides?|residing|located|address(?:\s+is)?|moved|side\s+of|

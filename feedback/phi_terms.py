@@ -32,6 +32,7 @@ CLINICAL_TERMS = _words(
     micu sicu picu nicu ccu cvicu neuro icu pacu ed er or l&d ob gyn peds tele
     wound vac wound-vac picc port-a-cath portacath mediport
     medicare medicaid tricare humana aetna cigna kaiser
+    covid webex vizient teladoc
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december jan feb mar apr jun jul aug sep
     sept oct nov dec

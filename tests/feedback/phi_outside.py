@@ -21,6 +21,7 @@ note is in both parts; tune on "dev" only.
 from __future__ import annotations
 
 import csv
+import datetime
 import importlib.util
 import json
 import random
@@ -34,6 +35,9 @@ from typing import Any
 from faker import Faker
 
 SEED = 20261204
+# Fixed dates instead of Faker's "today": the corpus is the same on every day it is built.
+TODAY = datetime.datetime(2026, 12, 4)
+BORN_FROM, BORN_UNTIL = datetime.date(1931, 12, 5), datetime.date(2012, 12, 4)  # aged 14-95
 FILLS_PER_TEMPLATE = 5
 Row = dict[str, Any]
 
@@ -99,7 +103,9 @@ class Identities:
         self.rng = random.Random(f"{SEED}:{split}")
         self.people = [p for p in _fng_people() if _split_of("fng" + p["Number"]) == split]
         seed = SEED + (0 if split == "dev" else 1)
-        self.fakers = {loc: Faker(loc) for loc in {*NAME_LOCALES, *PHONE_LOCALES}}
+        # Sorted: a set's order changes with each process's string hashing, and so did the seed
+        # each locale got (until 2026-12-04 every run filled the templates differently).
+        self.fakers = {loc: Faker(loc) for loc in sorted({*NAME_LOCALES, *PHONE_LOCALES})}
         for n, faker in enumerate(self.fakers.values()):
             faker.seed_instance(seed * 100 + n)
         self.us = self.fakers["en_US"]
@@ -129,7 +135,7 @@ class Identities:
             )(),
             "email": lambda: rng.choice([us.email, lambda: person["EmailAddress"]])(),
             "ssn": us.ssn,
-            "date_of_birth": lambda: us.date_of_birth(minimum_age=14, maximum_age=95).strftime(
+            "date_of_birth": lambda: us.date_between_dates(BORN_FROM, BORN_UNTIL).strftime(
                 rng.choice(["%m/%d/%Y", "%B %d, %Y", "%Y-%m-%d", "%d %b %Y"])
             ),
             "address": lambda: rng.choice(
@@ -150,6 +156,7 @@ class Identities:
             "ip_address": us.ipv4,
             "organization": us.company,
             "us_driver_license": lambda: us.bothify("?#######").upper(),
+            "date_time": lambda: str(us.date_time_between(BORN_FROM, TODAY)),
             "age": lambda: str(rng.randint(18, 95)),
             "nationality": lambda: rng.choice(["Czech", "Polish", "Irish", "Vietnamese"]),
             "nation_woman": lambda: rng.choice(["Czech", "Polish", "Irish", "Vietnamese"]),

@@ -1,0 +1,197 @@
+"""Street addresses that carry no street word, found by weighing words: "Gilsbakka 57",
+"Democracia 7069, Delta del Tigre", "Pod Floriánem 1677", "Trenerys gate 232".
+
+A house number after one to four words is a street address when the words look like a place's
+name and not like workflow language: at least one of them is no English or clinical word (an
+unknown word, a name, letters no English word has, another script), none is a clinical term, a
+role or an honorific, and they are not all capitals (a header, a score: "GCS 15"). The number
+must end the phrase (end of text or line, a comma, a sentence's end): "Bay 12", "Room 12",
+"Braden 14", "Station 4" are English or clinical words; "Okonjo 2 days" goes on in lower case.
+A city after a comma is part of the address ("…, Delta del Tigre").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from feedback.phi_names import Kind, _sentence_start, tokens
+from feedback.phi_terms import HONORIFICS, TITLES
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Lower-case words inside a street's or a town's name: particles and street words of several
+# languages ("Trenerys gate 232", "Dayka Gábor u. 18", "Šmartno ob Paki").
+CONNECTORS = _words(
+    """
+    de del della der den di da do dos das du des la las los le les lo el y e van von ten ter ob
+    pod na nad u ul al pl os sur sous am an im zum zur bei og i et a au aux gate gata gaten vei
+    veien vegen vej gade gatan vagen utca ut ter ulica ulice cesta z pri v rakpart út útja tér
+    körút köz sétány sor
+    """
+)
+# Words naming a kind of street in several languages, lower-cased: "Via", "C/", "Ctra.", "Rua",
+# "ul.", "chemin", "Postbox". Before the name they belong to it whatever the lexicon says.
+STREET_TYPES = _words(
+    """
+    via viale vicolo piazza piazzetta corso largo strada contrada rue avenue av avda avenida
+    boulevard bd bld chemin faubourg impasse allee place quai route cours calle c ctra carretera
+    camino paseo plaza ronda travesia rua r travessa estrada praca alameda condominio ul ulica
+    al aleja pl plac os osiedle strasse str gasse platz weg postbox postboks postfach apartado
+    caixa casilla rise close grove parade esplanade mews quay wynd crescent terrace gardens
+    street road avenue lane drive
+    """
+)
+# After a house number, words that make it a count or a dose instead: "Okonjo 2 days".
+QUANTITIES = _words(
+    """
+    day days d h hr hrs hour hours min mins minute minutes sec s week weeks wk wks month months
+    year years yr yrs yo time times x mg mcg g kg ml l cc u unit units meq mmol mm cm in ft lb
+    lbs oz percent pct patient patients pt pts bed beds room rooms call calls alarm alarms am pm
+    of out more less left over th st nd rd per
+    """
+)
+# The gap after the street's last word: a house number that ends the phrase.
+_GAP = re.compile(
+    r"\.?[ \t]{1,2}(?P<num>\d{1,5})(?P<tail>\.{0,2}[ \t]*(?P<sep>[,;)\n])?[ \t\n]*)\Z"
+)
+_MAX_WORDS = 6
+_ROOMS = _words("bed beds room rm bay pod unit station stretcher chair hall ward floor level tower")
+_BOXES = frozenset(("postbox", "postboks", "postfach", "apartado", "casilla"))
+
+
+def find(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of street addresses without a street word, in order."""
+    toks = tokens(text)
+    words, gaps, infos = toks.words, toks.gaps, toks.infos
+    count = len(words)
+    for i in range(count):
+        match = _GAP.match(gaps[i + 1])
+        if match is None:
+            continue
+        at_end = i + 1 == count
+        ends = at_end or match.group("sep") or "." in match.group("tail")
+        if not ends and infos[i + 1].low in QUANTITIES:  # "Okonjo 2 days": a count
+            continue
+        first = _street_start(toks, i)
+        if first is None:
+            continue
+        end = toks.ends[i] + match.end("num")
+        if match.group("sep") in (",", "\n") and not at_end:
+            end = _town_end(toks, i + 1, end)
+        yield toks.starts[first], end
+
+
+# The gap before a street's first word: a house number ("94 boulevard", "1570 Blanshard").
+_NUMBER_BEFORE = re.compile(r"(?:\A|(?<=[\s,;:(]))(?P<num>\d{1,5})[ \t]{1,2}\Z")
+_DIRECTIONS = frozenset(("north", "south", "east", "west", "n", "s", "e", "w"))
+_END = re.compile(r"\.{0,2}[ \t]*(?:[,;)\n]|\Z)")
+
+
+def find_number_first(text: str) -> Iterator[tuple[int, int]]:
+    """ "94 boulevard Amiral Courbet", "251 Charilaou Trikoupi Str.", "1570 Blanshard, Victoria":
+    a house number, then a street named by a street word or by words that weigh as a place."""
+    toks = tokens(text)
+    words, gaps, infos = toks.words, toks.gaps, toks.infos
+    count = len(words)
+    for i in range(count):
+        number = _NUMBER_BEFORE.search(gaps[i])
+        if number is None:
+            continue
+        if i == 0 and number.start() > 0 and not gaps[0][: number.start()].isspace():
+            continue
+        if i and not gaps[i][: number.start()].strip() and infos[i - 1].low in _ROOMS:
+            continue  # "bed 11 Mr Geisler", "Room 4 Okafor": a room, not a house number
+        last, typed = None, False
+        n = i
+        while n < count and n - i < _MAX_WORDS + 1:
+            if n > i and gaps[n] not in (" ", "\t", ". "):
+                break
+            info = infos[n]
+            if info.low in STREET_TYPES or (typed and info.low in _DIRECTIONS):
+                typed, last = True, n
+            elif info.low in HONORIFICS or info.low in TITLES:
+                break
+            elif info.cap and info.kind != Kind.STOP:
+                last = n
+            elif info.low not in CONNECTORS:
+                break
+            n += 1
+        if last is None:
+            continue
+        named = [k for k in range(i, last + 1) if infos[k].cap and infos[k].low not in STREET_TYPES]
+        evidence = any(_place_like(words[k], infos[k], False) for k in named)
+        if not named or all(words[k].isupper() for k in named):
+            continue
+        ends_phrase = _END.match(gaps[last + 1]) is not None
+        if not (typed or (evidence and ends_phrase)):
+            continue
+        end = toks.ends[last]
+        if last + 1 < count and re.match(r"\.?[ \t]*[,\n][ \t]*\Z", gaps[last + 1]):
+            end = _town_end(toks, last + 1, end)
+        yield toks.ends[i - 1] + number.start() if i else number.start(), end
+
+
+def _street_start(toks: object, last: int) -> int | None:
+    """The first word of the street name that ends at word `last`, if the words weigh as one."""
+    words, gaps, infos = toks.words, toks.gaps, toks.infos  # type: ignore[attr-defined]
+    first = last
+    while first > 0 and last - first + 1 < _MAX_WORDS:
+        prev = infos[first - 1]
+        if prev.low in STREET_TYPES and gaps[first] in (" ", "\t", ". ", "/ ", "/", "."):
+            first -= 1  # "Via Zannoni 49", "C/ Libertad 29", "Ctra. de Siles 1"
+            continue
+        if gaps[first] not in (" ", "\t", ". ") or not (prev.cap or prev.low in CONNECTORS):
+            break
+        if prev.kind == Kind.STOP or prev.low in HONORIFICS or prev.low in TITLES:
+            break
+        first -= 1
+    while first <= last and not infos[first].cap and infos[first].low not in STREET_TYPES:
+        first += 1  # a name starts with a capital
+    if first > last:
+        return None
+    named = [n for n in range(first, last + 1) if infos[n].low not in STREET_TYPES]
+    if any(infos[n].kind == Kind.STOP for n in named):
+        return None
+    if not named:  # "Postbox 115", "Apartado 12"; not "Via 4"
+        return first if infos[last].low in _BOXES else None
+    capitals = [n for n in named if infos[n].cap]
+    if not capitals:
+        return None
+    if all(words[n].isupper() for n in capitals):
+        return None
+    typed = len(named) < last - first + 1  # a street word in it: "Frankfurter Allee 79"
+    evidence = typed or any(
+        _place_like(words[n], infos[n], _sentence_start(toks.text, toks.starts[n]))  # type: ignore[attr-defined]
+        for n in capitals
+    )
+    return first if evidence else None
+
+
+def _place_like(word: str, info: Any, at_start: bool) -> bool:
+    """A word that weighs as a place's or person's name: letters no English word has, another
+    script, a known name or a word in no list; at a sentence's start not an everyday word
+    ("Huddle 2 moved to 1400")."""
+    if not word.isascii() or info.kind == Kind.FOREIGN:
+        return True
+    return info.kind in (Kind.STRONG, Kind.UNKNOWN) and not (at_start and info.common)
+
+
+def _town_end(toks: object, start: int, end: int) -> int:
+    """Past a town after the comma: capitalised words and particles, up to four."""
+    words, gaps, infos = toks.words, toks.gaps, toks.infos  # type: ignore[attr-defined]
+    last = None
+    n = start
+    while n < len(words) and n - start < _MAX_WORDS:
+        if n > start and gaps[n] not in (" ", "\t"):
+            break
+        if infos[n].cap and infos[n].kind != Kind.STOP:
+            last = n
+        elif infos[n].low not in CONNECTORS:
+            break
+        n += 1
+    return toks.ends[last] if last is not None else end  # type: ignore[attr-defined]
