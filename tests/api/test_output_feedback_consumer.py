@@ -5,29 +5,20 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connections
-from rest_framework.authtoken.models import Token
 
 from backend.asgi import application
 from feedback.services import output_feedback as svc
+from tests.api.test_backlog_consumer import (  # noqa: F401 (an autouse fixture)
+    ORIGIN,
+    _close_sync_thread_connections,
+    closed_with,
+    token_for,
+)
 from tests.factories import ToolFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-ORIGIN = (b"origin", b"http://127.0.0.1:8000")
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_sync_thread_connections():
-    yield
-    await database_sync_to_async(connections.close_all)()
-
-
-@database_sync_to_async
-def token_for(user):
-    return Token.objects.get_or_create(user=user)[0].key
 
 
 async def open_socket(user=None):
@@ -35,13 +26,6 @@ async def open_socket(user=None):
     comm = WebsocketCommunicator(application, f"/ws/output-feedback/{query}", headers=[ORIGIN])
     await comm.connect()
     return comm
-
-
-async def closed_with(comm):
-    message = await comm.receive_output(timeout=2)
-    if message["type"] == "websocket.accept":
-        message = await comm.receive_output(timeout=2)
-    return message.get("code")
 
 
 def flag(tool_id, version="4.1"):
