@@ -1,5 +1,8 @@
 FROM python:3.11-slim
 WORKDIR /app
+# Tesseract reads text in photos so PHI on whiteboards, wristbands and screens is filled.
+RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml constraints.txt ./
 COPY tools ./tools
 # /bin/sh has no <(...): write the pinned requirements to a file first.

@@ -27,6 +27,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	PORT=$(PORT) $(PY) manage.py load_demo --if-empty
 	@echo "Rounds is serving on http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
+	$(PY) manage.py rounds_worker --verbosity 0 & worker=$$!; trap 'kill $$worker' EXIT; \
 	$(PY) -m backend.server -b 127.0.0.1 -p $(PORT) backend.asgi:application
 
 lint: install-test

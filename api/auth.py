@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,17 +13,44 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
 
 from feedback.errors import DomainError
 from feedback.models import User
 from feedback.models.people import ROLES
 
 
+def token_expires_at(token: Token) -> datetime:
+    """A token lasts ROUNDS_TOKEN_TTL_DAYS from when it was issued."""
+    return token.created + timedelta(days=settings.ROUNDS_TOKEN_TTL_DAYS)
+
+
+def token_expired(token: Token) -> bool:
+    return token_expires_at(token) <= timezone.now()
+
+
+def token_issue(user: Any) -> Token:
+    """The user's token, or a new one if they have none or theirs has expired."""
+    token, created = Token.objects.get_or_create(user=user)
+    if not created and token_expired(token):
+        token.delete()
+        token = Token.objects.create(user=user)
+    return token
+
+
+def tokens_revoke(user: Any) -> int:
+    """Delete every API token of `user` (DRF keeps one per user); returns how many."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return int(deleted)
+
+
 class ExpiringTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>`: the token, its user and the user's group names in one query
-    (every API call checks roles; a second query was a twentieth of a backlog page)."""
+    (every API call checks roles; a second query was a twentieth of a backlog page). Expired
+    tokens are refused (401) and deleted."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         model = self.get_model()
@@ -31,6 +59,11 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             token = model.objects.select_related("user").annotate(group_names=names).get(key=key)
         except model.DoesNotExist as exc:
             raise exceptions.AuthenticationFailed("Invalid token.") from exc
+        if token_expired(token):
+            token.delete()
+            raise exceptions.AuthenticationFailed(
+                "Token expired; sign in again (POST /api/auth/token/) for a new one."
+            )
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")

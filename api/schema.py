@@ -18,6 +18,7 @@ _DESCRIPTIONS = {
     "409": "Conflict with the current state (duplicate key, illegal transition).",
     "413": "Payload too large.",
     "429": "Throttled; see the Retry-After header.",
+    "503": "Something the server needs for this (e.g. OCR for photos) is missing or busy; retry.",
 }
 
 
@@ -30,6 +31,7 @@ class ErrorAwareSchema(AutoSchema):
             codes.append("404")
         if self.method in ("POST", "PATCH", "PUT"):
             codes += ["409", "413"]
+        codes += getattr(self.view, "extra_error_statuses", ())  # e.g. "503" where OCR runs
         return sorted(set(codes))
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:

@@ -10,6 +10,8 @@ from api.views import (
     backlog,
     capture,
     definitions,
+    devices,
+    lifecycle,
     loop,
     notifications,
     output_feedback,
@@ -29,12 +31,14 @@ router.register("notifications", notifications.NotificationViewSet, basename="no
 router.register("audit", audit.AuditViewSet, basename="audit")
 router.register("backlog", backlog.BacklogViewSet, basename="backlog")
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
+router.register("legal-holds", lifecycle.LegalHoldViewSet, basename="legal-hold")
 
 auth_urls = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
     path("auth/login/", auth.LoginView.as_view(), name="auth-login"),
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("auth/csrf/", auth.CsrfView.as_view(), name="auth-csrf"),
+    path("auth/providers/", auth.ProvidersView.as_view(), name="auth-providers"),
     path("me/", auth.MeView.as_view(), name="me"),
 ]
 
@@ -56,6 +60,7 @@ capture_urls = [
         name="observation-photos",
     ),
     path("phi/check/", capture.PhiCheckView.as_view(), name="phi-check"),
+    path("phi/photo-check/", capture.PhotoCheckView.as_view(), name="phi-photo-check"),
 ]
 
 session_urls = [
@@ -142,6 +147,24 @@ output_feedback_urls = [
     ),
 ]
 
+lifecycle_urls = [
+    path("retention/", lifecycle.RetentionView.as_view(), name="retention"),
+    path("retention/runs/", lifecycle.RetentionRunListView.as_view(), name="retention-runs"),
+    path("users/<int:pk>/export/", lifecycle.PersonExportView.as_view(), name="user-export"),
+    path("users/<int:pk>/erase/", lifecycle.PersonEraseView.as_view(), name="user-erase"),
+    path(
+        "users/<int:pk>/revoke-tokens/",
+        lifecycle.RevokeTokensView.as_view(),
+        name="user-revoke-tokens",
+    ),
+]
+
+device_urls = [
+    path("devices/heartbeat/", devices.HeartbeatView.as_view(), name="device-heartbeat"),
+    path("devices/", devices.DeviceListView.as_view(), name="device-list"),
+    path("me/queue-key/", devices.QueueKeyView.as_view(), name="me-queue-key"),
+]
+
 stats_urls = [
     path("stats/pain-points/", stats.PainPointsView.as_view(), name="stats-pain-points"),
     path("stats/ratings/", stats.RatingsView.as_view(), name="stats-ratings"),
@@ -164,5 +187,7 @@ urlpatterns = [
     *stats_urls,
     *output_feedback_urls,
     *definition_urls,
+    *lifecycle_urls,
+    *device_urls,
     path("", include(router.urls)),
 ]

@@ -24,8 +24,10 @@ def query_param(scope: dict[str, Any], name: str) -> str | None:
 def _user_for_token(key: str) -> Any:
     from rest_framework.authtoken.models import Token
 
+    from api.auth import token_expired
+
     token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    if token is None or token_expired(token) or not token.user.is_active:
         return AnonymousUser()
     return token.user
 

@@ -6,6 +6,7 @@ from api.views.media import media
 
 urlpatterns = [
     path("api/", include("api.urls")),
+    path("accounts/", include("api.sso_urls")),  # single sign-on (django-allauth)
     re_path(r"^media/(?P<path>.+)$", media, name="media"),
     path("", include("pwa.urls")),
 ]

@@ -48,3 +48,10 @@ class Conflict(DomainError):
 class InvalidTransition(DomainError):
     code = "invalid_transition"
     http_status = 409
+
+
+class Unavailable(DomainError):
+    """Something the request needs (e.g. the OCR engine) is missing or busy: try again later."""
+
+    code = "unavailable"
+    http_status = 503

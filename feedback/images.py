@@ -14,11 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from PIL import Image, ImageCms, ImageMath, UnidentifiedImageError
 
 from feedback.errors import InvalidImage, TooLarge, ValidationFailed
+
+if TYPE_CHECKING:  # the detectors (OpenCV, Tesseract, the text guard) load only where used
+    from feedback.photo_phi import AutoRedaction
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
@@ -34,6 +37,9 @@ JPEG_QUALITY = 85
 CONTENT_TYPE = "image/jpeg"
 
 Rect = tuple[float, float, float, float]
+# Finds what must be filled automatically (faces, PHI text) in an 8-bit copy of the photo the
+# right way up, at the size it should be read: `photo_phi.find` for observation photos.
+Detector = Callable[[Image.Image], Sequence["AutoRedaction"]]
 
 ACCEPTED = "Upload a JPEG, PNG or WebP image of at most 20 MB and 50 megapixels."
 _OPEN_AS = ("JPEG", "PNG", "WEBP")
@@ -88,6 +94,7 @@ class ProcessedImage:
     full: Rendition
     web: Rendition
     thumb: Rendition
+    auto_redacted: tuple[AutoRedaction, ...] = ()
 
     @property
     def width(self) -> int:
@@ -136,20 +143,36 @@ def _bad_redact(problem: str) -> NoReturn:
     raise ValidationFailed(problem, errors={"redact": [f"{problem} {hint}"]})
 
 
-def process(source: bytes | BinaryIO, redact: Sequence[Rect] = ()) -> ProcessedImage:
-    """Validate and decode an upload once; return redacted, oriented, metadata-free renditions."""
-    full, subsampling = _full_rendition(_read(source), redact)
+def process(
+    source: bytes | BinaryIO, redact: Sequence[Rect] = (), *, detect: Detector | None = None
+) -> ProcessedImage:
+    """Validate and decode an upload once; return redacted, oriented, metadata-free renditions.
+
+    With `detect`, what it finds is filled like the `redact` rectangles and listed in
+    `auto_redacted`.
+    """
+    full, subsampling, found = _full_rendition(_read(source), redact, detect)
     # The full-size encode overlaps with deriving and encoding the two smaller sizes.
     encoding_full = _workers().submit(_encode, full, subsampling)
     web = _shrink(full, _fit(full.size, SIZES["web"]))
     thumb = _shrink(web, _fit(web.size, SIZES["thumb"]))
     return ProcessedImage(
-        encoding_full.result(), _encode(web, subsampling), _encode(thumb, subsampling)
+        encoding_full.result(), _encode(web, subsampling), _encode(thumb, subsampling), found
     )
 
 
-def _full_rendition(data: bytes, redact: Sequence[Rect]) -> tuple[Image.Image, int]:
-    """Redacted, oriented, sRGB pixels at the full size, and the JPEG chroma subsampling to use.
+def suggest(source: bytes | BinaryIO, detect: Detector) -> list[AutoRedaction]:
+    """What `process(source, detect=detect)` would fill, without encoding or keeping anything."""
+    im = _decode(_read(source), draft_to=DRAFT_FLOOR)
+    orientation = _orientation(im)
+    return list(detect(_reading_copy(_flatten(im), orientation)))
+
+
+def _full_rendition(
+    data: bytes, redact: Sequence[Rect], detect: Detector | None
+) -> tuple[Image.Image, int, tuple[AutoRedaction, ...]]:
+    """Redacted, oriented, sRGB pixels at the full size, the JPEG chroma subsampling to use, and
+    what `detect` found and was filled.
 
     A function of its own so the decoded upload (48 MB for 12 MP) is freed when it returns.
     """
@@ -158,12 +181,27 @@ def _full_rendition(data: bytes, redact: Sequence[Rect]) -> tuple[Image.Image, i
     subsampling = 0 if im.format == "PNG" else 2
     pixels = _flatten(im)
     pixels.info = {}  # nothing from the upload may ride along into derived images
-    # Black out in stored pixel space before any resampling, so no rendition can blend those pixels.
+    # Black out in stored pixel space before any resampling, so no rendition can blend those
+    # pixels. The user's boxes go first, so detection does not read (or list) what they hid.
     for rect in redact:
         _black_out(pixels, _rect_to_raw(rect, orientation))
+    found = tuple(detect(_reading_copy(pixels, orientation))) if detect else ()
+    for auto in found:
+        _black_out(pixels, _rect_to_raw(auto.box, orientation))
     raw = _shrink(pixels, _fit(pixels.size, SIZES["full"]))
     del im, pixels
-    return _to_srgb(_orient(raw, orientation), icc), subsampling
+    return _to_srgb(_orient(raw, orientation), icc), subsampling, found
+
+
+def _reading_copy(pixels: Image.Image, orientation: int) -> Image.Image:
+    """Grey pixels at the stored full size, the right way up: what detection and OCR read.
+
+    OCR reads at the largest size that is stored, so text legible in any stored size is read,
+    and no more: 12 MP photos decode at 2000 px (see DRAFT_FLOOR), where Tesseract takes about
+    half a second and reads ward text as well as at 4000 px, where it takes over 6 s.
+    """
+    gray = pixels.convert("L")
+    return _orient(_shrink(gray, _fit(gray.size, SIZES["full"])), orientation)
 
 
 def _read(source: bytes | bytearray | memoryview | BinaryIO) -> bytes:

@@ -43,13 +43,27 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
+def _clear_own_cache() -> None:
+    """Empty this run's cache. On Redis, `cache.clear()` is FLUSHDB, which would wipe every
+    other run (and every other install) sharing the server: delete only our prefix's keys."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    _clear_own_cache()
     yield
-    cache.clear()
+    _clear_own_cache()
 
 
 @pytest.fixture
@@ -149,6 +163,17 @@ def need(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def tesseract() -> None:
+    """Observation photos are checked for PHI text with Tesseract; without it they are refused."""
+    from feedback import ocr
+
+    need(
+        ocr.available(),
+        f"tesseract-ocr is not installed, so photos are refused. {ocr.INSTALL_HINT}",
+    )
 
 
 @pytest.fixture

@@ -35,24 +35,26 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
-def _wait_for(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
+def wait_for(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"daphne exited early:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{proc.args} exited early:\n{log.read_text()[-3000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError(f"daphne did not listen on {port}:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(f"{proc.args} did not listen on {port}:\n{log.read_text()[-3000:]}")
 
 
-def launch(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """Start `backend.server` (the Daphne launcher `make run` uses) on a free port with `env`,
-    output to `log`; returns once it listens."""
-    port = free_port()
+def launch(
+    env: dict[str, str], log: Path, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `backend.server` (the Daphne launcher `make run` uses) on `port` (or a free one) with
+    `env`, output to `log`; returns once it listens."""
+    port = port or free_port()
     command = [sys.executable, "-m", "backend.server", "-b", "127.0.0.1", "-p", str(port)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -62,15 +64,12 @@ def launch(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    _wait_for(port, proc, log)
+    wait_for(port, proc, log)
     return proc, port
 
 
-@contextmanager
-def daphne(
-    log_dir: Path, name: str = "daphne", extra_env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """Start one Daphne process on the test database; yields its base URL; stops it afterwards."""
+def process_env(extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a process serving this test run's database, media and Redis prefix."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="backend.settings.test",
@@ -83,9 +82,39 @@ def daphne(
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
     env.update(extra_env or {})
+    return env
+
+
+@contextmanager
+def daphne(
+    log_dir: Path, name: str = "daphne", extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Start one Daphne process on the test database; yields its base URL; stops it afterwards."""
+    env = process_env(extra_env)
     proc, port = launch(env, log_dir / f"{name}-{uuid.uuid4().hex[:8]}.log")
     try:
         yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+@contextmanager
+def worker(log_dir: Path, extra_env: dict[str, str] | None = None, *args: str) -> Iterator[Path]:
+    """Start `manage.py rounds_worker` (what `make run` starts) on the test database, polling
+    fast; yields its log file; stops it afterwards."""
+    log = log_dir / f"worker-{uuid.uuid4().hex[:8]}.log"
+    env = process_env({"ROUNDS_SCHEDULER_INTERVAL": "0.3", **(extra_env or {})})
+    command = [sys.executable, "manage.py", "rounds_worker", "--interval", "0.1"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*command, "--no-startup-delay", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield log
     finally:
         stop(proc)
 

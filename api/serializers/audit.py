@@ -21,4 +21,6 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "detail",
             "ip",
             "user_agent",
+            "prev_hash",
+            "hash",
         ]

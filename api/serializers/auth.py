@@ -15,6 +15,18 @@ class CredentialsSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField(
+        help_text="When the token stops working (ROUNDS_TOKEN_TTL_DAYS after it was issued)."
+    )
+
+
+class ProviderSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["oidc", "saml", "local"])
+    login_url = serializers.CharField(
+        help_text="SSO: POST here (with the CSRF token) to start the sign-in redirect."
+    )
 
 
 class MeSerializer(serializers.ModelSerializer):

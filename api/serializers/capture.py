@@ -11,6 +11,17 @@ from feedback.models.observations import FREQUENCIES, ROLE_OBSERVED
 from feedback.services.observations import MAX_BATCH
 
 
+class AutoRedactionSerializer(serializers.Serializer):
+    """A region filled automatically, in fractions of the displayed photo."""
+
+    kind = serializers.ChoiceField(choices=["face", "text"])
+    type = serializers.CharField(required=False, help_text="PHI type of the text (text only).")
+    box = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4)
+
+    def to_representation(self, instance: Any) -> Any:
+        return instance
+
+
 class PhotoSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     web_url = serializers.SerializerMethodField()
@@ -18,7 +29,9 @@ class PhotoSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Photo
-        fields = ["id", "url", "web_url", "thumb_url", "width", "height"]
+        fields = ["id", "url", "web_url", "thumb_url", "width", "height", "auto_redacted"]
+
+    auto_redacted = AutoRedactionSerializer(many=True, read_only=True)
 
     def get_url(self, obj: Photo) -> str:
         return obj.full.url
@@ -105,6 +118,17 @@ class PhotoUploadSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="JSON list of [x, y, w, h] fractions of the displayed photo.",
     )
+
+
+class PhotoCheckSerializer(serializers.Serializer):
+    image = serializers.FileField()
+
+
+class PhotoCheckResultSerializer(serializers.Serializer):
+    auto_redacted = AutoRedactionSerializer(many=True)
+
+    def to_representation(self, instance: Any) -> Any:
+        return instance
 
 
 class StrictCharField(serializers.CharField):

@@ -20,6 +20,8 @@ from api.serializers.capture import (
     ObservationWriteSerializer,
     PhiCheckResultSerializer,
     PhiCheckSerializer,
+    PhotoCheckResultSerializer,
+    PhotoCheckSerializer,
     PhotoSerializer,
     PhotoUploadSerializer,
     SyncRequestSerializer,
@@ -31,7 +33,7 @@ from feedback.models import Observation
 from feedback.selectors.observations import observation_get, observation_list
 from feedback.services.audit import audit_record
 from feedback.services.observations import MAX_BATCH, observation_create, observation_sync
-from feedback.services.photos import photo_upload
+from feedback.services.photos import photo_check, photo_upload
 
 HasAnyRole = requires(roles.CAPTURE)
 
@@ -113,6 +115,7 @@ class PhotoUploadView(APIView):
     permission_classes = [HasAnyRole]
     # The SPEC's shape is multipart; a JSON list or string body has no .get() and would crash.
     parser_classes = [MultiPartParser, FormParser]
+    extra_error_statuses = ("503",)  # OCR missing or busy: never stored unchecked
 
     @extend_schema(request={"multipart/form-data": PhotoUploadSerializer},
                    responses={201: PhotoSerializer, 200: PhotoSerializer})  # fmt: skip
@@ -144,3 +147,19 @@ class PhiCheckView(APIView):
                 "spans": [{"start": s.start, "end": s.end, "type": s.type} for s in spans],
             }
         )
+
+
+class PhotoCheckView(APIView):
+    """The boxes an upload would fill (faces, PHI text), for the PWA's preview; stores nothing."""
+
+    permission_classes = [HasAnyRole]
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "photo_check"
+    extra_error_statuses = ("503",)
+
+    @extend_schema(request={"multipart/form-data": PhotoCheckSerializer},
+                   responses={200: PhotoCheckResultSerializer})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        found = photo_check(image=request.FILES.get("image"))
+        return Response({"auto_redacted": found})

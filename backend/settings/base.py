@@ -29,9 +29,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "feedback",
     "api",
     "pwa",
@@ -46,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.ApiNotFoundMiddleware",
 ]
@@ -165,6 +173,34 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "api.errors.csrf_failure"  # JSON under /api/, Django's page elsewhere
 
+# API tokens (scripts, tablets) expire this many days after they were issued.
+ROUNDS_TOKEN_TTL_DAYS = float(os.environ.get("ROUNDS_TOKEN_TTL_DAYS", 30))
+
+# Single sign-on (django-allauth: OIDC + SAML; docs/deployment.md). Providers, the IdP-group ->
+# role map and the break-glass accounts come from the environment (backend/settings/sso.py).
+from . import sso as _sso  # noqa: E402
+
+ROUNDS_SSO_PROVIDERS = _sso.providers()
+ROUNDS_SSO_ROLE_MAP = _sso.role_map()
+# Set: password sign-in (PWA and tokens) only for these usernames; everyone else uses SSO.
+ROUNDS_BREAK_GLASS_ACCOUNTS = _sso.break_glass()
+SOCIALACCOUNT_PROVIDERS = _sso.socialaccount_providers(ROUNDS_SSO_PROVIDERS)
+# Passwords: Django's ModelBackend only (allauth's backend would check each password twice and
+# its own rate limits would count next to ours); SSO sign-ins log in through it too.
+ACCOUNT_ADAPTER = "api.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "api.sso.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never link an SSO identity to an account by email
+SOCIALACCOUNT_AUTO_SIGNUP = True  # just-in-time accounts
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login URL takes a POST (with CSRF) from the PWA
+LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", 15 * 60))
 
@@ -185,7 +221,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {"ratings": "120/min", "phi": "600/min"},
+    "DEFAULT_THROTTLE_RATES": {"ratings": "120/min", "phi": "600/min", "photo_check": "60/min"},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -209,6 +245,13 @@ SPECTACULAR_SETTINGS = {
 
 # Priority weights (docs/priority.md); any key overrides the default.
 ROUNDS_PRIORITY_WEIGHTS: dict[str, float] = {}
+
+# Background jobs: django-tasks with its database backend; `manage.py rounds_worker` runs them
+# (docs/jobs.md). Webhook retries wait ROUNDS_WEBHOOK_BACKOFF_SECONDS * 2^(attempt-1).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+ROUNDS_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("ROUNDS_WEBHOOK_BACKOFF_SECONDS", 30))
+ROUNDS_SCHEDULER_INTERVAL = float(os.environ.get("ROUNDS_SCHEDULER_INTERVAL", 15))
+ROUNDS_JOB_PERIODS: dict[str, float] = {}
 
 GUEST_TOKEN_MAX_AGE = 8 * 3600
 
@@ -234,6 +277,30 @@ LOGGING = {
         "presidio-analyzer": {"level": "ERROR"},
     },
 }
+# SIEM: each committed audit row (and the chain head, hourly) as one JSON line on the
+# `rounds.audit` logger, to UDP syslog and/or a JSON-lines file when these are set.
+_siem: dict[str, dict[str, object]] = {}
+if os.environ.get("ROUNDS_SIEM_SYSLOG"):
+    _host, _, _port = os.environ["ROUNDS_SIEM_SYSLOG"].rpartition(":")
+    _siem["siem_syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": (_host, int(_port or 514)),
+        "formatter": "siem",
+    }
+if os.environ.get("ROUNDS_SIEM_JSONL"):
+    _siem["siem_jsonl"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": os.environ["ROUNDS_SIEM_JSONL"],
+        "formatter": "siem",
+    }
+LOGGING["formatters"] = {"siem": {"format": "rounds-audit: %(message)s"}}
+LOGGING["handlers"].update(_siem)  # type: ignore[attr-defined]
+LOGGING["loggers"]["rounds.audit"] = {  # type: ignore[index]
+    "handlers": list(_siem),
+    "level": "INFO" if _siem else "WARNING",
+    "propagate": False,
+}
+
 AUTH_USER_MODEL = "feedback.User"
 
 # Serve app files straight from the apps (no collectstatic needed for `make run`);

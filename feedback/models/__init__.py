@@ -9,6 +9,8 @@ from .backlog import (
     EvidenceRating,
     UnitPoster,
 )
+from .jobs import JobSchedule
+from .lifecycle import Device, LegalHold, QueueKey, RetentionPolicy, RetentionRun
 from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
 from .outputs import OutputFeedback, ToolKey
@@ -31,18 +33,24 @@ __all__ = [
     "BacklogItem",
     "CodesignSession",
     "Comment",
+    "Device",
     "EvidenceComment",
     "EvidenceObservation",
     "EvidenceOutputFeedback",
     "EvidenceRating",
     "InstrumentResponse",
+    "JobSchedule",
+    "LegalHold",
     "ModelVersion",
     "Notification",
     "Observation",
     "OutputFeedback",
     "Participant",
     "Photo",
+    "QueueKey",
     "Rating",
+    "RetentionPolicy",
+    "RetentionRun",
     "Screen",
     "ScreenAggregate",
     "SessionScreen",

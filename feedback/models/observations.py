@@ -69,6 +69,8 @@ class Photo(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     redacted_regions = models.PositiveSmallIntegerField(default=0)
+    # What was found and filled automatically: [{"kind": "face"|"text", "type"?, "box"}].
+    auto_redacted = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

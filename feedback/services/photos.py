@@ -1,4 +1,5 @@
-"""Observation photos: check access and size, redact and re-encode once, store three sizes."""
+"""Observation photos: check access and size, find and fill faces and PHI text, redact and
+re-encode once, store three sizes; and the same check for the preview, storing nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from feedback import images, roles
+from feedback import images, photo_phi, roles
 from feedback.context import Actor
 from feedback.errors import Conflict, Forbidden, TooLarge, ValidationFailed
 from feedback.models import Photo
@@ -76,7 +77,8 @@ def photo_upload(
         return existing, False
     _check_upload(image)
     rects = images.parse_redact(redact)
-    processed = images.process(image, rects)  # redacted before any byte is stored
+    # Faces and PHI text are found and filled with the user's boxes before any byte is stored.
+    processed = images.process(image, rects, detect=photo_phi.find)
     photo = Photo(
         client_id=key,
         observation=observation,
@@ -84,6 +86,7 @@ def photo_upload(
         width=processed.width,
         height=processed.height,
         redacted_regions=len(rects),
+        auto_redacted=[found.as_dict() for found in processed.auto_redacted],
     )
     _store(photo, processed)
     return _save(actor, photo)
@@ -102,3 +105,9 @@ def _save(actor: Actor, photo: Photo) -> tuple[Photo, bool]:
             raise
         return winner, False
     return photo, True
+
+
+def photo_check(*, image: Any) -> list[dict[str, Any]]:
+    """The faces and PHI text an upload of `image` would have filled; nothing is stored."""
+    _check_upload(image)
+    return [found.as_dict() for found in images.suggest(image, photo_phi.find)]

@@ -87,3 +87,18 @@ def user_update(
             )
     audit_record(actor=actor, action="change", obj=user, detail={"fields": sorted(changed)})
     return user
+
+
+@transaction.atomic
+def user_sync_sso_roles(*, user: User, roles: Iterable[str], provider_id: str) -> None:
+    """Make `user`'s roles exactly those their identity provider's groups grant (at every SSO
+    login, so leaving an IdP group loses the role at the next one); changes are audited."""
+    before, after = set(user.role_names()), set(roles)
+    if before != after:
+        _set_roles(user, sorted(after))
+        audit_record(
+            actor=Actor(user=user),
+            action="change",
+            obj=user,
+            detail={"roles": sorted(after), "before": sorted(before), "via": provider_id},
+        )

@@ -1,12 +1,15 @@
-"""Outgoing webhooks: signed, logged deliveries retried with exponential back-off."""
+"""Outgoing webhooks: signed, logged deliveries retried with exponential back-off.
+
+Each delivery is a `WebhookDelivery` row (the delivery log) plus a `feedback.tasks.deliver_webhook`
+job enqueued in the same transaction, so a committed event always has its job; the worker
+re-enqueues failed attempts for when back-off says; a periodic sweep takes rows a dead worker left.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-import logging
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -15,15 +18,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from feedback.context import Actor
 from feedback.errors import ValidationFailed
 from feedback.models import Webhook, WebhookDelivery
 from feedback.services.audit import audit_record
-
-log = logging.getLogger(__name__)
 
 EVENTS = (
     "backlog.item.created",
@@ -40,7 +41,7 @@ LEASE_SECONDS = 60  # a claimed delivery is left alone this long by other worker
 
 
 def backoff_base() -> float:
-    return float(getattr(settings, "ROUNDS_WEBHOOK_BACKOFF_SECONDS", 30))
+    return float(settings.ROUNDS_WEBHOOK_BACKOFF_SECONDS)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -87,36 +88,27 @@ def webhook_delete(*, actor: Actor, hook: Webhook) -> None:
 
 
 def webhook_enqueue(*, event: str, data: dict[str, Any]) -> list[int]:
-    """Log one pending delivery per subscribed webhook; try them right after commit."""
+    """Log one pending delivery per subscribed webhook and enqueue its job (same transaction)."""
+    from feedback.tasks import deliver_webhook
+
     hooks = [h for h in Webhook.objects.filter(active=True) if event in h.events or ALL in h.events]
     if not hooks:
         return []
     body = json.dumps({"event": event, "data": data, "sent_at": timezone.now().isoformat()})
-    rows = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(webhook=h, event=event, body=body, next_attempt_at=timezone.now())
-        for h in hooks
-    )
-    ids = [r.pk for r in rows]
-    transaction.on_commit(lambda: start_background_delivery(ids))
-    return ids
+    with transaction.atomic():
+        rows = WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(webhook=h, event=event, body=body, next_attempt_at=timezone.now())
+            for h in hooks
+        )
+        for row in rows:
+            deliver_webhook.enqueue(row.pk)
+    return [r.pk for r in rows]
 
 
-def start_background_delivery(ids: list[int]) -> None:
-    """An immediate attempt in a thread, so a healthy receiver hears within seconds."""
-    threading.Thread(target=_deliver_in_thread, args=(ids,), daemon=True).start()
-
-
-def _deliver_in_thread(ids: list[int]) -> None:
-    try:
-        deliver_due(ids=ids)
-    except Exception:  # the worker retries whatever this attempt missed
-        log.exception("background webhook delivery failed")
-    finally:
-        connection.close()
-
-
-def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
-    """Take a due delivery with a compare-and-set on next_attempt_at; losers get None."""
+def claim(delivery_id: int, now: datetime | None = None) -> WebhookDelivery | None:
+    """Take a due delivery with a compare-and-set on next_attempt_at (a lease of LEASE_SECONDS);
+    losers, and rows that are not due, get None."""
+    now = now or timezone.now()
     row = WebhookDelivery.objects.filter(
         pk=delivery_id, status="pending", next_attempt_at__lte=now
     ).first()
@@ -137,7 +129,7 @@ def deliver_due(*, ids: Iterable[int] | None = None, now: datetime | None = None
         qs = qs.filter(pk__in=list(ids))
     delivered = 0
     for delivery_id in list(qs.order_by("next_attempt_at").values_list("pk", flat=True)[:500]):
-        row = _claim(delivery_id, now)
+        row = claim(delivery_id, now)
         if row is not None:
             delivered += attempt(row)
     return delivered

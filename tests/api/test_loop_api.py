@@ -245,3 +245,20 @@ def test_a_long_page_still_fits_one_printed_page(clients, product_owner):
     )
     assert len(reader.pages) == 1
     assert "more" in reader.pages[0].extract_text()
+
+
+def test_the_weekly_job_draws_every_units_poster(product_owner):
+    import datetime as dt
+
+    from feedback.jobs import periodic_jobs
+    from feedback.models import Unit
+    from feedback.tasks import render_posters
+
+    job = next(j for j in periodic_jobs() if j.name == "posters.weekly")
+    assert job.every == dt.timedelta(days=7)
+    here, _ = _resolved_world(product_owner)
+    assert render_posters.call() == Unit.objects.count()
+    text = (
+        PdfReader(io.BytesIO(UnitPoster.objects.get(unit=here).pdf.read())).pages[0].extract_text()
+    )
+    assert "Item new: fewer duplicate BPAs" in text

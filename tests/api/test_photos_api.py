@@ -17,7 +17,7 @@ from tests import imagedata
 from tests.conftest import assert_error
 from tests.factories_capture import ObservationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tesseract")]
 
 
 @pytest.fixture
@@ -51,7 +51,8 @@ def test_owner_uploads_a_photo_and_gets_three_renditions(clients, obs):
     response = upload(clients["observer"], obs.pk, imagedata.jpeg(imagedata.photographic(640, 480)))
     assert response.status_code == 201, response.content
     body = response.json()
-    assert set(body) == {"id", "url", "web_url", "thumb_url", "width", "height"}
+    assert set(body) == {"id", "url", "web_url", "thumb_url", "width", "height", "auto_redacted"}
+    assert body["auto_redacted"] == []  # a synthetic scene: no face, no text
     assert (body["width"], body["height"]) == (640, 480)
     for key, folder in (("url", "full"), ("web_url", "web"), ("thumb_url", "thumb")):
         assert body[key].startswith(f"/media/photos/{folder}/") and body[key].endswith(".jpg")

@@ -10,10 +10,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from feedback.models import WebhookDelivery
 from tests.conftest import assert_error
+from tests.live import worker
 
 SECRET = "synthetic-webhook-secret"
 
@@ -64,9 +66,11 @@ def valid_signature(headers, body):
     return hmac.compare_digest(headers["X-Rounds-Signature"], expected)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_receiver_sees_a_signed_delivery_retried_after_a_failure(clients, receiver, settings):
-    settings.ROUNDS_WEBHOOK_BACKOFF_SECONDS = 0  # retry due at once, so the test needs no sleep
+def test_worker_process_delivers_signed_and_retries_after_a_failure(clients, receiver, tmp_path):
+    """The real path: the API commits the event and its job; a separate `rounds_worker` process
+    attempts it, gets a 500, re-enqueues the job for after the back-off, and delivers."""
     r = clients["admin"].post(
         "/api/webhooks/",
         {"url": receiver.url, "secret": SECRET, "events": ["backlog.item.created"]},
@@ -76,16 +80,15 @@ def test_receiver_sees_a_signed_delivery_retried_after_a_failure(clients, receiv
     assert "secret" not in r.json()
     r = clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue"}, format="json")
     assert r.status_code == 201
-    assert receiver.wait_for(1), "the immediate attempt after commit never arrived"
-    deadline = time.monotonic() + 5
-    while WebhookDelivery.objects.get().attempts < 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    failed = WebhookDelivery.objects.get()
-    assert (failed.status, failed.attempts, failed.last_status_code) == ("pending", 1, 500)
+    assert DBTaskResult.objects.filter(task_path="feedback.tasks.deliver_webhook").count() == 1
+    assert receiver.requests == []  # nothing is sent by the web process itself
 
-    call_command("deliver_webhooks")
+    with worker(tmp_path, {"ROUNDS_WEBHOOK_BACKOFF_SECONDS": "1"}) as log:
+        assert receiver.wait_for(2, timeout=20), log.read_text()[-2000:]
+        deadline = time.monotonic() + 5
+        while WebhookDelivery.objects.get().status != "delivered" and time.monotonic() < deadline:
+            time.sleep(0.05)
 
-    assert receiver.wait_for(2)
     done = WebhookDelivery.objects.get()
     assert (done.status, done.attempts, done.last_status_code) == ("delivered", 2, 200)
     (h1, b1), (h2, b2) = receiver.requests
@@ -94,6 +97,27 @@ def test_receiver_sees_a_signed_delivery_retried_after_a_failure(clients, receiv
     assert (
         payload["event"] == "backlog.item.created" and payload["data"]["title"] == "Alert fatigue"
     )
+    jobs = DBTaskResult.objects.filter(task_path="feedback.tasks.deliver_webhook")
+    assert sorted(jobs.values_list("status", flat=True)) == ["SUCCESSFUL", "SUCCESSFUL"]
+    retry = jobs.order_by("enqueued_at").last()
+    assert retry.run_after is not None  # the retry waited for its back-off
+
+
+@pytest.mark.django_db
+def test_deliver_task_skips_a_delivery_another_worker_holds(settings, admin_user, receiver):
+    from feedback.context import Actor
+    from feedback.services import webhooks
+    from feedback.tasks import deliver_webhook
+
+    hook = webhooks.webhook_create(
+        actor=Actor(user=admin_user), url=receiver.url, secret=SECRET, events=["*"]
+    )
+    row = WebhookDelivery.objects.create(
+        webhook=hook, event="backlog.item.changed", body="{}", next_attempt_at=timezone.now()
+    )
+    assert webhooks.claim(row.pk) is not None  # another worker took it (lease running)
+    assert deliver_webhook.call(row.pk) == "skipped"
+    assert receiver.requests == []
 
 
 @pytest.mark.django_db

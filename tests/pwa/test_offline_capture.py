@@ -14,7 +14,7 @@ from tests.factories import PASSWORD, UnitFactory, WorkflowFactory
 from tests.imagedata import photographic
 from tests.pwa.conftest import login, wait_for_service_worker
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("tesseract")]
 
 BOX = (0.1, 0.2, 0.4, 0.3)  # the redaction box drawn on the photo: x, y, w, h as fractions
 

@@ -3,7 +3,8 @@ const VERSION = "{{ version }}";
 const CACHE = `rounds-shell-${VERSION}`;
 const PRECACHE = {{ precache|safe }};
 // Opened directly (API docs, a JSON error, a photo), these are the server's answers, not the app's.
-const SERVER_ONLY = ["/api/", "/media/", "/static/"];
+// Single sign-on redirects (/accounts/) must reach the server too, never the cached shell.
+const SERVER_ONLY = ["/api/", "/media/", "/static/", "/accounts/"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {

@@ -1,6 +1,7 @@
 // App shell: who is signed in (remembered for offline starts), role-aware navigation, routing.
 import { api, ApiError, ensureCsrf } from "./api.js";
 import { AREAS, areasFor } from "./areas.js";
+import * as tablet from "./tablet.js";
 
 const ME_KEY = "rounds.me";
 export const state = { me: null, online: navigator.onLine };
@@ -22,6 +23,7 @@ function setNet() {
 async function loadMe() {
   try {
     state.me = await api("/api/me/");
+    state.meLive = true;
     localStorage.setItem(ME_KEY, JSON.stringify(state.me));
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
@@ -65,11 +67,29 @@ function renderNav() {
   who.append(name, " ", out);
 }
 
+const LOGOUT_PENDING = "rounds.logoutPending";
+
+// Signed out offline, the server session lives on: end it before anything else next time.
+async function serverLogout() {
+  try {
+    await api("/api/auth/logout/", { method: "POST" });
+    localStorage.removeItem(LOGOUT_PENDING);
+  } catch (err) {
+    localStorage.setItem(LOGOUT_PENDING, "1");
+  }
+}
+
 async function logout() {
-  try { await api("/api/auth/logout/", { method: "POST" }); } catch (err) { /* offline */ }
+  await tablet.signingOut(state); // lock the encrypted queue before the session goes
+  await serverLogout();
   localStorage.removeItem(ME_KEY);
   state.me = null;
   navigate("/login");
+}
+
+async function idleLogout() {
+  await logout();
+  toast("Signed out after a while without use. Sign in again to continue.");
 }
 
 function matchArea(pathname) {
@@ -111,8 +131,10 @@ export function navigate(path) {
 }
 
 async function afterLogin(me) {
+  localStorage.removeItem(LOGOUT_PENDING); // signing in replaced whatever session was left
   state.me = me;
   localStorage.setItem(ME_KEY, JSON.stringify(me));
+  await tablet.signedIn(state, idleLogout).catch((err) => toast(`Offline queue locked: ${err.message}`));
   renderNav();
   navigate(location.pathname === "/login" ? "/" : location.pathname);
 }
@@ -133,7 +155,14 @@ async function start() {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
   }
   if (navigator.onLine) await ensureCsrf().catch(() => {});
-  await loadMe();
+  if (localStorage.getItem(LOGOUT_PENDING) && navigator.onLine) await serverLogout();
+  if (!localStorage.getItem(LOGOUT_PENDING)) await loadMe();
+  if (state.me && !(await tablet.started(state, idleLogout, Boolean(state.meLive)))) {
+    // Idle too long (or the session ended): this tablet forgets who was signed in.
+    await serverLogout();
+    localStorage.removeItem(ME_KEY);
+    state.me = null;
+  }
   renderNav();
   await route();
   document.body.dataset.ready = "1";

@@ -15,6 +15,9 @@ export const AREAS = [
     blurb: "What was done about your unit's feedback.", load: () => import("./views/loop.js") },
   { id: "tools", path: "/tools", label: "AI tools", roles: ["product_owner", "admin"],
     blurb: "Widget keys, model versions and model cards.", load: () => import("./views/tools.js") },
+  { id: "lifecycle", path: "/admin/lifecycle", label: "Data & devices", roles: ["admin"],
+    blurb: "Retention, legal holds, devices with unsynced items, a leaver's export and erasure.",
+    load: () => import("./views/lifecycle.js") },
 ];
 
 export function areasFor(roles) {

@@ -71,6 +71,7 @@ export function syncNow() {
 }
 
 async function flush(uid) {
+  if (!queue.isUnlocked(uid)) return null; // encrypted until its owner's key is back (tablet.js)
   await ensureCsrf().catch(() => {});
   const records = await queue.all(uid);
   const waiting = records.filter((r) => r.status === "pending" || r.status === "syncing");

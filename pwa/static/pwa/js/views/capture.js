@@ -86,6 +86,7 @@ function template() {
       <p id="photo-help" class="muted" hidden>Drag over faces, names, wristbands and screens with patient
         details: they are blacked out on this device before the photo is saved.</p>
       <div id="redact-area" class="redact-area"></div>
+      <p id="photo-suggest" class="photo-suggest" role="status" aria-live="polite" hidden></p>
       <div id="redact-tools" class="row" hidden>
         <span id="redact-count" class="muted">0 boxes</span>
         <button type="button" class="secondary" id="redact-undo">Undo box</button>
@@ -210,6 +211,7 @@ async function choosePhoto(input) {
     view.redactor = new Redactor(view.main.querySelector("#redact-area"), bitmap);
     if (view.editing) view.editing = { ...view.editing, photo: null, redact: [] };
     photoTools(true);
+    suggestBoxes(view.redactor);
   } catch (err) {
     error.textContent = err.message;
   }
@@ -229,7 +231,44 @@ function countBoxes() {
   view.main.querySelector("#redact-count").textContent = `${n} redaction box${n === 1 ? "" : "es"}`;
 }
 
+// The server finds faces and PHI text in the photo and they are filled on the preview (and burnt in
+// on save). Offline, or if the check fails, the server still finds and fills them on upload.
+async function suggestBoxes(redactor) {
+  const note = view.main.querySelector("#photo-suggest");
+  const say = (text) => { note.textContent = text; note.hidden = false; };
+  if (!navigator.onLine) {
+    say("Offline: faces and patient details are found and blacked out when the photo is sent.");
+    return;
+  }
+  say("Checking the photo for faces and patient details…");
+  try {
+    const { blob } = await redactor.jpeg();
+    const form = new FormData();
+    form.append("image", blob, "photo.jpg");
+    const res = await view.api("/api/phi/photo-check/", { method: "POST", form });
+    if (view.redactor !== redactor) return; // the photo was changed or removed meanwhile
+    redactor.suggest(res.auto_redacted);
+    say(describeSuggestions(res.auto_redacted));
+  } catch (err) {
+    if (view.redactor === redactor) {
+      say(`Not checked now (${err.message}) — faces and patient details are blacked out when the photo is sent.`);
+    }
+  }
+}
+
+function describeSuggestions(found) {
+  if (!found.length) return "No faces or patient details found. Drag over anything else that identifies someone.";
+  const faces = found.filter((f) => f.kind === "face").length;
+  const label = (t) => (t.length <= 3 ? t : t.toLowerCase()); // MRN, SSN, DOB stay capitals
+  const texts = [...new Set(found.filter((f) => f.kind === "text").map((f) => label(f.type || "text")))];
+  const parts = [];
+  if (faces) parts.push(`${faces} face${faces === 1 ? "" : "s"}`);
+  if (texts.length) parts.push(`patient details (${texts.join(", ")})`);
+  return `Blacked out automatically: ${parts.join(" and ")}. Drag over anything else that identifies someone.`;
+}
+
 function clearPhoto() {
+  view.main.querySelector("#photo-suggest").hidden = true;
   view.redactor = null;
   if (view.editing) view.editing = { ...view.editing, photo: null, redact: [] };
   view.main.querySelector("#redact-area").innerHTML = "";
@@ -376,7 +415,14 @@ async function renderQueue() {
   const v = view;
   if (!v || !v.main.isConnected) return;
   const list = v.main.querySelector("#queue-list");
-  const records = await queue.all(v.me.id);
+  let records;
+  try {
+    records = await queue.all(v.me.id);
+  } catch (err) {
+    list.innerHTML = "";
+    list.append(Object.assign(document.createElement("li"), { className: "error", textContent: err.message }));
+    return;
+  }
   list.replaceChildren(...records.map(queueItem));
   if (!records.length) list.innerHTML = '<li class="muted empty">Nothing waiting: everything is synced.</li>';
 }

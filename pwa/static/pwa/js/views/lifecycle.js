@@ -1,0 +1,176 @@
+// Admin: data lifecycle and devices — retention per data class, legal holds, what each purge
+// deleted (counts), devices holding unsynced items, and a person's tokens, export and erasure.
+const FIELDS = [
+  ["observations_days", "Observations"], ["photos_days", "Photos"], ["ratings_days", "Ratings"],
+  ["comments_days", "Comments"], ["notifications_days", "Notifications"],
+  ["audit_days", "Audit trail (at least 2190)"],
+];
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function row(cells, tag = "td") {
+  return el("tr", {}, ...cells.map((c) => (c instanceof Node ? el(tag, {}, c) : el(tag, { textContent: String(c ?? "") }))));
+}
+
+function table(id, head, rows) {
+  return el("table", { id }, el("thead", {}, row(head, "th")), el("tbody", {}, ...rows));
+}
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+const counts = (obj) => Object.entries(obj || {}).map(([k, v]) => `${k} ${v}`).join(", ");
+
+async function retention(section, { api, toast }) {
+  const policy = await api("/api/retention/");
+  // noValidate: the server's sentence ("at least 2190 days…") is the one to show.
+  const form = el("form", { id: "retention-form", className: "grid-form", noValidate: true });
+  for (const [name, label] of FIELDS) {
+    const input = el("input", { id: `ret-${name}`, name, type: "number", min: name === "audit_days" ? 2190 : 1,
+      max: 36500, value: policy[name], required: true });
+    form.append(el("label", { htmlFor: input.id, textContent: `${label} (days)` }), input);
+  }
+  const error = el("p", { className: "error", role: "alert", id: "retention-error" });
+  form.append(error, el("button", { type: "submit", textContent: "Save retention" }));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const body = Object.fromEntries(FIELDS.map(([n]) => [n, Number(form[n].value)]));
+    try {
+      await api("/api/retention/", { method: "PUT", body });
+      toast("Retention saved.");
+    } catch (err) {
+      error.textContent = `${err.message} ${Object.entries(err.errors).map(([f, m]) => `${f}: ${m}`).join(" ")}`;
+    }
+  });
+  section.append(form);
+}
+
+async function holds(section, ctx) {
+  const { api, toast } = ctx;
+  const [list, units, users] = await Promise.all([
+    api("/api/legal-holds/"), api("/api/units/?page_size=200"), api("/api/users/?page_size=200"),
+  ]);
+  const unitName = new Map(units.results.map((u) => [u.id, u.name]));
+  const userName = new Map(users.results.map((u) => [u.id, u.username]));
+  const rows = list.results.map((h) => {
+    const release = el("button", { className: "secondary", textContent: "Release", type: "button" });
+    release.addEventListener("click", async () => {
+      if (!confirm(`Release legal hold "${h.name}"? Covered data becomes purgeable.`)) return;
+      await api(`/api/legal-holds/${h.id}/`, { method: "DELETE" });
+      toast("Hold released.");
+      refresh(section, holds, ctx);
+    });
+    return row([h.name, unitName.get(h.unit) || "", userName.get(h.person) || "", when(h.created_from),
+      when(h.created_until), release]);
+  });
+  section.append(table("holds", ["Matter", "Unit", "Person", "From", "Until", ""], rows));
+  const form = el("form", { id: "hold-form", className: "grid-form" });
+  const unit = el("select", { name: "unit", id: "hold-unit" }, el("option", { value: "", textContent: "any unit" }),
+    ...units.results.map((u) => el("option", { value: u.id, textContent: u.name })));
+  const person = el("select", { name: "person", id: "hold-person" }, el("option", { value: "", textContent: "anyone" }),
+    ...users.results.map((u) => el("option", { value: u.id, textContent: u.username })));
+  const error = el("p", { className: "error", role: "alert" });
+  form.append(
+    el("label", { htmlFor: "hold-name", textContent: "Matter reference (no patient names)" }),
+    el("input", { id: "hold-name", name: "name", required: true, maxLength: 120 }),
+    el("label", { htmlFor: "hold-unit", textContent: "Unit" }), unit,
+    el("label", { htmlFor: "hold-person", textContent: "Person" }), person,
+    el("label", { htmlFor: "hold-from", textContent: "Created from" }), el("input", { id: "hold-from", name: "from", type: "date" }),
+    el("label", { htmlFor: "hold-until", textContent: "Created until" }), el("input", { id: "hold-until", name: "until", type: "date" }),
+    error, el("button", { type: "submit", textContent: "Place hold" }),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { name: form.name.value.trim() };
+    if (unit.value) body.unit = Number(unit.value);
+    if (person.value) body.person = Number(person.value);
+    if (form.from.value) body.created_from = `${form.from.value}T00:00:00Z`;
+    if (form.until.value) body.created_until = `${form.until.value}T00:00:00Z`;
+    try {
+      await api("/api/legal-holds/", { method: "POST", body });
+      toast("Legal hold placed.");
+      refresh(section, holds, ctx);
+    } catch (err) {
+      error.textContent = err.message;
+    }
+  });
+  section.append(form);
+}
+
+async function runs(section, { api }) {
+  const list = await api("/api/retention/runs/");
+  section.append(table("runs", ["Started", "Trigger", "Deleted", "Kept by holds"],
+    list.results.map((r) => row([when(r.started_at), r.trigger, counts(r.deleted), counts(r.held)]))));
+  if (!list.results.length) section.append(el("p", { className: "muted", textContent: "No purge has run yet." }));
+}
+
+async function devices(section, { api }) {
+  const list = await api("/api/devices/?page_size=200");
+  const rows = list.results.map((d) => {
+    const tr = row([d.device_id, d.username, d.unsynced, when(d.last_seen_at), d.user_agent]);
+    if (d.unsynced > 0) tr.className = "warn";
+    return tr;
+  });
+  section.append(table("devices", ["Device", "User", "Unsynced", "Last seen", "Browser"], rows));
+}
+
+async function people(section, ctx) {
+  const { api, toast } = ctx;
+  const users = await api("/api/users/?page_size=200");
+  const pick = el("select", { id: "person-pick" },
+    ...users.results.map((u) => el("option", { value: u.id, textContent: `${u.username}${u.display_name ? ` (${u.display_name})` : ""}` })));
+  const status = el("p", { role: "status", id: "person-status" });
+  const act = (label, fn, cls = "secondary") => {
+    const b = el("button", { type: "button", className: cls, textContent: label });
+    b.addEventListener("click", async () => {
+      try { status.textContent = await fn(Number(pick.value)); } catch (err) { status.textContent = err.message; }
+    });
+    return b;
+  };
+  section.append(el("label", { htmlFor: "person-pick", textContent: "Person" }), pick,
+    el("div", { className: "actions" },
+      act("Revoke tokens and sessions", async (id) => {
+        const r = await api(`/api/users/${id}/revoke-tokens/`, { method: "POST" });
+        return `Revoked ${r.revoked_tokens} token(s), ended ${r.ended_sessions} session(s).`;
+      }),
+      act("Export their data", async (id) => {
+        const data = await api(`/api/users/${id}/export/`);
+        const link = el("a", { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)],
+          { type: "application/json" })), download: `rounds-person-${id}.json` });
+        link.click();
+        return "Export downloaded.";
+      }),
+      act("Erase account", async (id) => {
+        if (!confirm("Erase this account? Their contributions stay, attributed to \"former staff\".")) return "Not erased.";
+        await api(`/api/users/${id}/erase/`, { method: "POST" });
+        toast("Account erased.");
+        refresh(section, people, ctx);
+        return "";
+      }, "danger"),
+    ), status);
+}
+
+async function refresh(section, fill, ctx) {
+  const heading = section.querySelector("h2");
+  section.replaceChildren(heading);
+  try { await fill(section, ctx); } catch (err) {
+    section.append(el("p", { className: "error", textContent: err.message }));
+  }
+}
+
+export async function render(main, ctx) {
+  main.innerHTML = "<h1>Data and devices</h1>";
+  const parts = [
+    ["Retention", retention], ["Legal holds", holds], ["Purges", runs],
+    ["Devices with unsynced items", devices], ["People", people],
+  ];
+  for (const [title, fill] of parts) {
+    const id = title.toLowerCase().replace(/\W+/g, "-");
+    const section = el("section", { className: "card", id: `lc-${id}` }, el("h2", { textContent: title }));
+    main.append(section);
+    await refresh(section, fill, ctx);
+  }
+}
