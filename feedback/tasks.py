@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django_tasks import task
 
 from feedback.jobs import register_periodic
-from feedback.services import audit, backlog, digest, retention, webhooks
+from feedback.services import audit, backlog, digest, loop, retention, webhooks
 
 
 @task()
@@ -56,7 +57,14 @@ def purge_expired() -> int:
     return retention.purge(trigger="schedule").pk
 
 
+@task()
+def render_posters() -> int:
+    """Every unit's "You said, we did" poster, drawn afresh for the week's huddle boards."""
+    return loop.posters_regenerate(link_base=settings.PUBLIC_BASE_URL)
+
+
 register_periodic("retention.purge", purge_expired, every=timedelta(days=1))
 register_periodic("webhooks.sweep", sweep_webhooks, every=timedelta(minutes=5))
 register_periodic("notifications.digest", send_digest, every=timedelta(days=1))
 register_periodic("audit.head", ship_audit_head, every=timedelta(hours=1))
+register_periodic("posters.weekly", render_posters, every=timedelta(days=7))

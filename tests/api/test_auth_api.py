@@ -37,6 +37,9 @@ def test_token_for_good_credentials(observer):
             "stats_read",
             "backlog_read",
             "backlog_follow",
+            "output_feedback_read",
+            "flag_output",
+            "loop_read",
         ],
     }
     assert AuditEntry.objects.filter(action="login", actor=observer).exists()

@@ -1,5 +1,6 @@
 // Dashboard: pain points over time by workflow or unit, and each tool's ratings by screen version.
 import { dataTable, fmt, groupedBars, humanize, legend, lineChart, PALETTE } from "../charts.js";
+import { flagsPanel } from "./flags.js";
 
 const RANGES = [{ weeks: 12, label: "12 weeks" }, { weeks: 26, label: "26 weeks" }, { weeks: 52, label: "1 year" }];
 
@@ -121,7 +122,8 @@ export async function render(main, { api }) {
   const painBox = h("div", { id: "pain-chart", "aria-live": "polite" });
   const ratingsBox = h("div", { id: "ratings-chart", "aria-live": "polite" });
   const tools = await loadTools(api);
-  const picker = h("select", { id: "tool-picker", onchange: (e) => drawRatings(ratingsBox, api, e.target.value) },
+  const flags = flagsPanel({ api });
+  const picker = h("select", { id: "tool-picker", onchange: (e) => { drawRatings(ratingsBox, api, e.target.value); flags.setTool(e.target.value); } },
     ...tools.map((t) => h("option", { value: String(t.id) }, t.name)));
   main.replaceChildren(
     h("h1", {}, "Dashboard"),
@@ -134,6 +136,8 @@ export async function render(main, { api }) {
     h("section", { class: "card dash", "aria-labelledby": "ratings-h" },
       h("h2", { id: "ratings-h" }, "Ratings by screen version"),
       h("div", { class: "field" }, h("label", { for: "tool-picker" }, "Tool"), picker),
-      ratingsBox));
-  await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, tools[0] && tools[0].id)]);
+      ratingsBox),
+    flags.el);
+  const first = tools[0] && tools[0].id;
+  await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, first), flags.setTool(first)]);
 }
