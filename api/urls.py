@@ -9,9 +9,12 @@ from api.views import (
     auth,
     backlog,
     capture,
+    definitions,
     devices,
     lifecycle,
+    loop,
     notifications,
+    output_feedback,
     reference,
     sessions,
     stats,
@@ -77,16 +80,72 @@ session_urls = [
     path("sessions/<int:pk>/end/", sessions.SessionEndView.as_view(), name="session-end"),
     path("sessions/<int:pk>/sus/", sessions.SessionSusView.as_view(), name="session-sus"),
     path(
+        "sessions/<int:pk>/instruments/",
+        sessions.SessionInstrumentsView.as_view(),
+        name="session-instruments",
+    ),
+    path(
+        "sessions/<int:pk>/instruments.csv",
+        sessions.SessionInstrumentsCsvView.as_view(),
+        name="session-instruments-csv",
+    ),
+    path(
         "sessions/<int:pk>/summary/", sessions.SessionSummaryView.as_view(), name="session-summary"
     ),
     path("sessions/<int:pk>/qr.svg", sessions.SessionQrView.as_view(), name="session-qr"),
+    path("screens/<int:pk>/", sessions.ScreenDetailView.as_view(), name="screen-detail"),
     path(
         "screens/<int:pk>/heatmap.png", sessions.ScreenHeatmapView.as_view(), name="screen-heatmap"
     ),
 ]
 
+loop_urls = [
+    path(
+        "units/<int:pk>/you-said-we-did/",
+        loop.YouSaidWeDidView.as_view(),
+        name="unit-you-said-we-did",
+    ),
+    path(
+        "units/<int:pk>/you-said-we-did.pdf",
+        loop.YouSaidWeDidPosterView.as_view(),
+        name="unit-you-said-we-did-pdf",
+    ),
+]
+
 backlog_urls = [
     path("backlog/export.csv", backlog.BacklogExportView.as_view(), name="backlog-export"),
+]
+
+definition_urls = [
+    path("instruments/", definitions.InstrumentDefinitionsView.as_view(), name="instrument-defs"),
+    path("model-card-fields/", definitions.ModelCardFieldsView.as_view(), name="model-card-fields"),
+    path(
+        "output-feedback/vocabulary/",
+        definitions.FlagVocabularyView.as_view(),
+        name="flag-vocabulary",
+    ),
+]
+
+output_feedback_urls = [
+    path(
+        "tools/<int:tool_id>/versions/", reference.ToolVersionsView.as_view(), name="tool-versions"
+    ),
+    path("tools/<int:tool_id>/keys/", output_feedback.ToolKeysView.as_view(), name="tool-keys"),
+    path(
+        "tools/<int:tool_id>/keys/<int:key_id>/",
+        output_feedback.ToolKeyDetailView.as_view(),
+        name="tool-key-detail",
+    ),
+    path(
+        "tools/<int:tool_id>/reporter-token/",
+        output_feedback.ReporterTokenView.as_view(),
+        name="tool-reporter-token",
+    ),
+    path(
+        "tools/<int:tool_id>/output-feedback/",
+        output_feedback.OutputFeedbackView.as_view(),
+        name="tool-output-feedback",
+    ),
 ]
 
 lifecycle_urls = [
@@ -110,6 +169,13 @@ device_urls = [
 stats_urls = [
     path("stats/pain-points/", stats.PainPointsView.as_view(), name="stats-pain-points"),
     path("stats/ratings/", stats.RatingsView.as_view(), name="stats-ratings"),
+    path("stats/versions/", stats.VersionsView.as_view(), name="stats-versions"),
+    path("stats/instruments/", stats.InstrumentsView.as_view(), name="stats-instruments"),
+    path(
+        "stats/output-feedback/",
+        stats.OutputFeedbackStatsView.as_view(),
+        name="stats-output-feedback",
+    ),
 ]
 
 themes_urls = [
@@ -121,8 +187,11 @@ urlpatterns = [
     *schema_urls,
     *capture_urls,
     *session_urls,
+    *loop_urls,
     *backlog_urls,  # before the router, whose backlog/<pk>/ would take export.csv
     *stats_urls,
+    *output_feedback_urls,
+    *definition_urls,
     *lifecycle_urls,
     *device_urls,
     *themes_urls,

@@ -25,6 +25,7 @@ RUNS = [
     ("bench_fanout.py", ["--redis", "--layer", "core"], True),
     ("bench_backlog.py", [], False),
     ("bench_backlog.py", ["--db", "postgres"], True),
+    ("bench_flags.py", [], False),
     ("bench_similar.py", [], False),
     ("bench_similar.py", ["--db", "postgres"], True),
 ]

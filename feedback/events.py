@@ -17,6 +17,7 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 BACKLOG_GROUP = "backlog"
+FLAGS_GROUP = "output_feedback"  # ws/output-feedback/: the dashboard's live flags and bursts
 
 
 def user_group(user_id: int) -> str:
@@ -140,3 +141,40 @@ def _forget_idle(now: float) -> None:
 def backlog_item_event(item: dict[str, Any]) -> dict[str, Any]:
     """ws/backlog/ frame {"type": "item", "item": {...}} for the backlog group."""
     return {"type": "backlog.item", "payload": {"type": "item", "item": item}}
+
+
+def flag_event(flag: dict[str, Any]) -> dict[str, Any]:
+    """ws/output-feedback/ frame {"type": "flag", "flag": {...}}."""
+    return {"type": "flags.message", "payload": {"type": "flag", "flag": flag}}
+
+
+def flag_burst_event(burst: dict[str, Any]) -> dict[str, Any]:
+    """ws/output-feedback/ frame {"type": "burst", "burst": {tool, model_version, count, ...}}."""
+    return {"type": "flags.message", "payload": {"type": "burst", "burst": burst}}
+
+
+def send_soon_on_commit(group: str, event: dict[str, Any]) -> None:
+    """Like send_on_commit, but the request thread does not wait for the channel layer: on a
+    server the send is handed to the serving loop and the thread goes on (a busy ward's flags
+    would otherwise queue behind each other's group_send). Elsewhere it sends at once."""
+    transaction.on_commit(lambda: _send_soon(group, event))
+
+
+def _send_soon(group: str, event: dict[str, Any]) -> None:
+    from asgiref.sync import SyncToAsync
+
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    layer = get_channel_layer()
+    if layer is None or loop is None or loop.is_closed() or not loop.is_running():
+        send_now(group, event)
+        return
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
+    future.add_done_callback(_log_failure(group))
+
+
+def _log_failure(group: str) -> Callable[[Any], None]:
+    def check(future: Any) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            log.error("channel layer send to %s failed", group, exc_info=future.exception())
+
+    return check

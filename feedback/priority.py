@@ -29,7 +29,22 @@ COMPONENTS = (
     "time_lost",
     "ratings",
     "comments",
+    "ai_harm",
 )
+# AI-output flags: points per person for their worst flag, on the AHRQ harm scale. Harm that
+# reached the patient counts double the same level only possible ("could have").
+HARM_POINTS: dict[str, float] = {
+    "none": 0.0,
+    "mild": 1.0,
+    "moderate": 2.0,
+    "severe": 4.0,
+    "death": 8.0,
+}
+REACHED_FACTOR = 2.0
+# A flag is patient-safety evidence (like a severity-4 observation) when the harm it describes
+# is severe or worse, or moderate or worse and it reached the patient.
+SAFETY_HARMS = frozenset({"severe", "death"})
+SAFETY_HARMS_REACHED = frozenset({"moderate", "severe", "death"})
 
 
 @dataclass(frozen=True)
@@ -56,10 +71,20 @@ class CommentEvidence:
 
 
 @dataclass(frozen=True)
+class FlagEvidence:
+    """A flag raised on an AI output; anonymous flags of one tool key share one person_id."""
+
+    person_id: int
+    harm: str | None  # none|mild|moderate|severe|death (AHRQ), None when not given
+    harm_reached: bool
+
+
+@dataclass(frozen=True)
 class Evidence:
     observations: tuple[ObservationEvidence, ...] = ()
     ratings: tuple[RatingEvidence, ...] = ()
     comments: tuple[CommentEvidence, ...] = ()
+    flags: tuple[FlagEvidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,7 @@ class Weights:
     time_lost: float = 10.0
     ratings: float = 20.0
     comments: float = 5.0
+    ai_harm: float = 10.0
     time_cap_hours: float = 40.0
     effort_exponent: float = 1.0
     confidence_weight: float = 0.5
@@ -116,6 +142,8 @@ def score(
     _check_item(effort, confidence)
     for obs in evidence.observations:
         _check_observation(obs)
+    for flag in evidence.flags:
+        _check_flag(flag)
     raw = _raw_components(evidence, weights)
     factor = _scale(effort, confidence, weights)
     components = {name: _to_grid(raw[name] * factor) for name in COMPONENTS}
@@ -125,8 +153,9 @@ def score(
 def _raw_components(evidence: Evidence, w: Weights) -> dict[str, float]:
     obs = evidence.observations
     people = {o.person_id for o in obs} | {r.person_id for r in evidence.ratings}
-    people |= {c.person_id for c in evidence.comments}
+    people |= {c.person_id for c in evidence.comments} | {f.person_id for f in evidence.flags}
     safety_people = {o.person_id for o in obs if _is_safety(o)}
+    safety_people |= {f.person_id for f in evidence.flags if flag_is_safety(f)}
     units = {o.unit_id for o in obs if o.unit_id is not None}
     severity = sum(_max_by_person(obs, lambda o: o.severity).values())
     return {
@@ -138,6 +167,7 @@ def _raw_components(evidence: Evidence, w: Weights) -> dict[str, float]:
         "time_lost": w.time_lost * _damp(_hours_lost_per_week(obs, w.time_cap_hours)),
         "ratings": w.ratings * _damp(_rating_deficit(evidence.ratings)),
         "comments": w.comments * _damp(len({c.person_id for c in evidence.comments})),
+        "ai_harm": w.ai_harm * _damp(_harm_points(evidence.flags)),
     }
 
 
@@ -148,6 +178,22 @@ def _damp(amount: float) -> float:
 
 def _is_safety(obs: ObservationEvidence) -> bool:
     return obs.patient_safety or obs.severity >= SAFETY_SEVERITY
+
+
+def flag_is_safety(flag: FlagEvidence) -> bool:
+    if flag.harm is None:
+        return False
+    return flag.harm in (SAFETY_HARMS_REACHED if flag.harm_reached else SAFETY_HARMS)
+
+
+def _harm_points(flags: Iterable[FlagEvidence]) -> float:
+    """Per person their worst flag (reached counts double), summed: each reporter counts once."""
+    worst: dict[int, float] = {}
+    for flag in flags:
+        points = HARM_POINTS[flag.harm] if flag.harm else 0.0
+        points *= REACHED_FACTOR if flag.harm_reached else 1.0
+        worst[flag.person_id] = max(worst.get(flag.person_id, 0.0), points)
+    return math.fsum(worst.values())
 
 
 def _max_by_person(
@@ -203,3 +249,8 @@ def _check_observation(obs: ObservationEvidence) -> None:
         raise ValueError(f"severity must be 1..4, got {obs.severity!r}")
     if obs.minutes_lost is not None and obs.minutes_lost < 0:
         raise ValueError(f"minutes_lost must be >= 0 or None, got {obs.minutes_lost!r}")
+
+
+def _check_flag(flag: FlagEvidence) -> None:
+    if flag.harm is not None and flag.harm not in HARM_POINTS:
+        raise ValueError(f"harm {flag.harm!r} is not one of {list(HARM_POINTS)} (AHRQ scale)")

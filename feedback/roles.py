@@ -63,6 +63,22 @@ THEMES_READ = _perm(
 REFERENCE_EDIT = _perm(
     "reference_edit", (PRODUCT_OWNER, ADMIN), "create units, workflows and tools"
 )
+TOOL_KEYS = _perm(
+    "tool_keys",
+    (PRODUCT_OWNER, ADMIN),
+    "issue and revoke an AI tool's widget keys; edit its model card and versions",
+)
+OUTPUT_FEEDBACK_READ = _perm(
+    "output_feedback_read",
+    (OBSERVER, PRODUCT_OWNER, ADMIN),
+    "read the flags raised on AI tools' outputs and their burst alerts",
+)
+FLAG_OUTPUT = _perm(
+    "flag_output", ROLES, "flag an AI tool's output with one's own sign-in (or reporter token)"
+)
+LOOP_READ = _perm(
+    "loop_read", ROLES, "read a unit's 'You said, we did' page and its printable poster"
+)
 ADMINISTER = _perm(
     "administer", (ADMIN,), "users and roles, webhooks, audit log, and every admin setting"
 )
@@ -78,6 +94,10 @@ ALL: tuple[Permission, ...] = (
     TRIAGE,
     THEMES_READ,
     REFERENCE_EDIT,
+    TOOL_KEYS,
+    OUTPUT_FEEDBACK_READ,
+    FLAG_OUTPUT,
+    LOOP_READ,
     ADMINISTER,
 )
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django_tasks import task
 
 from feedback.jobs import register_periodic
-from feedback.services import audit, backlog, digest, embeddings, retention, themes, webhooks
+from feedback.services import audit, backlog, digest, embeddings, loop, retention, themes, webhooks
 
 
 @task()
@@ -57,6 +58,11 @@ def purge_expired() -> int:
 
 
 @task()
+def render_posters() -> int:
+    """Every unit's "You said, we did" poster, drawn afresh for the week's huddle boards."""
+    return loop.posters_regenerate(link_base=settings.PUBLIC_BASE_URL)
+
+
 def embed_texts() -> int:
     """Sentence vectors for texts stored since the last run (the similar search and themes)."""
     return embeddings.embed_pending().embedded
@@ -82,3 +88,4 @@ register_periodic("semantic.themes", recompute_themes, every=timedelta(minutes=1
 register_periodic("webhooks.sweep", sweep_webhooks, every=timedelta(minutes=5))
 register_periodic("notifications.digest", send_digest, every=timedelta(days=1))
 register_periodic("audit.head", ship_audit_head, every=timedelta(hours=1))
+register_periodic("posters.weekly", render_posters, every=timedelta(days=7))

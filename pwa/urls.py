@@ -7,6 +7,10 @@ from . import views
 urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="sw"),
+    path("widget.js", views.widget, name="widget"),
     path("", views.shell, name="shell"),
-    re_path(r"^(?:capture|join|facilitate|backlog|dashboard|admin|login)(?:/.*)?$", views.shell),
+    re_path(
+        r"^(?:capture|join|facilitate|backlog|dashboard|admin|login|units|tools)(?:/.*)?$",
+        views.shell,
+    ),
 ]

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.gzip import gzip_page
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "pwa"
 
@@ -79,4 +80,34 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+WIDGET = Path(__file__).resolve().parent / "widget" / "widget.js"
+
+
+@lru_cache(maxsize=1)
+def _widget() -> tuple[bytes, str]:
+    body = WIDGET.read_bytes()
+    return body, hashlib.sha256(body).hexdigest()[:16]
+
+
+@gzip_page
+def widget(request: HttpRequest) -> HttpResponse:
+    """GET /widget.js: the feedback widget AI tools embed (docs/output-feedback.md). Loaded by a
+    plain script tag from pages of other origins, so it allows cross-origin embedding."""
+    if settings.DEBUG:
+        _widget.cache_clear()
+    body, etag = _widget()
+    # GZip turns the tag weak (W/"..."): a revalidation may send either form.
+    sent = {
+        t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")
+    }
+    if f'"{etag}"' in sent:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["ETag"] = f'"{etag}"'
+    response["Cache-Control"] = "public, max-age=300"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response

@@ -1,11 +1,15 @@
-"""What the send-only sockets (ws/notifications/, ws/backlog/) share: they answer `ping` and
-turn anything else a client sends into an `error` frame, never an exception."""
+"""What the send-only sockets (ws/notifications/, ws/backlog/, ws/output-feedback/) share: they
+answer `ping` and turn anything else a client sends into an `error` frame, never an exception."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from api.wsauth import CLOSE_FORBIDDEN, CLOSE_NOT_AUTHENTICATED
+from feedback import roles
 
 
 class SendOnlyConsumer(AsyncJsonWebsocketConsumer):
@@ -24,3 +28,29 @@ class SendOnlyConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(
             {"type": "error", "code": "unknown_type", "detail": "This socket only sends; try ping."}
         )
+
+
+class WatchConsumer(SendOnlyConsumer):
+    """A send-only socket joining one group for the holders of one permission (ws/backlog/,
+    ws/output-feedback/): 4401 anonymous, 4403 without the permission, then `hello`."""
+
+    group_name: str = ""
+    permission: Any = None  # a feedback.roles.Permission
+    joined = False
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            return
+        if not await database_sync_to_async(roles.allows)(user, self.permission):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        self.joined = True
+        await self.send_json({"type": "hello", "user": user.pk})
+
+    async def disconnect(self, code: int) -> None:
+        if self.joined:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)

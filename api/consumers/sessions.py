@@ -23,6 +23,7 @@ from feedback.errors import DomainError, Forbidden
 from feedback.models import Participant
 from feedback.selectors import sessions as sel
 from feedback.services import sessions as svc
+from feedback.services.instruments import instrument_submit
 
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_TOO_BIG = 1009
@@ -247,6 +248,13 @@ class SessionConsumer(AsyncWebsocketConsumer):
             participant=self.participant, visible=visible
         )
 
+    async def on_set_quorum(self, content: dict[str, Any]) -> None:
+        if "quorum" not in content:
+            raise serializers.ValidationError({"quorum": ["Send quorum: a number, or null."]})
+        await database_sync_to_async(svc.session_set_quorum)(
+            participant=self.participant, quorum=content["quorum"]
+        )
+
     async def on_end(self, content: dict[str, Any]) -> None:
         collect = content.get("collect_sus", False)
         if not isinstance(collect, bool):
@@ -267,6 +275,21 @@ class SessionConsumer(AsyncWebsocketConsumer):
             {"type": "ack", "client_id": content.get("client_id"), "score": result.score}
         )
 
+    async def on_instrument(self, content: dict[str, Any]) -> None:
+        data = s.InstrumentSerializer(data=content)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        row = await database_sync_to_async(instrument_submit)(
+            participant=self.participant,
+            instrument=v["instrument"],
+            answers=v["answers"],
+            screen_id=v["screen"],
+        )
+        await self.send_frame(
+            {"type": "ack", "client_id": content.get("client_id"), "instrument": row.instrument,
+             "screen": row.screen_id, "score": row.score}
+        )  # fmt: skip
+
     async def on_ping(self, content: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong"})
 
@@ -275,8 +298,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
         "comment": on_comment,
         "show_screen": on_show_screen,
         "reveal_results": on_reveal_results,
+        "set_quorum": on_set_quorum,
         "end": on_end,
         "sus": on_sus,
+        "instrument": on_instrument,
         "ping": on_ping,
     }
 

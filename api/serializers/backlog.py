@@ -25,11 +25,12 @@ class EvidenceInSerializer(serializers.Serializer):
     observations = id_list()
     ratings = id_list()
     comments = id_list()
+    output_feedback = id_list()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not any(attrs.values()):
             raise serializers.ValidationError(
-                "Send at least one of observations, ratings, comments."
+                "Send at least one of observations, ratings, comments, output_feedback."
             )
         return attrs
 
@@ -51,10 +52,17 @@ class BacklogCreateSerializer(BacklogWriteSerializer):
     observations = id_list()
     ratings = id_list()
     comments = id_list()
+    output_feedback = id_list()
 
 
 class BacklogPatchSerializer(BacklogWriteSerializer):
     status = serializers.ChoiceField(choices=list(STATUSES), required=False)
+    resolution_note = serializers.CharField(
+        max_length=300,
+        required=False,
+        help_text="Required when moving to shipped or declined: one line, what was done or why"
+        " not. Everyone whose evidence is linked is notified with it.",
+    )
 
 
 class MergeSerializer(serializers.Serializer):
@@ -65,6 +73,7 @@ class EvidenceCountsSerializer(serializers.Serializer):
     observations = serializers.IntegerField()
     ratings = serializers.IntegerField()
     comments = serializers.IntegerField()
+    output_feedback = serializers.IntegerField()
 
 
 class BacklogItemSerializer(serializers.Serializer):
@@ -83,6 +92,8 @@ class BacklogItemSerializer(serializers.Serializer):
     patient_safety = serializers.BooleanField()
     phi_redacted = serializers.ListField(child=serializers.CharField())
     merged_into = serializers.IntegerField(allow_null=True)
+    resolution_note = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
     created_by = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -94,6 +105,7 @@ class EvidenceOutSerializer(serializers.Serializer):
     observations = serializers.ListField(child=serializers.DictField())
     ratings = serializers.ListField(child=serializers.DictField())
     comments = serializers.ListField(child=serializers.DictField())
+    output_feedback = serializers.ListField(child=serializers.DictField())
 
 
 class BacklogDetailSerializer(BacklogItemSerializer):

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from feedback.models import Tool, Unit, Workflow
+from feedback.models import ModelVersion, Tool, Unit, Workflow
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -24,7 +24,29 @@ class WorkflowSerializer(serializers.ModelSerializer):
 
 
 class ToolSerializer(serializers.ModelSerializer):
+    model_card = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        help_text="CHAI applied model card fields (docs/model-cards.md), each a text.",
+    )
+    versions = serializers.SerializerMethodField()
+
     class Meta:
         model = Tool
-        fields = ["id", "name", "description"]
+        fields = ["id", "name", "description", "model_card", "versions"]
         extra_kwargs = {"name": {"validators": []}}
+
+    def get_versions(self, tool: Tool) -> list[str]:
+        return [v.version for v in tool.versions.all()]
+
+
+class ModelVersionSerializer(serializers.ModelSerializer):
+    model_card = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False
+    )
+
+    class Meta:
+        model = ModelVersion
+        fields = ["id", "tool", "version", "released_at", "notes", "model_card", "created_at"]
+        read_only_fields = ["id", "tool", "created_at"]
+        validators: list[Any] = []

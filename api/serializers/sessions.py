@@ -44,6 +44,16 @@ class ClientIdField(serializers.Field):
         return str(value)
 
 
+def _region() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A named region of the screen (instead of a pin), for pointer-free pinning.",
+    )
+
+
 def _client_id() -> ClientIdField:
     return ClientIdField(required=False, allow_null=True, default=None)
 
@@ -52,6 +62,13 @@ class ScreenUploadSerializer(serializers.Serializer):
     image = serializers.FileField()
     title = serializers.CharField(max_length=200)
     version = serializers.CharField(max_length=40, required=False, default="1")
+    model_version = serializers.CharField(
+        max_length=40,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The tool's model version whose output the screen shows.",
+    )
 
 
 class ScreenSerializer(serializers.Serializer):
@@ -59,6 +76,8 @@ class ScreenSerializer(serializers.Serializer):
     tool = serializers.IntegerField()
     title = serializers.CharField()
     version = serializers.CharField()
+    model_version = serializers.CharField()
+    regions = serializers.ListField(child=serializers.DictField())
     image_url = serializers.CharField()
     thumb_url = serializers.CharField()
     width = serializers.IntegerField()
@@ -73,6 +92,13 @@ class SessionCreateSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=40), required=False, allow_null=True, max_length=8
     )
     allow_guests = serializers.BooleanField(required=False, default=False)
+    instruments = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        default=list,
+        max_length=5,
+        help_text="Questionnaires participants may answer: sus, umux_lite, seq, nasa_tlx, pdqi9.",
+    )
 
 
 class SessionSerializer(serializers.Serializer):
@@ -86,6 +112,8 @@ class SessionSerializer(serializers.Serializer):
     dimensions = serializers.ListField(child=serializers.CharField())
     allow_guests = serializers.BooleanField()
     collect_sus = serializers.BooleanField()
+    instruments = serializers.ListField(child=serializers.CharField())
+    quorum = serializers.IntegerField(allow_null=True)
     screens = ScreenSerializer(many=True)
     current_screen = serializers.IntegerField(allow_null=True)
     results_visible = serializers.BooleanField()
@@ -96,6 +124,14 @@ class SessionSerializer(serializers.Serializer):
 class JoinSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    role = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The participant's own role (nurse, physician, ...), for results by role.",
+    )
+    unit = IdField(required=False, allow_null=True, default=None, help_text="Their care unit.")
 
 
 class ParticipantSerializer(serializers.Serializer):
@@ -104,6 +140,8 @@ class ParticipantSerializer(serializers.Serializer):
     display_name = serializers.CharField()
     is_facilitator = serializers.BooleanField()
     is_guest = serializers.BooleanField()
+    role = serializers.CharField()
+    unit = serializers.IntegerField(allow_null=True)
 
 
 class JoinResultSerializer(serializers.Serializer):
@@ -126,6 +164,7 @@ class RateSerializer(serializers.Serializer):
         max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=False
     )
     pin = PinSerializer(required=False, allow_null=True, default=None)
+    region = _region()
     client_id = _client_id()
 
 
@@ -133,6 +172,7 @@ class CommentSerializer(serializers.Serializer):
     screen = IdField()
     text = serializers.CharField(max_length=2000)
     pin = PinSerializer(required=False, allow_null=True, default=None)
+    region = _region()
     client_id = _client_id()
 
 
@@ -181,3 +221,35 @@ class SummarySerializer(serializers.Serializer):
     session = serializers.IntegerField()
     screens = SummaryScreenSerializer(many=True)
     sus = SusSummarySerializer(allow_null=True)
+
+
+class InstrumentSerializer(serializers.Serializer):
+    """The `instrument` frame and POST /instruments/ body; answers are checked by the service."""
+
+    instrument = serializers.CharField(max_length=20)
+    screen = IdField(required=False, allow_null=True, default=None)
+    answers = serializers.JSONField()
+    client_id = _client_id()
+
+
+class InstrumentOutSerializer(serializers.Serializer):
+    instrument = serializers.CharField()
+    screen = serializers.IntegerField(allow_null=True)
+    score = serializers.FloatField()
+    subscales = serializers.DictField(child=serializers.FloatField())
+
+
+class RegionSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=40)
+    label = serializers.CharField(max_length=80)
+    box = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4)
+
+
+class ScreenPatchSerializer(serializers.Serializer):
+    regions = serializers.JSONField(
+        help_text="[{id, label, box: [x, y, w, h]}] in fractions of the screen (at most 50)."
+    )
+
+
+class QuorumSerializer(serializers.Serializer):
+    quorum = serializers.JSONField(help_text="Participants who must rate first, or null.")

@@ -51,7 +51,7 @@ from feedback.services.audit import audit_record
 # Any role may read; what each one sees is narrowed by sel.backlog_visible (clinicians: followed).
 CanRead = requires(roles.BACKLOG_FOLLOW)
 CanWrite = requires(roles.TRIAGE)
-EVIDENCE_KEYS = ("observations", "ratings", "comments")
+EVIDENCE_KEYS = ("observations", "ratings", "comments", "output_feedback")
 
 FILTER_PARAMS = [
     OpenApiParameter("status", OpenApiTypes.STR, many=True, description="repeat or comma-join"),
@@ -289,6 +289,7 @@ CSV_COLUMNS = [
     "observations",
     "ratings",
     "comments",
+    "output_feedback",
     "patient_safety",
     "effort",
     "confidence",
@@ -324,6 +325,7 @@ def _csv_row(row: dict[str, Any], extra: dict[str, Any]) -> list[Any]:
         extra["o"],
         extra["r"],
         extra["c"],
+        extra["x"],
         row["patient_safety"],
         row["effort"],
         row["confidence"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any
 
@@ -25,9 +26,11 @@ from feedback import images, roles
 from feedback.errors import Forbidden, NotFound, ValidationFailed
 from feedback.models import CodesignSession, Participant, Screen, Tool
 from feedback.selectors import sessions as sel
+from feedback.selectors.instruments import csv_rows, session_instruments
 from feedback.services import sessions as svc
 from feedback.services.audit import audit_record
-from feedback.services.screens import screen_create
+from feedback.services.instruments import instrument_submit, participant_describe
+from feedback.services.screens import screen_create, screen_set_regions
 
 CanFacilitate = requires(roles.FACILITATE, safe_for_all=True)
 GUEST_HEADER = "HTTP_X_GUEST_TOKEN"
@@ -76,8 +79,34 @@ class ToolScreensView(GenericAPIView):
             image=v["image"],
             title=v["title"],
             version=v["version"],
+            model_version=v["model_version"],
         )
         return Response(sel.screen_public(screen, base_url(request)), status=201)
+
+
+class ScreenDetailView(APIView):
+    """GET a screen (anyone signed in); PATCH its named regions (session runners)."""
+
+    permission_classes = [CanFacilitate]
+
+    @extend_schema(responses=s.ScreenSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        screen = Screen.objects.filter(pk=pk).first()
+        if screen is None:
+            raise NotFound(f"No screen {pk}.")
+        return Response(sel.screen_public(screen, base_url(request)))
+
+    @extend_schema(request=s.ScreenPatchSerializer, responses=s.ScreenSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        screen = Screen.objects.filter(pk=pk).first()
+        if screen is None:
+            raise NotFound(f"No screen {pk}.")
+        data = s.ScreenPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        screen = screen_set_regions(
+            actor=actor_from_request(request), screen=screen, regions=data.validated_data["regions"]
+        )
+        return Response(sel.screen_public(screen, base_url(request)))
 
 
 class SessionListView(GenericAPIView):
@@ -110,6 +139,7 @@ class SessionListView(GenericAPIView):
             screen_ids=v["screens"],
             dimensions=v.get("dimensions"),
             allow_guests=v["allow_guests"],
+            instruments=v["instruments"],
         )
         return Response(sel.session_public(session, base_url(request)), status=201)
 
@@ -140,6 +170,11 @@ class SessionJoinView(APIView):
             raise Forbidden("Your account has no role yet; ask an admin for one.")
         name = data.validated_data.get("display_name", "")
         participant = svc.session_join(session=session, user=user, display_name=name)
+        participant = participant_describe(
+            participant=participant,
+            role=data.validated_data["role"],
+            unit_id=data.validated_data["unit"],
+        )
         body: dict[str, Any] = {
             "session": sel.session_public(session, base_url(request)),
             "participant": sel.participant_public(participant),
@@ -238,6 +273,35 @@ class SessionSusView(APIView):
         return Response({"score": response.score})
 
 
+class SessionInstrumentsView(APIView):
+    """A participant's questionnaire answers, for clients without a socket and after the end."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=s.InstrumentSerializer, responses=s.InstrumentOutSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        participant = acting_participant(request, pk)
+        data = s.InstrumentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        row = instrument_submit(
+            participant=participant,
+            instrument=v["instrument"],
+            answers=v["answers"],
+            screen_id=v["screen"],
+        )
+        return Response(instrument_public(row))
+
+
+def instrument_public(row: Any) -> dict[str, Any]:
+    return {
+        "instrument": row.instrument,
+        "screen": row.screen_id,
+        "score": row.score,
+        "subscales": row.subscales,
+    }
+
+
 def _may_review(user: Any, session: CodesignSession) -> bool:
     return session.facilitator_id == user.pk or roles.allows(user, roles.SESSIONS_REVIEW_ALL)
 
@@ -256,6 +320,27 @@ class SessionSummaryView(APIView):
         session = reviewable_session(request, pk)
         audit_record(actor=actor_from_request(request), action="view", obj=session)
         return Response(sel.session_summary(session))
+
+
+class SessionInstrumentsCsvView(APIView):
+    """The session's questionnaire results as CSV: overall, by role, by unit, by screen."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        session = reviewable_session(request, pk)
+        audit_record(actor=actor_from_request(request), action="export", obj=session)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(INSTRUMENT_CSV_COLUMNS)
+        writer.writerows(csv_rows(session_instruments(session)))
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="session-{pk}-instruments.csv"'
+        return response
+
+
+INSTRUMENT_CSV_COLUMNS = [
+    "instrument", "group", "key", "label", "n", "score", "ci95_low", "ci95_high",
+]  # fmt: skip
 
 
 class SessionQrView(APIView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,7 +11,18 @@ from rest_framework.views import APIView
 
 from api.permissions import requires
 from feedback import roles
-from feedback.selectors.stats import BUCKET_DAYS, BY_FIELDS, PainQuery, pain_points, tool_ratings
+from feedback.errors import NotFound
+from feedback.models import Tool
+from feedback.selectors.instruments import tool_instruments
+from feedback.selectors.stats import (
+    BUCKET_DAYS,
+    BY_FIELDS,
+    PainQuery,
+    flag_stats,
+    pain_points,
+    tool_ratings,
+    version_comparison,
+)
 
 CanSeeStats = requires(roles.STATS_READ)
 
@@ -79,3 +91,86 @@ class RatingsView(APIView):
         params.is_valid(raise_exception=True)
         data = tool_ratings(user=request.user, tool_id=params.validated_data["tool"])
         return Response(RatingsOut(data).data)
+
+
+class FlagVersionOut(serializers.Serializer):
+    model_version = serializers.CharField()
+    count = serializers.IntegerField()
+    helpful = serializers.IntegerField()
+    not_helpful = serializers.IntegerField()
+    categories = serializers.DictField(child=serializers.IntegerField())
+    harm = serializers.DictField(child=serializers.IntegerField())
+    harm_reached = serializers.IntegerField()
+    recent_not_helpful = serializers.IntegerField(help_text="In the burst window.")
+    burst = serializers.BooleanField()
+    first_at = serializers.DateTimeField()
+    last_at = serializers.DateTimeField()
+
+
+class BurstRuleOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    minutes = serializers.IntegerField()
+
+
+class FlagStatsOut(serializers.Serializer):
+    tool = serializers.IntegerField()
+    burst_rule = BurstRuleOut()
+    versions = FlagVersionOut(many=True)
+
+
+class OutputFeedbackStatsView(APIView):
+    permission_classes = [requires(roles.OUTPUT_FEEDBACK_READ)]
+
+    @extend_schema(parameters=[RatingsQuery], responses={200: FlagStatsOut})
+    def get(self, request: Request) -> Response:
+        params = RatingsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(FlagStatsOut(flag_stats(tool_id=params.validated_data["tool"])).data)
+
+
+class VersionRatingsOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    means = serializers.DictField(child=serializers.FloatField())
+
+
+class VersionOut(serializers.Serializer):
+    model_version = serializers.CharField()
+    registered = serializers.BooleanField(help_text="Listed in /api/tools/{id}/versions/.")
+    released_at = serializers.DateField(allow_null=True)
+    notes = serializers.CharField()
+    screens = serializers.IntegerField()
+    ratings = VersionRatingsOut()
+    flags = FlagVersionOut()
+
+
+class VersionsOut(serializers.Serializer):
+    tool = serializers.IntegerField()
+    versions = VersionOut(many=True)
+    unversioned_ratings = serializers.IntegerField()
+
+
+class VersionsView(APIView):
+    """The tool's model versions side by side: ratings and flags per version."""
+
+    permission_classes = [CanSeeStats]
+
+    @extend_schema(parameters=[RatingsQuery], responses={200: VersionsOut})
+    def get(self, request: Request) -> Response:
+        params = RatingsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(VersionsOut(version_comparison(tool_id=params.validated_data["tool"])).data)
+
+
+class InstrumentsView(APIView):
+    """Questionnaire results over every session of a tool: score, n, 95% CI, by role and unit."""
+
+    permission_classes = [CanSeeStats]
+
+    @extend_schema(parameters=[RatingsQuery], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        params = RatingsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        tool_id = params.validated_data["tool"]
+        if not Tool.objects.filter(pk=tool_id).exists():
+            raise NotFound("No such tool; pick one from /api/tools/.")
+        return Response({"tool": tool_id, "instruments": tool_instruments(tool_id=tool_id)})

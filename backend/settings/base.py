@@ -254,6 +254,14 @@ ROUNDS_SCHEDULER_INTERVAL = float(os.environ.get("ROUNDS_SCHEDULER_INTERVAL", 15
 ROUNDS_JOB_PERIODS: dict[str, float] = {}
 
 GUEST_TOKEN_MAX_AGE = 8 * 3600
+
+# AI output feedback (docs/output-feedback.md): anonymous flags per tool key per minute, and a
+# burst = this many not-helpful flags on one model version within this many minutes.
+ROUNDS_ANONYMOUS_FLAGS_PER_MINUTE = int(os.environ.get("ROUNDS_ANONYMOUS_FLAGS_PER_MINUTE", 30))
+ROUNDS_FLAG_BURST = {
+    "count": int(os.environ.get("ROUNDS_FLAG_BURST_COUNT", 5)),
+    "minutes": int(os.environ.get("ROUNDS_FLAG_BURST_MINUTES", 15)),
+}
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
 LOGGING = {

@@ -1,17 +1,26 @@
 """Every domain model, re-exported so `from feedback.models import X` works."""
 
 from .audit import AuditEntry
-from .backlog import BacklogItem, EvidenceComment, EvidenceObservation, EvidenceRating
+from .backlog import (
+    BacklogItem,
+    EvidenceComment,
+    EvidenceObservation,
+    EvidenceOutputFeedback,
+    EvidenceRating,
+    UnitPoster,
+)
 from .jobs import JobSchedule
 from .lifecycle import Device, LegalHold, QueueKey, RetentionPolicy, RetentionRun
 from .notify import Notification, Webhook, WebhookDelivery
 from .observations import Observation, Photo
+from .outputs import OutputFeedback, ToolKey
 from .people import ROLES, User
-from .reference import Screen, Tool, Unit, Workflow
+from .reference import ModelVersion, Screen, Tool, Unit, Workflow
 from .semantic import TextEmbedding, ThemeSnapshot
 from .sessions import (
     CodesignSession,
     Comment,
+    InstrumentResponse,
     Participant,
     Rating,
     ScreenAggregate,
@@ -28,11 +37,15 @@ __all__ = [
     "Device",
     "EvidenceComment",
     "EvidenceObservation",
+    "EvidenceOutputFeedback",
     "EvidenceRating",
+    "InstrumentResponse",
     "JobSchedule",
     "LegalHold",
+    "ModelVersion",
     "Notification",
     "Observation",
+    "OutputFeedback",
     "Participant",
     "Photo",
     "QueueKey",
@@ -46,7 +59,9 @@ __all__ = [
     "TextEmbedding",
     "ThemeSnapshot",
     "Tool",
+    "ToolKey",
     "Unit",
+    "UnitPoster",
     "User",
     "Webhook",
     "WebhookDelivery",

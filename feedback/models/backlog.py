@@ -47,6 +47,12 @@ class BacklogItem(models.Model):
     comments = models.ManyToManyField(  # type: ignore[var-annotated]
         "feedback.Comment", through="EvidenceComment", related_name="backlog_items"
     )
+    output_feedback = models.ManyToManyField(  # type: ignore[var-annotated]
+        "feedback.OutputFeedback", through="EvidenceOutputFeedback", related_name="backlog_items"
+    )
+    # Closing the loop: the one line shown to everyone whose evidence is linked.
+    resolution_note = models.CharField(max_length=300, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -97,3 +103,22 @@ class EvidenceComment(_Evidence):
         constraints = [
             models.UniqueConstraint(fields=["item", "comment"], name="evidence_comment_unique")
         ]
+
+
+class EvidenceOutputFeedback(_Evidence):
+    flag = models.ForeignKey("feedback.OutputFeedback", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "flag"], name="evidence_flag_unique")
+        ]
+
+
+class UnitPoster(models.Model):
+    """The printable "You said, we did" poster of a unit, regenerated weekly (and on demand)."""
+
+    unit = models.OneToOneField("feedback.Unit", on_delete=models.CASCADE, related_name="poster")
+    pdf = models.FileField(upload_to="posters/")
+    generated_at = models.DateTimeField()
+    # The newest resolution it shows: a later one makes the stored poster stale.
+    latest_resolution = models.DateTimeField(null=True, blank=True)

@@ -32,6 +32,8 @@ class Workflow(models.Model):
 class Tool(models.Model):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True, max_length=2000)
+    # CHAI applied model card fields (feedback.model_cards.FIELDS), each a short text.
+    model_card = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -40,10 +42,33 @@ class Tool(models.Model):
         return self.name
 
 
+class ModelVersion(models.Model):
+    """A released version of a tool's model; flags, screens and ratings name it by `version`."""
+
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="versions")
+    version = models.CharField(max_length=40)
+    released_at = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
+    model_card = models.JSONField(default=dict, blank=True)  # what changed in this version's card
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tool", "released_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "version"], name="model_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool_id} {self.version}"
+
+
 class Screen(models.Model):
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="screens")
     title = models.CharField(max_length=200)
-    version = models.CharField(max_length=40, default="1")
+    version = models.CharField(max_length=40, default="1")  # the design iteration of the screen
+    model_version = models.CharField(max_length=40, blank=True)  # the model it shows output of
+    # Named rectangles for pointer-free pins: [{id, label, box: [x, y, w, h]}] in fractions.
+    regions = models.JSONField(default=list, blank=True)
     image = models.FileField(upload_to="screens/full/")
     web = models.FileField(upload_to="screens/web/")
     thumb = models.FileField(upload_to="screens/thumb/")

@@ -31,6 +31,10 @@ class CodesignSession(models.Model):
         "feedback.Screen", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     results_visible = models.BooleanField(default=False)
+    # Results reveal themselves once this many participants rated the shown screen (None: off).
+    quorum = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Questionnaires participants may answer (feedback.instruments.NAMES).
+    instruments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -69,6 +73,11 @@ class Participant(models.Model):
     guest_key = models.CharField(max_length=40, blank=True, default="")
     display_name = models.CharField(max_length=80, blank=True)
     is_facilitator = models.BooleanField(default=False)
+    # Who is answering, for results split by role and unit (optional, given when joining).
+    role = models.CharField(max_length=32, blank=True)
+    unit = models.ForeignKey(
+        "feedback.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,6 +107,8 @@ class Rating(models.Model):
     comment = models.TextField(blank=True, max_length=2000)
     pin_x = models.FloatField(null=True, blank=True)
     pin_y = models.FloatField(null=True, blank=True)
+    region = models.CharField(max_length=40, blank=True)  # a named region of the screen
+    model_version = models.CharField(max_length=40, blank=True)  # the screen's, when rated
     client_id = models.UUIDField(null=True, blank=True)
     phi_redacted = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -118,6 +129,7 @@ class Comment(models.Model):
     text = models.TextField(max_length=2000)
     pin_x = models.FloatField(null=True, blank=True)
     pin_y = models.FloatField(null=True, blank=True)
+    region = models.CharField(max_length=40, blank=True)
     client_id = models.UUIDField(null=True, blank=True)
     phi_redacted = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -156,4 +168,37 @@ class SusResponse(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["session", "participant"], name="sus_one_per_person")
+        ]
+
+
+class InstrumentResponse(models.Model):
+    """One participant's answers to one questionnaire (per screen for the per-task SEQ)."""
+
+    session = models.ForeignKey(
+        CodesignSession, on_delete=models.CASCADE, related_name="instrument_responses"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    instrument = models.CharField(max_length=16)
+    screen = models.ForeignKey(
+        "feedback.Screen", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answers = models.JSONField()
+    score = models.FloatField()
+    subscales = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant", "instrument", "screen"],
+                condition=models.Q(screen__isnull=False),
+                name="instrument_one_per_task",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "participant", "instrument"],
+                condition=models.Q(screen__isnull=True),
+                name="instrument_one_per_session",
+            ),
         ]

@@ -17,14 +17,23 @@ from feedback.models import (
     Comment,
     EvidenceComment,
     EvidenceObservation,
+    EvidenceOutputFeedback,
     EvidenceRating,
     Observation,
+    OutputFeedback,
     Photo,
     Rating,
 )
 from feedback.models.backlog import STATUSES
-from feedback.priority import CommentEvidence, Evidence, ObservationEvidence, RatingEvidence
+from feedback.priority import (
+    CommentEvidence,
+    Evidence,
+    FlagEvidence,
+    ObservationEvidence,
+    RatingEvidence,
+)
 from feedback.selectors.observations import IdFilter, StrictBooleanFilter, shallow_filter_copies
+from feedback.selectors.output_feedback import flag_public
 
 # Who sees the whole backlog (roles.BACKLOG_READ); every other role (clinicians) sees only the
 # items it follows, with only its own evidence: the loop closes for them without showing others'
@@ -113,6 +122,8 @@ ROW_FIELDS = (
     "patient_safety",
     "phi_redacted",
     "merged_into_id",
+    "resolution_note",
+    "resolved_at",
     "created_by_id",
     "created_at",
     "updated_at",
@@ -138,6 +149,7 @@ def _extras_sql(n: int, array: bool) -> str:
             ("o", EvidenceObservation),
             ("r", EvidenceRating),
             ("c", EvidenceComment),
+            ("x", EvidenceOutputFeedback),
         )
     ]
     followers = BacklogItem.followers.through._meta.db_table
@@ -153,12 +165,14 @@ def page_extras(item_ids: list[int]) -> dict[int, dict[str, Any]]:
     Replaces three correlated COUNT subqueries per row plus a followers query: on a 50-row
     page that halved the list's time (bench/reports/backlog.md).
     """
-    out: dict[int, dict[str, Any]] = {i: {"o": 0, "r": 0, "c": 0, "f": []} for i in item_ids}
+    out: dict[int, dict[str, Any]] = {
+        i: {"o": 0, "r": 0, "c": 0, "x": 0, "f": []} for i in item_ids
+    }
     if not item_ids:
         return out
     with connection.cursor() as cursor:
         array = connection.vendor == "postgresql"
-        params = [list(item_ids)] * 4 if array else item_ids * 4
+        params = [list(item_ids)] * 5 if array else item_ids * 5
         cursor.execute(_extras_sql(len(item_ids), array), params)
         for item_id, kind, value in cursor.fetchall():
             if kind == "f":
@@ -238,20 +252,59 @@ def _comment_evidence(ids: list[int]) -> dict[int, list[CommentEvidence]]:
     return out
 
 
+# Anonymous flags cannot be told apart: all those sent with one tool key count as one person,
+# in a range of person ids no user (positive) or guest (minus a participant id) ever reaches.
+ANONYMOUS_BASE = 2**53
+
+
+def flag_person(reporter_id: int | None, key_id: int | None, flag_id: int) -> int:
+    if reporter_id is not None:
+        return reporter_id
+    if key_id is not None:
+        return -(ANONYMOUS_BASE + key_id)
+    return -(2 * ANONYMOUS_BASE + flag_id)  # its key was deleted: the flag stands alone
+
+
+def _flag_evidence(ids: list[int]) -> dict[int, list[FlagEvidence]]:
+    out: dict[int, list[FlagEvidence]] = defaultdict(list)
+    rows = EvidenceOutputFeedback.objects.filter(item_id__in=ids).values_list(
+        "item_id",
+        "flag_id",
+        "flag__reporter_id",
+        "flag__key_id",
+        "flag__harm",
+        "flag__harm_reached",
+    )
+    for item_id, flag_id, reporter, key, harm, reached in rows:
+        person = flag_person(reporter, key, flag_id)
+        out[item_id].append(FlagEvidence(person_id=person, harm=harm or None, harm_reached=reached))
+    return out
+
+
 def evidence_for_items(item_ids: Iterable[int]) -> dict[int, Evidence]:
-    """feedback.priority.Evidence for each item, in three queries whatever the number of items."""
+    """feedback.priority.Evidence for each item, in four queries whatever the number of items."""
     ids = list(item_ids)
     obs, rat, com = _observation_evidence(ids), _rating_evidence(ids), _comment_evidence(ids)
+    flags = _flag_evidence(ids)
     return {
-        i: Evidence(observations=tuple(obs[i]), ratings=tuple(rat[i]), comments=tuple(com[i]))
+        i: Evidence(
+            observations=tuple(obs[i]),
+            ratings=tuple(rat[i]),
+            comments=tuple(com[i]),
+            flags=tuple(flags[i]),
+        )
         for i in ids
     }
 
 
 def evidence_reporters(
-    *, observations: Iterable[int], ratings: Iterable[int], comments: Iterable[int]
+    *,
+    observations: Iterable[int],
+    ratings: Iterable[int],
+    comments: Iterable[int],
+    output_feedback: Iterable[int] = (),
 ) -> set[int]:
-    """User ids behind the given evidence rows (guests have none and follow nothing)."""
+    """User ids behind the given evidence rows (guests and anonymous flags have none)."""
     users = set(
         Observation.objects.filter(pk__in=list(observations)).values_list("observer_id", flat=True)
     )
@@ -259,8 +312,29 @@ def evidence_reporters(
         users |= set(
             model.objects.filter(pk__in=list(ids)).values_list("participant__user_id", flat=True)
         )
+    users |= set(
+        OutputFeedback.objects.filter(pk__in=list(output_feedback)).values_list(
+            "reporter_id", flat=True
+        )
+    )
     users.discard(None)  # type: ignore[arg-type]
     return users
+
+
+def item_contributors(*, item_id: int) -> set[int]:
+    """Every user whose evidence is linked to the item (closing the loop tells exactly them)."""
+    return evidence_reporters(
+        observations=EvidenceObservation.objects.filter(item_id=item_id).values_list(
+            "observation_id", flat=True
+        ),
+        ratings=EvidenceRating.objects.filter(item_id=item_id).values_list("rating_id", flat=True),
+        comments=EvidenceComment.objects.filter(item_id=item_id).values_list(
+            "comment_id", flat=True
+        ),
+        output_feedback=EvidenceOutputFeedback.objects.filter(item_id=item_id).values_list(
+            "flag_id", flat=True
+        ),
+    )
 
 
 def _photo_thumbs(observation_ids: list[int]) -> dict[int, list[str]]:
@@ -317,6 +391,8 @@ def backlog_evidence(*, item: BacklogItem, user: Any) -> dict[str, list[dict[str
     own = Q() if everything else Q(participant__user_id=user.pk)
     ratings = Rating.objects.filter(own, evidencerating__item=item).order_by("id")
     comments = Comment.objects.filter(own, evidencecomment__item=item).order_by("id")
+    own_flags = Q() if everything else Q(reporter_id=user.pk)
+    flags = OutputFeedback.objects.filter(own_flags, evidenceoutputfeedback__item=item)
     return {
         "observations": _observations(item, own_obs),
         "ratings": [
@@ -333,6 +409,7 @@ def backlog_evidence(*, item: BacklogItem, user: Any) -> dict[str, list[dict[str
             {"id": c.pk, "screen": c.screen_id, "text": c.text, "pin": _pin(c.pin_x, c.pin_y)}
             for c in comments
         ],
+        "output_feedback": [flag_public(f) for f in flags.order_by("id")],
     }
 
 
@@ -368,6 +445,8 @@ def item_row(row: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         "patient_safety": row["patient_safety"],
         "phi_redacted": row["phi_redacted"],
         "merged_into": row["merged_into_id"],
+        "resolution_note": row["resolution_note"],
+        "resolved_at": _iso(row["resolved_at"]),
         "created_by": row["created_by_id"],
         "created_at": _iso(row["created_at"]),
         "updated_at": _iso(row["updated_at"]),
@@ -375,6 +454,7 @@ def item_row(row: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
             "observations": extra["o"],
             "ratings": extra["r"],
             "comments": extra["c"],
+            "output_feedback": extra["x"],
         },
         "followers": sorted(extra["f"]),
     }

@@ -20,6 +20,7 @@ from feedback.models import (
     SessionScreen,
     SusResponse,
 )
+from feedback.selectors.instruments import session_instruments
 
 
 def open_session_by_code(code: str) -> CodesignSession | None:
@@ -59,6 +60,8 @@ def screen_public(screen: Screen, base: str = "") -> dict[str, Any]:
         "tool": screen.tool_id,
         "title": screen.title,
         "version": screen.version,
+        "model_version": screen.model_version,
+        "regions": list(screen.regions or []),
         "image_url": media_url(screen.image.name, base),
         "thumb_url": media_url(screen.thumb.name, base),
         "width": screen.width,
@@ -97,6 +100,8 @@ def session_public(session: CodesignSession, base: str = "") -> dict[str, Any]:
         "dimensions": list(session.dimensions),
         "allow_guests": session.allow_guests,
         "collect_sus": session.collect_sus,
+        "instruments": list(session.instruments or []),
+        "quorum": session.quorum,
         "screens": [screen_public(s, base) for s in session_screens(session)],
         "current_screen": session.current_screen_id,
         "results_visible": session.results_visible,
@@ -112,6 +117,8 @@ def participant_public(participant: Participant) -> dict[str, Any]:
         "display_name": participant.display_name,
         "is_facilitator": participant.is_facilitator,
         "is_guest": participant.user_id is None,
+        "role": participant.role,
+        "unit": participant.unit_id,
     }
 
 
@@ -148,6 +155,7 @@ def state_frame(session: CodesignSession, participant: Participant, base: str = 
         "session": session_public(session, base),
         "screen": screen_public(screen, base) if screen else None,
         "results_visible": session.results_visible,
+        "quorum": session.quorum,
         "aggregate": aggregate_public(session.pk, screen.pk) if screen and can_see else None,
         "you": {"participant": participant.pk, "is_facilitator": participant.is_facilitator},
     }
@@ -166,6 +174,7 @@ def comment_frame(comment: Comment) -> dict[str, Any]:
         "participant": comment.participant_id,
         "text": comment.text,
         "pin": _pin(comment.pin_x, comment.pin_y),
+        "region": comment.region or None,
         "created_at": comment.created_at.isoformat(),
     }
 
@@ -180,6 +189,7 @@ def rating_comment_frame(rating: Rating) -> dict[str, Any]:
         "participant": rating.participant_id,
         "text": rating.comment,
         "pin": _pin(rating.pin_x, rating.pin_y),
+        "region": rating.region or None,
         "created_at": rating.updated_at.isoformat(),
     }
 
@@ -207,7 +217,12 @@ def session_summary(session: CodesignSession) -> dict[str, Any]:
                 "pins": [i["pin"] for i in items if i["pin"]],
             }
         )
-    return {"session": session.pk, "screens": screens, "sus": _sus_summary(session)}
+    return {
+        "session": session.pk,
+        "screens": screens,
+        "sus": _sus_summary(session),
+        "instruments": session_instruments(session),
+    }
 
 
 def _sus_summary(session: CodesignSession) -> dict[str, Any] | None:

@@ -13,8 +13,9 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from feedback.errors import NotFound, ValidationFailed
-from feedback.models import Observation, Rating, Screen, Tool, User
+from feedback.models import ModelVersion, Observation, OutputFeedback, Rating, Screen, Tool, User
 from feedback.selectors.observations import observation_visible
+from feedback.selectors.output_feedback import burst_rule
 
 BY_FIELDS = {"workflow": "workflow", "unit": "unit"}
 BUCKET_DAYS = {"week": 7, "day": 1}
@@ -149,4 +150,105 @@ def _screen_row(
         "version": screen["version"],
         "count": counts.get(screen["id"], 0),
         "means": {dim: round(total / n, 3) for dim, (total, n) in sorted(per_dim.items()) if n},
+    }
+
+
+def flag_stats(*, tool_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Per model version of the tool: flags by verdict, category and harm, and whether the
+    not-helpful flags of the burst window reach the burst threshold (two grouped queries)."""
+    if not Tool.objects.filter(pk=tool_id).exists():
+        raise NotFound("No such tool; pick one from /api/tools/.")
+    count, minutes = burst_rule()
+    since = (now or timezone.now()) - dt.timedelta(minutes=minutes)
+    rows = (
+        OutputFeedback.objects.filter(tool_id=tool_id)
+        .values_list("model_version", "verdict", "categories", "harm", "harm_reached", "created_at")
+        .order_by("id")
+    )
+    versions: dict[str, dict[str, Any]] = {}
+    for version, verdict, categories, harm, reached, at in rows.iterator(chunk_size=2000):
+        v = versions.setdefault(version, _empty_version(version))
+        v["count"] += 1
+        v[verdict] += 1
+        for c in categories or []:
+            v["categories"][c] = v["categories"].get(c, 0) + 1
+        if harm:
+            v["harm"][harm] = v["harm"].get(harm, 0) + 1
+            v["harm_reached"] += int(bool(reached))
+        v["first_at"] = v["first_at"] or at
+        v["last_at"] = at
+        if verdict == "not_helpful" and at >= since:
+            v["recent_not_helpful"] += 1
+    out = sorted(versions.values(), key=lambda v: v["first_at"])
+    for v in out:
+        v["burst"] = v["recent_not_helpful"] >= count
+    return {"tool": tool_id, "burst_rule": {"count": count, "minutes": minutes}, "versions": out}
+
+
+def _empty_version(version: str) -> dict[str, Any]:
+    return {
+        "model_version": version,
+        "count": 0,
+        "helpful": 0,
+        "not_helpful": 0,
+        "categories": {},
+        "harm": {},
+        "harm_reached": 0,
+        "recent_not_helpful": 0,
+        "first_at": None,
+        "last_at": None,
+    }
+
+
+def version_comparison(*, tool_id: int) -> dict[str, Any]:
+    """The tool's model versions side by side: ratings (by the version recorded on each rating),
+    flags by verdict and harm, and bursts. Versions are the registered ones plus any that
+    screens, ratings or flags named; ordered by release date, then first seen."""
+    flags = {v["model_version"]: v for v in flag_stats(tool_id=tool_id)["versions"]}
+    registered = list(
+        ModelVersion.objects.filter(tool_id=tool_id).values("version", "released_at", "notes")
+    )
+    ratings: dict[str, dict[str, Any]] = {}
+    rows = Rating.objects.filter(screen__tool_id=tool_id).values_list("model_version", "scores")
+    for version, scores in rows.iterator(chunk_size=2000):
+        acc = ratings.setdefault(version or "", {"count": 0, "sums": defaultdict(lambda: [0.0, 0])})
+        acc["count"] += 1
+        for dim, value in (scores if isinstance(scores, dict) else {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                acc["sums"][dim][0] += value
+                acc["sums"][dim][1] += 1
+    screens = Screen.objects.filter(tool_id=tool_id).exclude(model_version="")
+    screen_counts: dict[str, int] = defaultdict(int)
+    for version in screens.values_list("model_version", flat=True):
+        screen_counts[version] += 1
+    names = [r["version"] for r in registered]
+    names += [v for v in [*flags, *screen_counts, *ratings] if v and v not in names]
+    info: dict[str, dict[str, Any]] = {r["version"]: dict(r) for r in registered}
+    return {
+        "tool": tool_id,
+        "versions": [_version_row(v, info.get(v), ratings.get(v), flags.get(v), screen_counts)
+                     for v in names],
+        "unversioned_ratings": (ratings.get("") or {}).get("count", 0),
+    }  # fmt: skip
+
+
+def _version_row(
+    version: str,
+    info: dict[str, Any] | None,
+    rated: dict[str, Any] | None,
+    flagged: dict[str, Any] | None,
+    screens: dict[str, int],
+) -> dict[str, Any]:
+    sums = (rated or {}).get("sums", {})
+    return {
+        "model_version": version,
+        "registered": info is not None,
+        "released_at": (info or {}).get("released_at"),
+        "notes": (info or {}).get("notes", ""),
+        "screens": screens.get(version, 0),
+        "ratings": {
+            "count": (rated or {}).get("count", 0),
+            "means": {d: round(t / n, 3) for d, (t, n) in sorted(sums.items()) if n},
+        },
+        "flags": flagged or _empty_version(version),
     }

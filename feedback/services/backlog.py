@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from feedback import events, phi
 from feedback.context import Actor
@@ -16,13 +17,20 @@ from feedback.models import (
     Comment,
     EvidenceComment,
     EvidenceObservation,
+    EvidenceOutputFeedback,
     EvidenceRating,
     Observation,
+    OutputFeedback,
     Rating,
     User,
 )
-from feedback.priority import Weights, score
-from feedback.selectors.backlog import backlog_row, evidence_for_items, evidence_reporters
+from feedback.priority import Weights, flag_is_safety, score
+from feedback.selectors.backlog import (
+    backlog_row,
+    evidence_for_items,
+    evidence_reporters,
+    item_contributors,
+)
 from feedback.services.audit import audit_record
 from feedback.services.notifications import notify
 from feedback.services.webhooks import webhook_enqueue
@@ -42,9 +50,12 @@ EVIDENCE: dict[str, tuple[Any, Any, str]] = {
     "observations": (Observation, EvidenceObservation, "observation"),
     "ratings": (Rating, EvidenceRating, "rating"),
     "comments": (Comment, EvidenceComment, "comment"),
+    "output_feedback": (OutputFeedback, EvidenceOutputFeedback, "flag"),
 }
 TEXT_FIELDS = ("title", "description")
 OPEN = frozenset({"new", "triaged", "planned", "in_progress"})
+RESOLVED = frozenset({"shipped", "declined"})
+MAX_RESOLUTION_NOTE = 300
 EDITABLE = ("title", "description", "workflow", "tool", "effort", "confidence")
 
 
@@ -62,6 +73,7 @@ def priority_recompute(*, item_ids: Iterable[int], weights: Weights | None = Non
         ev = evidence[item.pk]
         result = score(ev, effort=item.effort, confidence=item.confidence, weights=weights)
         safety = any(o.patient_safety or o.severity >= 4 for o in ev.observations)
+        safety = safety or any(flag_is_safety(f) for f in ev.flags)
         BacklogItem.objects.filter(pk=item.pk).update(
             priority=result.total, priority_breakdown=result.components, patient_safety=safety
         )
@@ -162,12 +174,14 @@ def backlog_update(*, actor: Actor, item: BacklogItem, data: dict[str, Any]) -> 
     item.phi_redacted = _mask_text(fields, item.phi_redacted)
     for key, value in fields.items():
         setattr(item, key, value)
+    note_changed = _resolve(item, new_status, old_status, data.get("resolution_note"))
     item.status = new_status
     _clean(item)
     item.save()
     priority_recompute(item_ids=[item.pk])
-    changed = sorted(set(fields) | ({"status"} if new_status != old_status else set()))
-    audit_record(actor=actor, action="change", obj=item, detail={"fields": changed})
+    changed = set(fields) | ({"status"} if new_status != old_status else set())
+    changed |= {"resolution_note"} if note_changed else set()
+    audit_record(actor=actor, action="change", obj=item, detail={"fields": sorted(changed)})
     if new_status != old_status:
         _notify_status(item, old_status, actor)
         _broadcast(item.pk, "backlog.item.status_changed")
@@ -177,9 +191,59 @@ def backlog_update(*, actor: Actor, item: BacklogItem, data: dict[str, Any]) -> 
     return item
 
 
+def _resolve(item: BacklogItem, new: str, old: str, note: str | None) -> bool:
+    """Moving to shipped/declined needs the one-line note (PHI-masked); it may be corrected
+    later on a resolved item, and is refused on open ones. Returns whether the note changed."""
+    resolving = new in RESOLVED and new != old
+    if note is None:
+        if resolving:
+            raise _note_error(
+                f"Moving to {new} needs resolution_note: one line saying what was"
+                " done, or why not; everyone whose evidence is linked reads it."
+            )
+        return False
+    if new not in RESOLVED:
+        raise _note_error("resolution_note is written when shipping or declining an item.")
+    line = " ".join(note.split())
+    if not line or len(line) > MAX_RESOLUTION_NOTE:
+        raise _note_error(
+            f"Write resolution_note as one line of 1-{MAX_RESOLUTION_NOTE} characters."
+        )
+    masked = phi.mask(line)
+    if len(masked.text) > MAX_RESOLUTION_NOTE:
+        raise _note_error("resolution_note is too long once PHI is masked; remove the PHI.")
+    item.phi_redacted = sorted(set(item.phi_redacted) | set(masked.types))
+    changed = masked.text != item.resolution_note
+    item.resolution_note = masked.text
+    if resolving:
+        item.resolved_at = timezone.now()
+    return changed
+
+
+def _note_error(message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors={"resolution_note": [message]})
+
+
 def _notify_status(item: BacklogItem, old: str, actor: Actor) -> None:
-    """Followers hear about status changes; the person who made the change does not."""
-    users = item.followers.exclude(pk=actor.user_id or 0)
+    """Followers hear about status changes (not the person who made the change). When an item
+    is shipped or declined, everyone whose evidence is linked — exactly them — is told what was
+    done and why, whoever moved it; other followers get the plain status change."""
+    contributors: set[int] = set()
+    if item.status in RESOLVED and old != item.status:
+        contributors = item_contributors(item_id=item.pk)
+        notify(
+            users=User.objects.filter(pk__in=contributors),
+            kind="backlog_resolved",
+            title=f"You said, we did: #{item.pk} {item.status}",
+            body=f"{item.title} — {item.resolution_note}",
+            data={
+                "item": item.pk,
+                "from": old,
+                "to": item.status,
+                "resolution_note": item.resolution_note,
+            },
+        )
+    users = item.followers.exclude(pk=actor.user_id or 0).exclude(pk__in=contributors)
     notify(
         users=users,
         kind="backlog_status",

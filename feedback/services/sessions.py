@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from feedback import aggregates, codes, events, phi, sus
+from feedback import regions as regions_rules
 from feedback.context import Actor
 from feedback.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from feedback.models import (
@@ -27,6 +28,7 @@ from feedback.models import (
 )
 from feedback.selectors import sessions as sel
 from feedback.services.audit import audit_record
+from feedback.services.instruments import check_instrument_list
 
 _DIMENSION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_DIMENSIONS = 8
@@ -77,6 +79,7 @@ def session_create(
     screen_ids: Sequence[int],
     dimensions: Sequence[str] | None = None,
     allow_guests: bool = False,
+    instruments: Sequence[str] | None = None,
 ) -> CodesignSession:
     """A new open session with a fresh join code; the facilitator is its first participant."""
     dims = _check_dimensions(dimensions)
@@ -84,6 +87,7 @@ def session_create(
     session = CodesignSession(
         title=title, tool=tool, facilitator=actor.user, dimensions=dims, allow_guests=allow_guests
     )
+    session.instruments = check_instrument_list(instruments)
     _save_with_fresh_code(session)
     SessionScreen.objects.bulk_create(
         SessionScreen(session=session, screen_id=sid, position=n) for n, sid in enumerate(ids)
@@ -185,7 +189,10 @@ def session_show_screen(
     screen = Screen.objects.get(pk=screen_id)
     group = events.session_group(session.pk)
     events.send_on_commit(group, events.session_frame(sel.screen_frame(screen, base)))
-    if session.results_visible:  # the new screen's numbers, to everyone who may see them
+    was_visible = session.results_visible
+    if session.quorum is not None:
+        _apply_quorum(session)  # blind until this screen has its quorum of ratings
+    if session.results_visible and was_visible:  # the new screen's numbers
         request_aggregate_broadcast(session.pk, screen.pk)
     return session
 
@@ -203,6 +210,67 @@ def session_reveal(*, participant: Participant, visible: bool) -> CodesignSessio
         # Participants have seen no aggregate while hidden: give them the current one now.
         request_aggregate_broadcast(session.pk, session.current_screen_id)
     return session
+
+
+MAX_QUORUM = 1000
+
+
+@transaction.atomic
+def session_set_quorum(*, participant: Participant, quorum: Any) -> CodesignSession:
+    """Blind-first: results stay hidden until `quorum` participants rated the shown screen,
+    then reveal themselves (None turns it off and leaves visibility as it is)."""
+    _require_facilitator(participant)
+    ok = quorum is None or (
+        isinstance(quorum, int) and not isinstance(quorum, bool) and 1 <= quorum <= MAX_QUORUM
+    )
+    if not ok:
+        raise _invalid("quorum", f"quorum must be a whole number 1-{MAX_QUORUM}, or null.")
+    session = _lock_open_session(participant.session_id)
+    session.quorum = quorum
+    session.save(update_fields=["quorum"])
+    group = events.session_group(session.pk)
+    events.send_on_commit(group, events.session_frame({"type": "quorum", "quorum": quorum}))
+    if quorum is not None and session.current_screen_id:
+        _apply_quorum(session)
+    return session
+
+
+def _rated(session_id: int, screen_id: int) -> int:
+    agg = ScreenAggregate.objects.filter(session_id=session_id, screen_id=screen_id).first()
+    return int(agg.state["count"]) if agg else 0
+
+
+def _apply_quorum(session: CodesignSession) -> None:
+    """On a locked session with a quorum: results visible exactly when the shown screen has
+    enough ratings (a new screen starts hidden again until it does)."""
+    assert session.quorum is not None and session.current_screen_id is not None
+    visible = _rated(session.pk, session.current_screen_id) >= session.quorum
+    if visible != session.results_visible:
+        session.results_visible = visible
+        session.save(update_fields=["results_visible"])
+        _announce_visibility(session.pk, session.current_screen_id, visible)
+
+
+def _announce_visibility(session_id: int, screen_id: int, visible: bool) -> None:
+    frame = {"type": "results_visible", "visible": visible}
+    events.send_on_commit(events.session_group(session_id), events.session_frame(frame))
+    if visible:
+        request_aggregate_broadcast(session_id, screen_id)
+
+
+def _reveal_on_quorum(session_id: int, screen_id: int, count: int) -> None:
+    """After a rating: reveal when this screen is the one shown and has reached the quorum. A
+    conditional update, so concurrent raters reveal it once without locking the session."""
+    revealed = CodesignSession.objects.filter(
+        pk=session_id,
+        state=CodesignSession.OPEN,
+        results_visible=False,
+        current_screen_id=screen_id,
+        quorum__isnull=False,
+        quorum__lte=count,
+    ).update(results_visible=True)
+    if revealed:
+        _announce_visibility(session_id, screen_id, True)
 
 
 @transaction.atomic
@@ -244,6 +312,19 @@ def _check_pin(pin: Any) -> Pin | None:
     return Pin(float(pin["x"]), float(pin["y"]))
 
 
+def _place(screen_id: Any, pin: Any, region: Any) -> tuple[Pin | None, str | None]:
+    """Where a note sits: a pin, or a named region of the screen (pinned at its centre)."""
+    if region is None:
+        return _check_pin(pin), None
+    if pin is not None:
+        raise _invalid("region", "Send a pin or a region, not both.")
+    named = Screen.objects.filter(pk=_screen_id(screen_id)).values_list("regions", flat=True)
+    centre = regions_rules.centre(named.first() or [], region) if isinstance(region, str) else None
+    if centre is None:
+        raise _invalid("region", f"{region!r} is not a named region of screen {screen_id}.")
+    return Pin(*centre), region
+
+
 def _masked(text: str, field: str) -> phi.Masked:
     if not isinstance(text, str) or len(text) > 2000:
         raise _invalid(field, f"{field} must be text of at most 2000 characters.")
@@ -258,12 +339,15 @@ def rating_submit(
     comment: str = "",
     pin: Any = None,
     client_id: uuid.UUID | None = None,
+    region: str | None = None,
 ) -> Rating:
     """Store a participant's rating of a screen, replacing their earlier one, and update the
-    screen's aggregate by the difference under the aggregate's row lock."""
+    screen's aggregate by the difference under the aggregate's row lock. A picked `region`
+    counts as a pin at its centre."""
     if participant.is_facilitator:
         raise Forbidden("The facilitator runs the session and does not rate.")
-    masked, where = _masked(comment, "comment"), _check_pin(pin)  # PHI scan outside the lock
+    masked = _masked(comment, "comment")  # PHI scan outside the lock
+    where, region = _place(screen_id, pin, region)
     with transaction.atomic():
         session = _lock_open_session(participant.session_id, lock=False)
         scores = _check_scores(session.dimensions, scores)
@@ -272,15 +356,26 @@ def rating_submit(
         old = rating.scores if rating else None
         agg.state = aggregates.apply(agg.state, old, scores)
         agg.save(update_fields=["state"])
-        rating = rating or Rating(session=session, participant=participant, screen_id=screen_id)
+        if rating is None:
+            rating = Rating(session=session, participant=participant, screen_id=screen_id)
+            rating.model_version = _model_version(screen_id)
         rating.scores, rating.comment, rating.phi_redacted = scores, masked.text, masked.types
         rating.pin_x, rating.pin_y = (where.x, where.y) if where else (None, None)
+        rating.region = region or ""
         rating.client_id = client_id
         rating.save()
         request_aggregate_broadcast(session.pk, screen_id)
+        if session.quorum and not session.results_visible:
+            _reveal_on_quorum(session.pk, screen_id, agg.state["count"])
         if rating.comment or where:
             _broadcast_comment(session, sel.rating_comment_frame(rating))
     return rating
+
+
+def _model_version(screen_id: int) -> str:
+    """The model version the screen shows, recorded on its ratings."""
+    found = Screen.objects.filter(pk=screen_id).values_list("model_version", flat=True).first()
+    return found or ""
 
 
 def _locked_aggregate(session_id: int, screen_id: Any) -> ScreenAggregate:
@@ -302,12 +397,14 @@ def comment_add(
     text: str,
     pin: Any = None,
     client_id: uuid.UUID | None = None,
+    region: str | None = None,
 ) -> Comment:
     """A pinned (or unpinned) comment; replaying a client_id returns the stored one."""
     done = _replayed(participant, client_id)
     if done is not None:
         return done
-    masked, where = _masked(text, "text"), _check_pin(pin)
+    masked = _masked(text, "text")
+    where, region = _place(screen_id, pin, region)
     if not masked.text.strip():
         raise _invalid("text", "Write a comment of 1-2000 characters.")
     try:
@@ -321,6 +418,7 @@ def comment_add(
                 phi_redacted=masked.types,
                 pin_x=where.x if where else None,
                 pin_y=where.y if where else None,
+                region=region or "",
                 client_id=client_id,
             )
             comment.save()

@@ -32,6 +32,7 @@ EVENTS = (
     "backlog.item.status_changed",
     "backlog.item.evidence_linked",
     "backlog.item.merged",
+    "output_feedback.burst",
 )
 ALL = "*"
 MAX_ATTEMPTS = 8

@@ -38,6 +38,9 @@ def test_token_for_good_credentials(observer):
             "backlog_read",
             "backlog_follow",
             "themes_read",
+            "output_feedback_read",
+            "flag_output",
+            "loop_read",
         ],
     }
     assert AuditEntry.objects.filter(action="login", actor=observer).exists()

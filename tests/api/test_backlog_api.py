@@ -70,6 +70,7 @@ def test_clinician_sees_items_they_follow_with_only_their_own_evidence(clients, 
         "comments": [
             {"id": own.pk, "screen": own.screen_id, "text": own.text, "pin": {"x": 0.25, "y": 0.5}}
         ],
+        "output_feedback": [],
     }
     # The product owner still sees everything.
     full = clients["product_owner"].get(f"/api/backlog/{item['id']}/").json()["evidence"]
@@ -139,7 +140,12 @@ def test_create_with_evidence_links_it_and_reporters_follow(clients, product_own
     r = clients["product_owner"].post("/api/backlog/", body, format="json")
     assert r.status_code == 201, r.content
     data = r.json()
-    assert data["evidence_counts"] == {"observations": 1, "ratings": 1, "comments": 1}
+    assert data["evidence_counts"] == {
+        "observations": 1,
+        "ratings": 1,
+        "comments": 1,
+        "output_feedback": 0,
+    }
     assert [o["id"] for o in data["evidence"]["observations"]] == [obs.pk]
     assert data["evidence"]["ratings"][0]["id"] == rating.pk
     assert data["evidence"]["comments"][0]["pin"] == {"x": 0.25, "y": 0.5}

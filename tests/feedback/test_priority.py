@@ -14,6 +14,7 @@ from feedback.priority import (
     Breakdown,
     CommentEvidence,
     Evidence,
+    FlagEvidence,
     ObservationEvidence,
     RatingEvidence,
     Weights,
@@ -58,11 +59,20 @@ ratings = st.builds(
     RatingEvidence, person_id=person_ids, mean_score=st.floats(min_value=1.0, max_value=5.0)
 )
 comments = st.builds(CommentEvidence, person_id=person_ids)
+HARMS = ("none", "mild", "moderate", "severe", "death")
+flags = st.builds(
+    FlagEvidence,
+    # Anonymous flags share a negative person id per tool key, as the selector builds them.
+    person_id=person_ids | st.sampled_from([-(2**53) - 1, -(2**53) - 2]),
+    harm=st.none() | st.sampled_from(HARMS),
+    harm_reached=st.booleans(),
+)
 evidences = st.builds(
     Evidence,
     observations=st.lists(observations, max_size=8).map(tuple),
     ratings=st.lists(ratings, max_size=6).map(tuple),
     comments=st.lists(comments, max_size=6).map(tuple),
+    flags=st.lists(flags, max_size=6).map(tuple),
 )
 items = st.fixed_dictionaries(
     {
@@ -90,12 +100,14 @@ def add(evidence: Evidence, extra: object) -> Evidence:
         return replace(evidence, observations=(*evidence.observations, extra))
     if isinstance(extra, RatingEvidence):
         return replace(evidence, ratings=(*evidence.ratings, extra))
+    if isinstance(extra, FlagEvidence):
+        return replace(evidence, flags=(*evidence.flags, extra))
     assert isinstance(extra, CommentEvidence)
     return replace(evidence, comments=(*evidence.comments, extra))
 
 
 @settings(max_examples=400)
-@given(evidences, observations | ratings | comments, items)
+@given(evidences, observations | ratings | comments | flags, items)
 def test_adding_any_evidence_never_lowers_priority(
     evidence: Evidence, extra: object, item: dict
 ) -> None:
@@ -126,7 +138,12 @@ def test_total_is_finite_and_not_negative(evidence: Evidence, item: dict) -> Non
 
 @given(evidences, items, st.randoms(use_true_random=False))
 def test_order_of_evidence_does_not_matter(evidence: Evidence, item: dict, rnd) -> None:
-    shuffled = [list(evidence.observations), list(evidence.ratings), list(evidence.comments)]
+    shuffled = [
+        list(evidence.observations),
+        list(evidence.ratings),
+        list(evidence.comments),
+        list(evidence.flags),
+    ]
     for part in shuffled:
         rnd.shuffle(part)
     permuted = Evidence(*(tuple(part) for part in shuffled))
@@ -187,6 +204,8 @@ def worst_case_non_safety(people: int = NON_SAFETY_BOUND) -> Evidence:
         ),
         ratings=tuple(RatingEvidence(p, 1.0) for p in range(people)),
         comments=tuple(CommentEvidence(p) for p in range(people)),
+        # The worst AI-output harm short of patient-safety evidence, from everyone.
+        flags=tuple(FlagEvidence(p, "moderate", False) for p in range(people)),
     )  # fmt: skip
 
 
@@ -290,6 +309,7 @@ def test_worked_example_matches_docs() -> None:
         "time_lost": 16.0,
         "ratings": 6.75,
         "comments": 2.875,
+        "ai_harm": 0.0,
     }
     assert breakdown.total == 100.375
 
@@ -297,3 +317,69 @@ def test_worked_example_matches_docs() -> None:
     with_safety = score(add(WORKED_EXAMPLE, safety), effort=2, confidence=0.8)
     assert with_safety.components["safety"] == 3450.0
     assert with_safety.total == 3564.25
+
+
+@settings(max_examples=300)
+@given(evidences, flags, items)
+def test_an_ai_output_flag_never_lowers_priority(
+    evidence: Evidence, flag: FlagEvidence, item: dict
+) -> None:
+    assert score(add(evidence, flag), **item).total >= score(evidence, **item).total
+
+
+@given(st.sampled_from(HARMS[1:]), items)
+def test_harm_reached_scores_above_the_same_harm_only_possible(harm: str, item: dict) -> None:
+    possible = score(Evidence(flags=(FlagEvidence(1, harm, False),)), **item)
+    reached = score(Evidence(flags=(FlagEvidence(1, harm, True),)), **item)
+    assert reached.components["ai_harm"] > possible.components["ai_harm"]
+    assert reached.total > possible.total
+
+
+def test_harm_levels_rank_in_ahrq_order() -> None:
+    values = [
+        score(Evidence(flags=(FlagEvidence(1, h, False),))).components["ai_harm"] for h in HARMS
+    ]
+    assert values == sorted(values) and len(set(values)) == len(values)
+
+
+def test_a_reporters_flags_count_once_with_their_worst_harm() -> None:
+    one = score(Evidence(flags=(FlagEvidence(1, "moderate", False),)))
+    again = score(
+        Evidence(flags=(FlagEvidence(1, "mild", False), FlagEvidence(1, "moderate", False)))
+    )
+    two = score(
+        Evidence(flags=(FlagEvidence(1, "moderate", False), FlagEvidence(2, "moderate", False)))
+    )
+    assert again == one
+    assert two.components["ai_harm"] > one.components["ai_harm"]
+    assert two.components["reach_people"] > one.components["reach_people"]
+
+
+def test_severe_ai_harm_is_patient_safety_evidence() -> None:
+    possible_severe = score(Evidence(flags=(FlagEvidence(1, "severe", False),)))
+    reached_moderate = score(Evidence(flags=(FlagEvidence(1, "moderate", True),)))
+    possible_moderate = score(Evidence(flags=(FlagEvidence(1, "moderate", False),)))
+    assert possible_severe.components["safety"] == reached_moderate.components["safety"] > 0
+    assert possible_moderate.components["safety"] == 0
+
+
+def test_flag_worked_example_matches_docs() -> None:
+    """docs/priority.md, "Worked example: AI-output flags"."""
+    evidence = Evidence(
+        flags=(
+            FlagEvidence(7, "mild", True),  # 1 x 2 = 2 points
+            FlagEvidence(7, "none", False),  # same person: their worst counts
+            FlagEvidence(8, "moderate", False),  # 2 points
+            FlagEvidence(-(2**53) - 3, None, False),  # anonymous, no harm given: reach only
+        )
+    )
+    breakdown = score(evidence, effort=1, confidence=0.5)
+    assert breakdown.components["ai_harm"] == 23.25  # 10 * log2(1 + 4) = 23.22 -> 23.25
+    assert breakdown.components["reach_people"] == 40.0  # 20 * log2(1 + 3)
+    assert breakdown.components["safety"] == 0.0
+    assert breakdown.total == 63.25
+
+
+def test_unknown_harm_is_rejected() -> None:
+    with pytest.raises(ValueError, match="AHRQ"):
+        score(Evidence(flags=(FlagEvidence(1, "catastrophic", False),)))

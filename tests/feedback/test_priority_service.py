@@ -149,7 +149,7 @@ def test_evidence_is_built_in_constant_queries(world, django_assert_num_queries)
         item.comments.add(
             CommentFactory(participant=participants[2], session=participants[2].session)
         )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         evidence = evidence_for_items([i.pk for i in items])
     assert all(
         len(e.observations) == len(e.ratings) == len(e.comments) == 1 for e in evidence.values()

@@ -108,7 +108,7 @@ function rowContent(item) {
       h("span", { class: "priority", "aria-label": `priority ${fmt(item.priority)}` }, fmt(item.priority))),
     h("div", { class: "bar-wrap" }, stackedBar(item.priority_breakdown, { fraction: barFraction(item.priority) })),
     h("p", { class: "muted item-meta" },
-      `${meta ? `${meta} · ` : ""}${counts.observations || 0} observations · ${counts.ratings || 0} ratings · ${counts.comments || 0} comments`),
+      `${meta ? `${meta} · ` : ""}${counts.observations || 0} observations · ${counts.ratings || 0} ratings · ${counts.comments || 0} comments · ${counts.output_feedback || 0} AI-output flags`),
   ];
 }
 
@@ -321,6 +321,7 @@ function evidenceSection(item) {
   const obs = ev.observations || [];
   const ratings = ev.ratings || [];
   const comments = ev.comments || [];
+  const flags = ev.output_feedback || [];
   return h("section", { "aria-labelledby": "ev-h", class: "evidence" },
     h("h3", { id: "ev-h" }, "Evidence"),
     h("h4", {}, `Observations (${obs.length})`),
@@ -332,7 +333,13 @@ function evidenceSection(item) {
       r.comment ? h("q", {}, r.comment) : null))),
     h("h4", {}, `Comments (${comments.length})`),
     h("ul", { class: "evidence-list", id: "ev-comments" }, ...comments.map((c) => h("li", {},
-      h("span", { class: "muted" }, `Screen ${c.screen}${c.pin ? " (pinned)" : ""}: `), c.text))));
+      h("span", { class: "muted" }, `Screen ${c.screen}${c.pin ? " (pinned)" : ""}: `), c.text))),
+    h("h4", {}, `AI-output flags (${flags.length})`),
+    h("ul", { class: "evidence-list", id: "ev-output-feedback" }, ...flags.map((f) => h("li", {},
+      h("span", { class: "muted" }, `${f.output_ref} · model ${f.model_version}: `),
+      [humanize(f.verdict), ...f.categories.map(humanize),
+        f.harm ? `${humanize(f.harm)} harm ${f.harm_reached ? "(reached the patient)" : "(possible)"}` : ""].filter(Boolean).join(", "),
+      f.comment ? h("q", {}, f.comment) : null))));
 }
 
 function observationLi(o) {

@@ -1,5 +1,6 @@
 // Dashboard: pain points over time by workflow or unit, and each tool's ratings by screen version.
 import { dataTable, fmt, groupedBars, humanize, legend, lineChart, PALETTE } from "../charts.js";
+import { flagsPanel } from "./flags.js";
 
 const RANGES = [{ weeks: 12, label: "12 weeks" }, { weeks: 26, label: "26 weeks" }, { weeks: 52, label: "1 year" }];
 
@@ -122,7 +123,8 @@ export async function render(main, { api, state }) {
   const ratingsBox = h("div", { id: "ratings-chart", "aria-live": "polite" });
   const themesSection = h("section", { class: "card dash", "aria-labelledby": "themes-h", id: "themes-section" });
   const tools = await loadTools(api);
-  const picker = h("select", { id: "tool-picker", onchange: (e) => drawRatings(ratingsBox, api, e.target.value) },
+  const flags = flagsPanel({ api });
+  const picker = h("select", { id: "tool-picker", onchange: (e) => { drawRatings(ratingsBox, api, e.target.value); flags.setTool(e.target.value); } },
     ...tools.map((t) => h("option", { value: String(t.id) }, t.name)));
   main.replaceChildren(
     h("h1", {}, "Dashboard"),
@@ -136,7 +138,9 @@ export async function render(main, { api, state }) {
       h("h2", { id: "ratings-h" }, "Ratings by screen version"),
       h("div", { class: "field" }, h("label", { for: "tool-picker" }, "Tool"), picker),
       ratingsBox),
+    flags.el,
     themesSection);
-  await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, tools[0] && tools[0].id),
+  const first = tools[0] && tools[0].id;
+  await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, first), flags.setTool(first),
     import("./themes.js").then((m) => m.renderThemes(themesSection, { api, me: state && state.me }))]);
 }

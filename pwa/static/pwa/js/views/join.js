@@ -3,6 +3,7 @@ import { ApiError } from "../api.js";
 import {
   LiveSocket, closeOnLeave, drawAggregate, drawNotes, label, statusPill, wsUrl,
 } from "../live.js";
+import { loadDefinitions, questionnaireForm } from "../questionnaires.js";
 
 const DEFAULT_DIMENSIONS = ["usefulness", "clarity", "trust", "workflow_fit"];
 let live = null;
@@ -128,7 +129,7 @@ class Room {
     this.screen = null;
     this.visible = false;
     this.guest = joined.guest_token || null;
-    this.draft = { scores: {}, pin: null };
+    this.draft = { scores: {}, pin: null, region: null };
     this.sent = new Map(); // screen id -> last accepted rating, to prefill a re-rating
     this.pending = null; // the rate frame awaiting its ack; resent after a reconnect
     this.notes = new Map(); // others' comments and pins, shown while results are visible
@@ -143,7 +144,9 @@ class Room {
     pill.el.id = "room-status";
     this.bindStage();
     this.$("#rate-form").addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
-    this.$("#clear-pin").addEventListener("click", () => this.setPin(null));
+    this.$("#clear-pin").addEventListener("click", () => { this.setPin(null); this.setRegion(null); });
+    this.$("#pin-region").addEventListener("change", (e) => this.setRegion(e.target.value || null));
+    this.mountQuestionnaires();
     const query = this.guest ? `?guest=${encodeURIComponent(this.guest)}` : "";
     live = new LiveSocket(wsUrl(`/ws/sessions/${encodeURIComponent(this.code)}/${query}`), {
       onFrame: (f) => this.onFrame(f),
@@ -208,7 +211,82 @@ class Room {
     this.pending = null;
     this.$("#room-live").hidden = true;
     this.$("#room-ended").hidden = false;
+    // Questionnaires are often answered last: they stay open after the session ends.
+    const box = this.$("#questionnaires");
+    if (!box.hidden) this.$("#room-ended").append(box);
     this.$("#room-ended").focus();
+  }
+
+  instrumentUrl() {
+    const query = this.guest ? `?guest=${encodeURIComponent(this.guest)}` : "";
+    return `/api/sessions/${this.session.id}/instruments/${query}`;
+  }
+
+  answer(instrument, answers, screen = null) {
+    return this.ctx.api(this.instrumentUrl(), { method: "POST", body: { instrument, answers, screen } });
+  }
+
+  async mountQuestionnaires() {
+    const chosen = (this.session.instruments || []).filter((n) => n !== "seq");
+    this.wantsSeq = (this.session.instruments || []).includes("seq");
+    if (!chosen.length && !this.wantsSeq) return;
+    try { this.defs = await loadDefinitions(this.ctx.api); } catch (err) { return; }
+    if (!chosen.length) { if (this.screen) this.showSeq(); return; }
+    const box = this.$("#questionnaires");
+    box.hidden = false;
+    for (const name of chosen) {
+      const details = document.createElement("details");
+      const summary = document.createElement("summary");
+      summary.textContent = this.defs[name].title;
+      details.append(summary, questionnaireForm(name, this.defs[name], { submit: (a) => this.answer(name, a) }));
+      box.append(details);
+    }
+    if (this.screen) this.showSeq();
+  }
+
+  showSeq() {
+    const box = this.$("#seq-box");
+    box.innerHTML = "";
+    box.hidden = !(this.wantsSeq && this.defs && this.screen);
+    if (box.hidden) return;
+    const screen = this.screen.id;
+    box.append(questionnaireForm("seq", this.defs.seq, {
+      prefix: `s${screen}-`, submit: (a) => this.answer("seq", a, screen),
+    }));
+  }
+
+  showRegions(screen) {
+    const select = this.$("#pin-region");
+    const regions = (screen && screen.regions) || [];
+    this.$("#region-row").hidden = !regions.length;
+    select.innerHTML = "";
+    const none = document.createElement("option");
+    none.value = "";
+    none.textContent = "No part chosen";
+    select.append(none);
+    for (const r of regions) {
+      const option = document.createElement("option");
+      option.value = r.id;
+      option.textContent = r.label;
+      select.append(option);
+    }
+  }
+
+  // Pointer-free pinning: the comment is about a named part of the screen, chosen from a list.
+  setRegion(id) {
+    const regions = (this.screen && this.screen.regions) || [];
+    const region = regions.find((r) => r.id === id) || null;
+    this.draft.region = region ? region.id : null;
+    this.$("#pin-region").value = region ? region.id : "";
+    const box = this.$("#region-box");
+    box.hidden = !region;
+    if (region) {
+      this.setPin(null, { keepRegion: true });
+      const [x, y, w, h] = region.box;
+      Object.assign(box.style, { left: `${x * 100}%`, top: `${y * 100}%`, width: `${w * 100}%`, height: `${h * 100}%` });
+      this.$("#pin-state").textContent = `Comment is about: ${region.label}.`;
+      this.$("#clear-pin").hidden = false;
+    }
   }
 
   showScreen(screen) {
@@ -227,10 +305,13 @@ class Room {
     this.$("#room-agg").innerHTML = "";
     this.clearNotes();
     const previous = this.sent.get(screen.id);
-    this.draft = { scores: { ...(previous ? previous.scores : {}) }, pin: previous ? previous.pin || null : null };
+    this.draft = { scores: { ...(previous ? previous.scores : {}) }, pin: previous ? previous.pin || null : null, region: null };
     this.$("#rate-comment").value = previous ? previous.comment || "" : "";
     this.buildScores();
+    this.showRegions(screen);
     this.setPin(this.draft.pin);
+    this.setRegion(previous ? previous.region || null : null);
+    this.showSeq();
     this.setStatus(previous ? "You rated this screen; you may change your rating." : "", "muted");
   }
 
@@ -299,8 +380,9 @@ class Room {
     }
   }
 
-  setPin(pin) {
+  setPin(pin, { keepRegion = false } = {}) {
     this.draft.pin = pin;
+    if (pin && !keepRegion) this.setRegion(null);
     const dot = this.$("#my-pin");
     dot.hidden = !pin;
     this.$("#clear-pin").hidden = !pin;
@@ -316,6 +398,7 @@ class Room {
     const comment = this.$("#rate-comment").value.trim();
     if (comment) frame.comment = comment;
     if (this.draft.pin) frame.pin = { ...this.draft.pin };
+    else if (this.draft.region) frame.region = this.draft.region;
     this.pending = frame;
     if (live && live.send(frame)) this.setStatus("Sending…", "muted");
     else this.setStatus("Not connected: your rating is sent when the connection is back.", "error");
@@ -358,8 +441,13 @@ const ROOM_HTML = `
       <div class="screen-stage" id="stage" tabindex="0" role="group"
         aria-label="Screen being rated: tap or press Enter to place a pin" aria-describedby="pin-state">
         <img id="screen-img" alt="" draggable="false">
+        <div class="region-box" id="region-box" hidden aria-hidden="true"></div>
         <div class="pins-layer" id="others-pins"></div>
         <span class="pin-dot mine" id="my-pin" hidden></span>
+      </div>
+      <div class="field" id="region-row" hidden>
+        <label for="pin-region">Or choose the part of the screen your comment is about</label>
+        <select id="pin-region"></select>
       </div>
       <div class="row pin-row">
         <span id="pin-state" class="muted" aria-live="polite">No pin placed.</span>
@@ -374,7 +462,9 @@ const ROOM_HTML = `
           <span id="rate-status" role="status" aria-live="polite"></span>
         </div>
       </form>
+      <div id="seq-box" class="card" hidden></div>
     </section>
+    <section id="questionnaires" class="card" hidden aria-label="Questionnaires"></section>
     <section id="results" class="card" hidden aria-labelledby="results-h">
       <h2 id="results-h">Results so far</h2>
       <div id="room-agg" class="aggregate"></div>
