@@ -63,6 +63,7 @@ def render_posters() -> int:
     return loop.posters_regenerate(link_base=settings.PUBLIC_BASE_URL)
 
 
+@task()
 def embed_texts() -> int:
     """Sentence vectors for texts stored since the last run (the similar search and themes)."""
     return embeddings.embed_pending().embedded
