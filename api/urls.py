@@ -18,6 +18,7 @@ from api.views import (
     reference,
     sessions,
     stats,
+    themes,
     users,
     webhooks,
 )
@@ -177,6 +178,10 @@ stats_urls = [
     ),
 ]
 
+themes_urls = [
+    path("themes/", themes.ThemesView.as_view(), name="themes"),
+]
+
 urlpatterns = [
     *auth_urls,
     *schema_urls,
@@ -189,5 +194,6 @@ urlpatterns = [
     *definition_urls,
     *lifecycle_urls,
     *device_urls,
+    *themes_urls,
     path("", include(router.urls)),
 ]

@@ -26,6 +26,8 @@ RUNS = [
     ("bench_backlog.py", [], False),
     ("bench_backlog.py", ["--db", "postgres"], True),
     ("bench_flags.py", [], False),
+    ("bench_similar.py", [], False),
+    ("bench_similar.py", ["--db", "postgres"], True),
 ]
 
 

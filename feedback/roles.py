@@ -57,6 +57,9 @@ TRIAGE = _perm(
     (PRODUCT_OWNER, ADMIN),
     "create, edit, merge and move backlog items; watch ws/backlog/",
 )
+THEMES_READ = _perm(
+    "themes_read", ROLES, "read themes across the evidence one may see (clinicians: their own)"
+)
 REFERENCE_EDIT = _perm(
     "reference_edit", (PRODUCT_OWNER, ADMIN), "create units, workflows and tools"
 )
@@ -89,6 +92,7 @@ ALL: tuple[Permission, ...] = (
     BACKLOG_READ,
     BACKLOG_FOLLOW,
     TRIAGE,
+    THEMES_READ,
     REFERENCE_EDIT,
     TOOL_KEYS,
     OUTPUT_FEEDBACK_READ,

@@ -219,3 +219,33 @@ def _fine_score(needle: str, text: str) -> float:
         + 0.25 * fuzz.WRatio(needle, text, processor=utils.default_process)
     )
     return round(blended / 100, 4)
+
+
+def lexical_scores(query: str, texts: list[str]) -> list[float]:
+    """The fine lexical score (0..1) of `query` against each of `texts`, in order (no shortlist:
+    for re-scoring the few candidates a semantic search found)."""
+    needle = normalize(query)
+    if not needle:
+        return [0.0] * len(texts)
+    return [_fine_score(needle, text) if text else 0.0 for text in _normalize_all(texts)]
+
+
+# Abbreviations the sentence model may not know, spelled out before a text is embedded. Only
+# true abbreviations: synonyms and plain words in _ABBREVIATIONS stay as written.
+_NOT_ABBREVIATIONS_TEXT = (
+    "med meds rec recs recommendation recommends suggests popup warning reminder prompt "
+    "notification handover physio armband ipad inaccurate incorrect stale old doctor docs doc "
+    "kids readmit admit"
+)
+_NOT_ABBREVIATIONS = frozenset(_NOT_ABBREVIATIONS_TEXT.split())
+_EXPANSIONS = {k: v for k, v in _ABBREVIATIONS.items() if k not in _NOT_ABBREVIATIONS}
+_EXPANSION_RE = re.compile(
+    r"\b(" + "|".join(map(re.escape, sorted(_EXPANSIONS, key=len, reverse=True))) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def expand_abbreviations(text: str) -> str:
+    """`text` with clinical abbreviations written out ("pts on abx" -> "patient on antibiotic"),
+    its other words, case and punctuation untouched."""
+    return _EXPANSION_RE.sub(lambda m: _EXPANSIONS[m.group(0).lower()], text)

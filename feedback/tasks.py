@@ -12,7 +12,7 @@ from django.conf import settings
 from django_tasks import task
 
 from feedback.jobs import register_periodic
-from feedback.services import audit, backlog, digest, loop, retention, webhooks
+from feedback.services import audit, backlog, digest, embeddings, loop, retention, themes, webhooks
 
 
 @task()
@@ -63,7 +63,29 @@ def render_posters() -> int:
     return loop.posters_regenerate(link_base=settings.PUBLIC_BASE_URL)
 
 
+@task()
+def embed_texts() -> int:
+    """Sentence vectors for texts stored since the last run (the similar search and themes)."""
+    return embeddings.embed_pending().embedded
+
+
+@task()
+def reconcile_embeddings() -> int:
+    """Edited texts re-embedded, vectors of deleted rows and of older models dropped."""
+    report = embeddings.embed_reconcile()
+    return report.replaced + report.removed
+
+
+@task()
+def recompute_themes() -> int:
+    """Themes of recent evidence for GET /api/themes/; returns the number of themes."""
+    return len(themes.themes_recompute().themes)
+
+
 register_periodic("retention.purge", purge_expired, every=timedelta(days=1))
+register_periodic("semantic.embed", embed_texts, every=timedelta(seconds=30))
+register_periodic("semantic.reconcile", reconcile_embeddings, every=timedelta(hours=1))
+register_periodic("semantic.themes", recompute_themes, every=timedelta(minutes=15))
 register_periodic("webhooks.sweep", sweep_webhooks, every=timedelta(minutes=5))
 register_periodic("notifications.digest", send_digest, every=timedelta(days=1))
 register_periodic("audit.head", ship_audit_head, every=timedelta(hours=1))

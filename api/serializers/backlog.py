@@ -112,5 +112,57 @@ class BacklogDetailSerializer(BacklogItemSerializer):
     evidence = EvidenceOutSerializer()
 
 
+SIMILAR_KINDS = ("backlog", "observation", "comment", "rating")
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    """What to compare (`text`, or one stored piece of evidence by id) and what to search."""
+
+    text = serializers.CharField(max_length=5000, required=False, trim_whitespace=True)
+    observation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    comment = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    rating = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    kind = serializers.CharField(
+        required=False,
+        default="backlog",
+        help_text="comma-separated: backlog, observation, comment, rating; or all",
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=10)
+
+    def validate_kind(self, value: str) -> list[str]:
+        kinds = list(SIMILAR_KINDS) if value == "all" else [k for k in value.split(",") if k]
+        unknown = sorted(set(kinds) - set(SIMILAR_KINDS))
+        if unknown or not kinds:
+            raise serializers.ValidationError(
+                f"Use one or more of {', '.join(SIMILAR_KINDS)} (comma-separated), or all."
+            )
+        return list(dict.fromkeys(kinds))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [k for k in ("text", "observation", "comment", "rating") if attrs.get(k)]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {"text": ["Pass ?text= (1-5000 characters), or one evidence id "
+                          "(?observation=, ?comment= or ?rating=)."]}
+            )  # fmt: skip
+        return attrs
+
+
 class SimilarSerializer(BacklogItemSerializer):
+    """A backlog result has every backlog field; an evidence result has `kind`, `id`, `text`,
+    `similarity` and the fields of its kind."""
+
+    kind = serializers.ChoiceField(choices=list(SIMILAR_KINDS))
     similarity = serializers.FloatField()
+    text = serializers.CharField(required=False)
+    unit = serializers.IntegerField(required=False, allow_null=True)
+    severity = serializers.IntegerField(required=False)
+    session = serializers.IntegerField(required=False)
+    screen = serializers.IntegerField(required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        backlog_only = set(BacklogItemSerializer().get_fields()) - {"id", "created_at", "tool"}
+        for name in backlog_only:
+            fields[name].required = False
+        return fields

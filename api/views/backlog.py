@@ -37,12 +37,14 @@ from api.serializers.backlog import (
     BacklogPatchSerializer,
     EvidenceInSerializer,
     MergeSerializer,
+    SimilarQuerySerializer,
     SimilarSerializer,
 )
 from feedback import phi, roles
 from feedback.errors import ValidationFailed
 from feedback.models import BacklogItem
 from feedback.selectors import backlog as sel
+from feedback.selectors import similar as similar_sel
 from feedback.services import backlog as svc
 from feedback.services.audit import audit_record
 
@@ -252,39 +254,29 @@ class BacklogViewSet(viewsets.GenericViewSet):
         return Response(sel.backlog_row(item_id=item.pk))
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("text", OpenApiTypes.STR, required=True),
-            OpenApiParameter("limit", OpenApiTypes.INT),
-        ],
+        parameters=[SimilarQuerySerializer],
         responses={
             200: inline_serializer("SimilarList", {"results": SimilarSerializer(many=True)})
         },
     )
     @action(detail=False, methods=["get"])
     def similar(self, request: Request) -> Response:
-        text = (request.query_params.get("text") or "").strip()
-        if not text or len(text) > 5000:
+        query = SimilarQuerySerializer(data=request.query_params)
+        if not query.is_valid():
             raise ValidationFailed(
-                "Pass ?text= (1-5000 characters) to look for similar items.",
-                errors={"text": ["Required, at most 5000 characters."]},
+                "Pass ?text= (1-5000 characters) or one evidence id to look for similar items.",
+                errors=query.errors,
             )
-        limit = _int_param(request, "limit", 10, 1, 50)
-        found = sel.backlog_similar(user=request.user, text=text, limit=limit)
-        rows = sel.backlog_rows(item for item, _ in found)
-        return Response(
-            {"results": [dict(r, similarity=s) for r, (_, s) in zip(rows, found, strict=True)]}
+        q = query.validated_data
+        source = next(((k, q[k]) for k in ("observation", "comment", "rating") if q.get(k)), None)
+        matches = similar_sel.similar(
+            user=request.user,
+            text=q.get("text"),
+            source=source,
+            kinds=q["kind"],
+            limit=q["limit"],
         )
-
-
-def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
-    raw = request.query_params.get(name)
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        raise ValidationFailed(
-            f"{name} must be a whole number.", errors={name: ["Not a number."]}
-        ) from None
-    return max(lo, min(value, hi))
+        return Response({"results": similar_sel.result_rows(matches)})
 
 
 CSV_COLUMNS = [

@@ -16,6 +16,7 @@ from .observations import Observation, Photo
 from .outputs import OutputFeedback, ToolKey
 from .people import ROLES, User
 from .reference import ModelVersion, Screen, Tool, Unit, Workflow
+from .semantic import TextEmbedding, ThemeSnapshot
 from .sessions import (
     CodesignSession,
     Comment,
@@ -55,6 +56,8 @@ __all__ = [
     "ScreenAggregate",
     "SessionScreen",
     "SusResponse",
+    "TextEmbedding",
+    "ThemeSnapshot",
     "Tool",
     "ToolKey",
     "Unit",

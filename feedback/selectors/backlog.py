@@ -10,7 +10,7 @@ import django_filters
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from feedback import roles, similarity
+from feedback import roles
 from feedback.errors import ValidationFailed
 from feedback.models import (
     BacklogItem,
@@ -23,7 +23,6 @@ from feedback.models import (
     OutputFeedback,
     Photo,
     Rating,
-    User,
 )
 from feedback.models.backlog import STATUSES
 from feedback.priority import (
@@ -424,20 +423,6 @@ def backlog_followers(*, item_ids: Iterable[int]) -> dict[int, list[int]]:
     ):
         out[item_id].append(user_id)
     return out
-
-
-def backlog_similar(
-    *, user: User, text: str, limit: int = 10
-) -> list[tuple[dict[str, Any], float]]:
-    """Likely duplicates of `text` among live items (not duplicate/declined/shipped), best first."""
-    candidates = (
-        backlog_visible(user=user)
-        .exclude(status__in=NOT_SIMILAR)
-        .values_list("id", "title", "description")
-    )
-    ranked = similarity.rank(text, ((i, f"{t}\n{d}") for i, t, d in candidates), limit=limit)
-    items = {r["id"]: r for r in as_rows(BacklogItem.objects.filter(pk__in=[i for i, _ in ranked]))}
-    return [(items[i], round(s, 4)) for i, s in ranked if i in items]
 
 
 def _iso(value: Any) -> str | None:

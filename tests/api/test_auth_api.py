@@ -37,6 +37,7 @@ def test_token_for_good_credentials(observer):
             "stats_read",
             "backlog_read",
             "backlog_follow",
+            "themes_read",
             "output_feedback_read",
             "flag_output",
             "loop_read",

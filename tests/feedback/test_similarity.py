@@ -1,4 +1,7 @@
-"""Duplicate detection in feedback.similarity: normalisation, ranking and labelled precision@3."""
+"""Lexical duplicate detection in feedback.similarity: normalisation, ranking, labelled precision@3.
+
+Writes no file: `make bench` (bench/bench_similar.py) writes bench/reports/similarity.md.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from feedback import similarity
 from feedback.similarity import normalize, rank
 
 DATA = Path(__file__).parent / "data" / "duplicate_pairs.jsonl"
-REPORT = Path(__file__).resolve().parents[2] / "bench" / "reports" / "similarity.md"
 REQUIRED_PRECISION = 0.8
 
 
@@ -135,41 +137,9 @@ def test_precision_at_3_on_labelled_duplicates() -> None:
     similarity._cache.clear()
     cold = time_rank("sepsis BPA pops up even though abx already running", candidates)
     warm = min(time_rank("d/c summary doesnt mention pending labs", candidates) for _ in range(3))
-    write_report(pool, figures, cold, warm)
     print(f"\nprecision@3 {figures}; 100k candidates: cold {cold:.3f}s, warm {warm:.3f}s")
     assert len(pool) >= 400
     assert figures[("queries", True)][1] >= 80
     for field, with_description in [("queries", True), ("queries", False), ("held_out", True)]:
         assert figures[(field, with_description)][0] >= REQUIRED_PRECISION
     assert warm < 2.0  # a regression guard only (shared CI boxes are noisy); figure in the report
-
-
-def write_report(pool: list[dict], figures: dict, cold: float, warm: float) -> None:
-    rows = "\n".join(
-        f"| {field} | {'title + description' if desc else 'title only'} | {n} | {p:.3f} |"
-        for (field, desc), (p, n) in figures.items()
-    )
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(
-        REPORT_TEMPLATE.format(pool=len(pool), rows=rows, cold=cold, warm=warm), encoding="utf-8"
-    )
-
-
-REPORT_TEMPLATE = """# Duplicate search: precision@3 and speed
-
-Written by `tests/feedback/test_similarity.py`; regenerate with
-`.venv/bin/python -m pytest -p no:django tests/feedback/test_similarity.py -q -s`.
-
-Data: `tests/feedback/data/duplicate_pairs.jsonl`, {pool} synthetic backlog items. precision@3 is
-the share of queries whose true duplicate is among the top 3 results of `feedback.similarity.rank`.
-`queries` were written alongside the normaliser (so they flatter it); `held_out` were written after
-it was frozen and never used to tune it.
-
-| queries | candidate text | n | precision@3 |
-|---|---|---|---|
-{rows}
-
-Speed, 100,000 candidates (pool titles plus unit and a unique number, ~75 characters each), one
-query, this machine: first call (nothing normalised yet) {cold:.3f} s; later calls while typing
-(normalised texts cached) {warm:.3f} s.
-"""

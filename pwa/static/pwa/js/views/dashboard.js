@@ -117,10 +117,11 @@ async function loadTools(api) {
   }
 }
 
-export async function render(main, { api }) {
+export async function render(main, { api, state }) {
   const opts = { by: "workflow", weeks: 12 };
   const painBox = h("div", { id: "pain-chart", "aria-live": "polite" });
   const ratingsBox = h("div", { id: "ratings-chart", "aria-live": "polite" });
+  const themesSection = h("section", { class: "card dash", "aria-labelledby": "themes-h", id: "themes-section" });
   const tools = await loadTools(api);
   const flags = flagsPanel({ api });
   const picker = h("select", { id: "tool-picker", onchange: (e) => { drawRatings(ratingsBox, api, e.target.value); flags.setTool(e.target.value); } },
@@ -137,7 +138,9 @@ export async function render(main, { api }) {
       h("h2", { id: "ratings-h" }, "Ratings by screen version"),
       h("div", { class: "field" }, h("label", { for: "tool-picker" }, "Tool"), picker),
       ratingsBox),
-    flags.el);
+    flags.el,
+    themesSection);
   const first = tools[0] && tools[0].id;
-  await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, first), flags.setTool(first)]);
+  await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, first), flags.setTool(first),
+    import("./themes.js").then((m) => m.renderThemes(themesSection, { api, me: state && state.me }))]);
 }

@@ -1,0 +1,150 @@
+// Themes on the dashboard: an affinity view of what people keep reporting (GET /api/themes/),
+// from which a product owner creates one backlog item carrying all of a theme's evidence.
+const PERIODS = [[7, "7 days"], [30, "30 days"], [90, "90 days"]];
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+function humanize(word) {
+  return String(word).replace(/_/g, " ");
+}
+
+function countOf(theme) {
+  const e = theme.evidence;
+  const parts = [[e.observations.length, "observation"], [e.comments.length, "session comment"],
+    [e.ratings.length, "rating comment"]].filter(([n]) => n);
+  return parts.map(([n, what]) => `${n} ${what}${n === 1 ? "" : "s"}`).join(", ");
+}
+
+function chips(label, entries) {
+  if (!entries.length) return null;
+  return h("p", { class: "counts" }, h("span", { class: "muted" }, `${label}: `),
+    ...entries.map(([name, n]) => h("span", { class: "count" }, `${name} ${n}`)));
+}
+
+// The inline "create item" form: title and description prefilled from the theme's own words.
+function createForm(theme, ctx, onDone) {
+  const title = h("input", { id: `theme-${theme.id}-title`, required: true, maxlength: "200",
+    value: theme.label.split(" · ").join(", ") });
+  const description = h("textarea", { id: `theme-${theme.id}-description`, maxlength: "5000", rows: "3" },
+    `${theme.size} reports about this (${countOf(theme)}). For example: "${theme.example.text}"`);
+  const status = h("p", { class: "muted", role: "status" });
+  const form = h("form", { class: "theme-create", onsubmit: async (event) => {
+    event.preventDefault();
+    const submit = form.querySelector("button[type=submit]");
+    submit.disabled = true;
+    status.textContent = "Creating…";
+    try {
+      const item = await ctx.api("/api/backlog/", { method: "POST", body: {
+        title: title.value.trim(), description: description.value.trim(),
+        observations: theme.evidence.observations, comments: theme.evidence.comments,
+        ratings: theme.evidence.ratings } });
+      onDone(item);
+    } catch (err) {
+      status.textContent = `Could not create the item: ${err.message}`;
+      status.className = "error";
+      submit.disabled = false;
+    }
+  } },
+  h("div", { class: "field" }, h("label", { for: title.id }, "Backlog item title"), title),
+  h("div", { class: "field" }, h("label", { for: description.id }, "Description"), description),
+  h("div", { class: "row" }, h("button", { type: "submit" }, `Create item with all ${theme.size} reports`),
+    h("button", { type: "button", class: "secondary", onclick: () => form.remove() }, "Cancel")),
+  status);
+  return form;
+}
+
+function card(theme, ctx, canTriage) {
+  const evidenceList = h("ul", { class: "theme-evidence" },
+    ...theme.evidence.observations.map((id) => h("li", {}, `Observation #${id}`)),
+    ...theme.evidence.comments.map((id) => h("li", {}, `Session comment #${id}`)),
+    ...theme.evidence.ratings.map((id) => h("li", {}, `Rating comment #${id}`)));
+  const box = h("article", { class: "card theme", "aria-labelledby": `theme-${theme.id}-h`, "data-theme": String(theme.id) },
+    h("h3", { id: `theme-${theme.id}-h` }, theme.label || "Untitled theme"),
+    h("p", { class: "summary" }, h("strong", {}, String(theme.size)), ` reports · ${countOf(theme)}`,
+      theme.patient_safety ? h("strong", { class: "safety-count" }, ` · ${theme.patient_safety} patient-safety`) : null),
+    h("blockquote", {}, theme.example.text),
+    chips("Units", theme.by_unit.map((u) => [u.name || `unit ${u.unit}`, u.count])),
+    chips("Roles", Object.entries(theme.by_role).map(([role, n]) => [humanize(role), n])),
+    h("details", {}, h("summary", {}, "Evidence"), evidenceList));
+  if (canTriage) {
+    const made = h("p", { role: "status" });
+    const button = h("button", { type: "button", class: "secondary", onclick: () => {
+      if (box.querySelector("form")) return;
+      box.append(createForm(theme, ctx, (item) => {
+        box.querySelector("form").remove();
+        button.hidden = true;
+        made.replaceChildren("Created ", h("a", { href: `/backlog/${item.id}`, "data-link": "" },
+          `backlog item #${item.id}`), ` with ${theme.size} reports.`);
+      }));
+      box.querySelector("input").focus();
+    } }, "Create backlog item");
+    box.append(h("div", { class: "row" }, button), made);
+  }
+  return box;
+}
+
+async function draw(box, ctx, opts, canTriage) {
+  box.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  const since = new Date(Date.now() - opts.days * 86400000).toISOString();
+  const params = new URLSearchParams({ since });
+  if (opts.unit) params.set("unit", opts.unit);
+  if (opts.tool) params.set("tool", opts.tool);
+  let data;
+  try {
+    data = await ctx.api(`/api/themes/?${params}`);
+  } catch (err) {
+    box.replaceChildren(h("p", { class: "error" }, `Could not load themes: ${err.message}`));
+    return;
+  }
+  if (!data.themes.length) {
+    box.replaceChildren(h("p", { class: "muted", id: "themes-empty" }, data.computed_at
+      ? "No themes in this period: no problem was reported twice in similar words."
+      : "Themes have not been computed yet (manage.py recompute_themes)."));
+    return;
+  }
+  const when = data.computed_at ? new Date(data.computed_at).toLocaleString() : "";
+  box.replaceChildren(
+    h("p", { class: "muted" }, `${data.themes.length} themes, grouped by meaning · computed ${when}`),
+    h("div", { class: "themes-grid" }, ...data.themes.map((t) => card(t, ctx, canTriage))));
+}
+
+async function options(api, path) {
+  try {
+    const page = await api(path);
+    return page.results || page;
+  } catch (err) {
+    return [];
+  }
+}
+
+// Mounts the themes section into `section` (the dashboard's hook).
+export async function renderThemes(section, ctx) {
+  const me = ctx.me || {};
+  const canTriage = (me.permissions || []).includes("triage");
+  const opts = { days: 30, unit: "", tool: "" };
+  const box = h("div", { id: "themes", "aria-live": "polite" });
+  const [units, tools] = await Promise.all([options(ctx.api, "/api/units/"), options(ctx.api, "/api/tools/")]);
+  const select = (id, label, list, key) => h("div", { class: "field" }, h("label", { for: id }, label),
+    h("select", { id, onchange: (e) => { opts[key] = e.target.value; draw(box, ctx, opts, canTriage); } },
+      h("option", { value: "" }, "All"), ...list.map((x) => h("option", { value: String(x.id) }, x.name))));
+  const period = h("fieldset", { class: "segmented" }, h("legend", {}, "Period"),
+    ...PERIODS.map(([days, label]) => h("label", {}, h("input", { type: "radio", name: "themes-period",
+      value: String(days), checked: days === opts.days,
+      onchange: () => { opts.days = days; draw(box, ctx, opts, canTriage); } }), label)));
+  section.replaceChildren(
+    h("h2", { id: "themes-h" }, "Themes"),
+    h("p", { class: "muted" }, "What people keep reporting, grouped by meaning across observations and session comments."),
+    h("div", { class: "row controls" }, period, select("themes-unit", "Unit", units, "unit"),
+      select("themes-tool", "Tool", tools, "tool")),
+    box);
+  await draw(box, ctx, opts, canTriage);
+}
