@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE ?= backend.settings.dev
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test install install-test lint typecheck test-sqlite test-postgres test-browser bench clean
+.PHONY: run dev test install install-test lint typecheck test-sqlite test-postgres test-browser bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ run: install
 	@echo "Rounds is serving on http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	$(PY) manage.py rounds_worker --verbosity 0 & worker=$$!; trap 'kill $$worker' EXIT; \
 	$(PY) -m backend.server -b 127.0.0.1 -p $(PORT) backend.asgi:application
+
+# Working on Rounds itself: Django's debug pages and code autoreload (never for users).
+dev: install
+	$(PY) manage.py migrate --noinput
+	PORT=$(PORT) $(PY) manage.py load_demo --if-empty
+	ROUNDS_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -138,3 +138,13 @@ def _csrf_detail(reason: str) -> str:
         "and send the csrftoken cookie's value in the X-CSRFToken header (and a same-site "
         "Origin); scripts should use Authorization: Token <key> instead."
     )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404 (DEBUG off): JSON like every other error; the PWA routes its own pages."""
+    return json_error("not_found", f"Nothing at {request.path}; see /api/docs/ for the API.", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500 (DEBUG off): JSON, no traceback; the details are in the server log."""
+    return json_error("server_error", "Something went wrong on the server; it is logged.", 500)

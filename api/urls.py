@@ -94,6 +94,7 @@ session_urls = [
     ),
     path("sessions/<int:pk>/qr.svg", sessions.SessionQrView.as_view(), name="session-qr"),
     path("screens/<int:pk>/", sessions.ScreenDetailView.as_view(), name="screen-detail"),
+    path("comments/<int:pk>/", sessions.CommentDetailView.as_view(), name="comment-detail"),
     path(
         "screens/<int:pk>/heatmap.png", sessions.ScreenHeatmapView.as_view(), name="screen-heatmap"
     ),

@@ -10,3 +10,6 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.+)$", media, name="media"),
     path("", include("pwa.urls")),
 ]
+
+handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"

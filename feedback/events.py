@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from feedback.live.coalescer import Coalescer
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,9 @@ def notification_event(payload: dict[str, Any]) -> dict[str, Any]:
 # --- Live sessions: frames are serialized once per broadcast and forwarded as-is by consumers.
 
 SESSION_FRAME = "session.frame"
-COALESCE_SECONDS = 0.1  # at most 10 coalesced broadcasts per second per key
-_serving_loop: asyncio.AbstractEventLoop | None = None
-_pending: dict[str, set[Any]] = {}
 Flush = Callable[[set[Any]], list[tuple[str, dict[str, Any]]]]
+# The one coalescer of this process (state with a lifetime is an object: tests make their own).
+COALESCER = Coalescer()
 
 
 def session_frame(payload: dict[str, Any]) -> dict[str, Any]:
@@ -67,24 +67,18 @@ def session_frame(payload: dict[str, Any]) -> dict[str, Any]:
 
 def remember_loop(loop: asyncio.AbstractEventLoop) -> None:
     """Consumers call this: coalesced broadcasts are scheduled on the loop serving sockets."""
-    global _serving_loop
-    _serving_loop = loop
+    COALESCER.attach(loop)
 
 
-def coalesce(key: str, item: Any, flush: Flush) -> None:
-    """Ask for `flush(items)` to run at most once per COALESCE_SECONDS window per `key`.
-
-    Leading edge: a lone event goes out at once; events arriving while a window is open ride
-    along in one flush at its end. Without a running serving loop in this process (scripts,
-    sync tests) it flushes at once.
-    """
-    loop = _serving_loop
-    if loop is None or loop.is_closed() or not loop.is_running():
+def coalesce(key: str, item: Any, flush: Flush, coalescer: Coalescer | None = None) -> None:
+    """Ask for `flush(items)` to run with `item`, at most one flush in flight per `key`
+    (feedback.live.coalescer). Without a running serving loop in this process (scripts, sync
+    tests) it flushes at once."""
+    coalescer = coalescer or COALESCER
+    if not coalescer.serving():
         _send_all(flush({item}))
         return
-    # A fresh context: the caller's (a sync_to_async worker) would make the flush task believe
-    # it runs inside that worker, and asgiref would refuse its database call as a deadlock.
-    loop.call_soon_threadsafe(_schedule, key, item, flush, context=contextvars.Context())
+    coalescer.add(key, item, _layer_flush(key, flush))
 
 
 def _send_all(sends: list[tuple[str, dict[str, Any]]]) -> None:
@@ -92,50 +86,14 @@ def _send_all(sends: list[tuple[str, dict[str, Any]]]) -> None:
         send_now(group, event)
 
 
-_last_flush: dict[str, float] = {}  # loop time each key's latest flush started
-_flush_locks: dict[str, asyncio.Lock] = {}
+def _layer_flush(key: str, flush: Flush) -> Callable[[set[Any]], Awaitable[None]]:
+    async def run(items: set[Any]) -> None:
+        sends = await database_sync_to_async(flush)(items)
+        layer = get_channel_layer()
+        for group, event in sends:
+            await layer.group_send(group, event)
 
-
-def _schedule(key: str, item: Any, flush: Flush) -> None:
-    waiting = _pending.get(key)
-    if waiting is not None:  # a flush is already due within the window: ride along
-        waiting.add(item)
-        return
-    _pending[key] = {item}
-    loop = asyncio.get_running_loop()
-    delay = _last_flush.get(key, -COALESCE_SECONDS) + COALESCE_SECONDS - loop.time()
-    loop.call_later(
-        max(0.0, delay),  # 0 when the last flush is a window old: the next loop turn
-        lambda: loop.create_task(_flush(key, flush)),
-        context=contextvars.Context(),
-    )
-
-
-async def _flush(key: str, flush: Flush) -> None:
-    # One flush per key at a time, in order: a slow read must not let an older aggregate
-    # overtake a newer one on the wire.
-    async with _flush_locks.setdefault(key, asyncio.Lock()):
-        _last_flush[key] = asyncio.get_running_loop().time()
-        items = _pending.pop(key, set())
-        try:
-            sends = await database_sync_to_async(flush)(items)
-            layer = get_channel_layer()
-            for group, event in sends:
-                await layer.group_send(group, event)
-        except Exception:  # a lost live push is logged; the data is committed and in the summary
-            log.exception("coalesced broadcast %s failed", key)
-    _forget_idle(asyncio.get_running_loop().time())
-
-
-def _forget_idle(now: float) -> None:
-    """Drop the bookkeeping of keys idle for a while (ended sessions), so it stays small."""
-    if len(_last_flush) < 256:
-        return
-    for key, at in list(_last_flush.items()):
-        lock = _flush_locks.get(key)
-        if now - at > 60 and key not in _pending and not (lock and lock.locked()):
-            _last_flush.pop(key, None)
-            _flush_locks.pop(key, None)
+    return run
 
 
 def backlog_item_event(item: dict[str, Any]) -> dict[str, Any]:

@@ -152,3 +152,30 @@ def test_production_keeps_the_method_of_a_slashless_api_post():
     )
     last = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert last.split() == ["308", "/api/units/"], result.stdout + result.stderr
+
+
+def _dev_debug(**env: str) -> str:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    clean = {k: v for k, v in os.environ.items() if k != "ROUNDS_DEBUG"}
+    clean.update(DJANGO_SETTINGS_MODULE="backend.settings.dev", **env)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_make_run_settings_are_not_a_debug_server_and_make_dev_is():
+    assert _dev_debug() == "False"
+    assert _dev_debug(ROUNDS_DEBUG="1") == "True"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "ROUNDS_DEBUG=1" in makefile.split("\ndev:")[1].split("\n\n")[0]
+    assert "ROUNDS_DEBUG" not in makefile.split("\nrun:")[1].split("\n\n")[0]
+
+
+@pytest.mark.django_db
+def test_unknown_paths_answer_json_404_with_debug_off(client, settings):
+    settings.DEBUG = False
+    for path in ("/api/nothing-here/", "/no/such/page.txt"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"

@@ -234,6 +234,28 @@ class SessionConsumer(AsyncWebsocketConsumer):
             {"type": "ack", "client_id": content.get("client_id"), "id": comment.pk}
         )
 
+    async def on_comment_edit(self, content: dict[str, Any]) -> None:
+        comment = await database_sync_to_async(svc.comment_edit)(
+            actor=self.actor(),
+            participant=self.participant,
+            comment_id=content.get("comment"),
+            text=content.get("text"),
+        )
+        await self.send_frame(
+            {"type": "ack", "client_id": content.get("client_id"), "id": comment.pk}
+        )
+
+    async def on_comment_delete(self, content: dict[str, Any]) -> None:
+        comment = await database_sync_to_async(svc.comment_withdraw)(
+            actor=self.actor(), participant=self.participant, comment_id=content.get("comment")
+        )
+        await self.send_frame(
+            {"type": "ack", "client_id": content.get("client_id"), "id": comment.pk}
+        )
+
+    def actor(self) -> Any:
+        return actor_from_scope(self.scope, user=_scope_user(self.scope))
+
     async def on_show_screen(self, content: dict[str, Any]) -> None:
         screen = content.get("screen")
         await database_sync_to_async(svc.session_show_screen)(
@@ -261,9 +283,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
             raise serializers.ValidationError(
                 {"collect_sus": ["collect_sus must be true or false."]}
             )
-        actor = actor_from_scope(self.scope, user=_scope_user(self.scope))
         await database_sync_to_async(svc.session_end)(
-            actor=actor, participant=self.participant, collect_sus=collect
+            actor=self.actor(), participant=self.participant, collect_sus=collect
         )
 
     async def on_sus(self, content: dict[str, Any]) -> None:
@@ -296,6 +317,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
     HANDLERS: dict[str, Callable[[SessionConsumer, dict[str, Any]], Awaitable[None]]] = {
         "rate": on_rate,
         "comment": on_comment,
+        "comment_edit": on_comment_edit,
+        "comment_delete": on_comment_delete,
         "show_screen": on_show_screen,
         "reveal_results": on_reveal_results,
         "set_quorum": on_set_quorum,

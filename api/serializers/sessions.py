@@ -182,8 +182,29 @@ class RatingOutSerializer(serializers.Serializer):
     scores = serializers.DictField(child=serializers.IntegerField())
     comment = serializers.CharField()
     pin = PinSerializer(allow_null=True)
+    comment_id = serializers.IntegerField(allow_null=True)
     client_id = ClientIdField(allow_null=True)
     phi_redacted = serializers.ListField(child=serializers.CharField())
+
+
+class CommentEditSerializer(serializers.Serializer):
+    """PATCH /api/comments/{id}/ (and the `comment_edit` frame's text)."""
+
+    text = serializers.CharField(max_length=2000)
+
+
+class CommentOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    session = serializers.IntegerField()
+    screen = serializers.IntegerField()
+    participant = serializers.IntegerField()
+    text = serializers.CharField()
+    pin = PinSerializer(allow_null=True)
+    region = serializers.CharField(allow_null=True)
+    phi_redacted = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    withdrawn = serializers.BooleanField()
 
 
 class EndSerializer(serializers.Serializer):

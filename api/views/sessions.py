@@ -24,7 +24,7 @@ from api.permissions import requires
 from api.serializers import sessions as s
 from feedback import images, roles
 from feedback.errors import Forbidden, NotFound, ValidationFailed
-from feedback.models import CodesignSession, Participant, Screen, Tool
+from feedback.models import CodesignSession, Comment, Participant, Screen, Tool
 from feedback.selectors import sessions as sel
 from feedback.selectors.instruments import csv_rows, session_instruments
 from feedback.services import sessions as svc
@@ -234,6 +234,55 @@ class SessionCommentsView(APIView):
         frame = sel.comment_frame(comment)
         frame.pop("type")
         return Response(frame, status=201)
+
+
+class CommentDetailView(APIView):
+    """GET a comment (its author, the session's facilitator, reviewers); PATCH {text} edits and
+    DELETE withdraws it, the author only (audited; a withdrawn comment leaves summaries)."""
+
+    permission_classes = [AllowAny]
+
+    def _comment(self, request: Request, pk: int) -> tuple[Comment, Participant]:
+        comment = Comment.objects.select_related("session").filter(pk=pk).first()
+        if comment is None:
+            raise NotFound("No such comment, or it is not visible to you.")
+        return comment, acting_participant(request, comment.session_id)
+
+    @extend_schema(responses=s.CommentOutSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        comment = Comment.objects.select_related("session").filter(pk=pk).first()
+        user = request.user
+        reviewer = user.is_authenticated and not request.META.get(GUEST_HEADER)
+        if comment is not None and reviewer and _may_review(user, comment.session):
+            return Response(sel.comment_public(comment))
+        try:
+            comment, participant = self._comment(request, pk)
+        except Forbidden:  # signed in but not in the session: it is not visible to them
+            raise NotFound("No such comment, or it is not visible to you.") from None
+        if comment.participant_id != participant.pk and not participant.is_facilitator:
+            raise NotFound("No such comment, or it is not visible to you.")
+        return Response(sel.comment_public(comment))
+
+    @extend_schema(request=s.CommentEditSerializer, responses=s.CommentOutSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        comment, participant = self._comment(request, pk)
+        data = s.CommentEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = svc.comment_edit(
+            actor=actor_from_request(request),
+            participant=participant,
+            comment_id=comment.pk,
+            text=data.validated_data["text"],
+        )
+        return Response(sel.comment_public(comment))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        comment, participant = self._comment(request, pk)
+        svc.comment_withdraw(
+            actor=actor_from_request(request), participant=participant, comment_id=comment.pk
+        )
+        return Response(status=204)
 
 
 def _frame_args(v: dict[str, Any]) -> dict[str, Any]:

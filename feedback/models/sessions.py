@@ -133,6 +133,10 @@ class Comment(models.Model):
     client_id = models.UUIDField(null=True, blank=True)
     phi_redacted = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A comment is evidence: its author may edit or withdraw it (audited), nothing deletes it.
+    # Withdrawn ones stay stored (for the audit trail) but leave summaries, heat maps, priority.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -244,7 +244,8 @@ def _rating_evidence(ids: list[int]) -> dict[int, list[RatingEvidence]]:
 
 def _comment_evidence(ids: list[int]) -> dict[int, list[CommentEvidence]]:
     out: dict[int, list[CommentEvidence]] = defaultdict(list)
-    rows = EvidenceComment.objects.filter(item_id__in=ids).values_list(
+    # A withdrawn comment no longer speaks for its author: it stays linked but does not count.
+    rows = EvidenceComment.objects.filter(item_id__in=ids, comment__withdrawn_at=None).values_list(
         "item_id", "comment__participant_id", "comment__participant__user_id"
     )
     for item_id, participant, user in rows:
@@ -406,7 +407,13 @@ def backlog_evidence(*, item: BacklogItem, user: Any) -> dict[str, list[dict[str
             for r in ratings
         ],
         "comments": [
-            {"id": c.pk, "screen": c.screen_id, "text": c.text, "pin": _pin(c.pin_x, c.pin_y)}
+            {
+                "id": c.pk,
+                "screen": c.screen_id,
+                "text": c.text,
+                "pin": _pin(c.pin_x, c.pin_y),
+                "withdrawn": c.withdrawn_at is not None,
+            }
             for c in comments
         ],
         "output_feedback": [flag_public(f) for f in flags.order_by("id")],

@@ -80,7 +80,7 @@ COMMENT = Kind(
     model=Comment,
     fields=("text",),
     text=lambda r: str(r[0]),
-    with_text=~Q(text=""),
+    with_text=~Q(text="") & Q(withdrawn_at=None),
     visible=_own_session_input(Comment),
     sees_all=sees_everything,
 )

@@ -29,7 +29,12 @@ def _unit_evidence(unit_id: int) -> dict[int, dict[str, int]]:
     parts: tuple[tuple[str, QuerySet[Any]], ...] = (
         ("observations", EvidenceObservation.objects.filter(observation__unit_id=unit_id)),
         ("ratings", EvidenceRating.objects.filter(rating__participant__unit_id=unit_id)),
-        ("comments", EvidenceComment.objects.filter(comment__participant__unit_id=unit_id)),
+        (
+            "comments",
+            EvidenceComment.objects.filter(
+                comment__participant__unit_id=unit_id, comment__withdrawn_at=None
+            ),
+        ),
     )
     for kind, qs in parts:
         for item_id in qs.filter(item__status__in=RESOLVED).values_list("item_id", flat=True):

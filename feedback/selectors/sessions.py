@@ -157,12 +157,51 @@ def state_frame(session: CodesignSession, participant: Participant, base: str = 
         "results_visible": session.results_visible,
         "quorum": session.quorum,
         "aggregate": aggregate_public(session.pk, screen.pk) if screen and can_see else None,
-        "you": {"participant": participant.pk, "is_facilitator": participant.is_facilitator},
+        "you": your_state(participant, screen.pk if screen else None),
     }
+
+
+def your_state(participant: Participant, screen_id: int | None) -> dict[str, Any]:
+    """The participant's own rating and standing comments on the shown screen, so a page that
+    reconnects redraws what it had sent."""
+    you: dict[str, Any] = {
+        "participant": participant.pk,
+        "is_facilitator": participant.is_facilitator,
+        "rating": None,
+        "comments": [],
+    }
+    if screen_id is None or participant.is_facilitator:
+        return you
+    scores = (
+        Rating.objects.filter(participant=participant, screen_id=screen_id)
+        .values_list("scores", flat=True)
+        .first()
+    )
+    if scores is not None:
+        you["rating"] = {"screen": screen_id, "scores": dict(scores)}
+    mine = Comment.objects.filter(participant=participant, screen_id=screen_id, withdrawn_at=None)
+    you["comments"] = [comment_public(c) for c in mine.order_by("id")]
+    return you
 
 
 def _pin(x: float | None, y: float | None) -> dict[str, float] | None:
     return None if x is None or y is None else {"x": x, "y": y}
+
+
+def comment_public(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "session": comment.session_id,
+        "screen": comment.screen_id,
+        "participant": comment.participant_id,
+        "text": comment.text,
+        "pin": _pin(comment.pin_x, comment.pin_y),
+        "region": comment.region or None,
+        "phi_redacted": list(comment.phi_redacted or []),
+        "created_at": comment.created_at.isoformat(),
+        "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+        "withdrawn": comment.withdrawn_at is not None,
+    }
 
 
 def comment_frame(comment: Comment) -> dict[str, Any]:
@@ -176,33 +215,21 @@ def comment_frame(comment: Comment) -> dict[str, Any]:
         "pin": _pin(comment.pin_x, comment.pin_y),
         "region": comment.region or None,
         "created_at": comment.created_at.isoformat(),
+        "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
     }
 
 
-def rating_comment_frame(rating: Rating) -> dict[str, Any]:
-    """A rating's comment/pin, shown like a comment; `id` is the rating's, so re-rating updates."""
-    return {
-        "type": "comment",
-        "source": "rating",
-        "id": rating.pk,
-        "screen": rating.screen_id,
-        "participant": rating.participant_id,
-        "text": rating.comment,
-        "pin": _pin(rating.pin_x, rating.pin_y),
-        "region": rating.region or None,
-        "created_at": rating.updated_at.isoformat(),
-    }
+def standing_comments(session: CodesignSession) -> QuerySet[Comment]:
+    """Every comment and pin of the session that its author has not withdrawn."""
+    return Comment.objects.filter(session=session, withdrawn_at=None)
 
 
 def session_summary(session: CodesignSession) -> dict[str, Any]:
-    """Per screen: aggregate, comments and pins (from comments and ratings); SUS if collected."""
+    """Per screen: aggregate, every standing comment and pin; SUS if collected."""
     aggs = {a.screen_id: a.state for a in ScreenAggregate.objects.filter(session=session)}
     notes: dict[int, list[dict[str, Any]]] = {}
-    for c in Comment.objects.filter(session=session).order_by("id"):
+    for c in standing_comments(session).order_by("id"):
         notes.setdefault(c.screen_id, []).append(comment_frame(c))
-    rated = Rating.objects.filter(session=session).exclude(comment="", pin_x=None).order_by("id")
-    for r in rated:
-        notes.setdefault(r.screen_id, []).append(rating_comment_frame(r))
     screens = []
     for screen in session_screens(session):
         items = [{k: v for k, v in n.items() if k != "type"} for n in notes.get(screen.pk, [])]
@@ -238,24 +265,25 @@ def _sus_summary(session: CodesignSession) -> dict[str, Any] | None:
 
 
 def screen_pins(*, session: CodesignSession, screen_id: int) -> list[tuple[float, float]]:
-    pins: list[tuple[float, float]] = []
-    for model in (Comment, Rating):
-        rows = model.objects.filter(session=session, screen_id=screen_id, pin_x__isnull=False)
-        pins.extend(
-            (x, y) for x, y in rows.values_list("pin_x", "pin_y") if x is not None and y is not None
-        )
-    return pins
+    rows = standing_comments(session).filter(screen_id=screen_id, pin_x__isnull=False)
+    return [
+        (x, y) for x, y in rows.values_list("pin_x", "pin_y") if x is not None and y is not None
+    ]
 
 
 def rating_public(rating: Rating) -> dict[str, Any]:
+    """A stored rating; `comment`/`pin` are those of the note sent with it (now a comment of its
+    own, `comment_id`), so a client sees what this submission stored."""
+    note: Comment | None = getattr(rating, "note", None)
     return {
         "id": rating.pk,
         "screen": rating.screen_id,
         "scores": dict(rating.scores),
-        "comment": rating.comment,
-        "pin": _pin(rating.pin_x, rating.pin_y),
+        "comment": note.text if note else "",
+        "pin": _pin(note.pin_x, note.pin_y) if note else None,
+        "comment_id": note.pk if note else None,
         "client_id": str(rating.client_id) if rating.client_id else None,
-        "phi_redacted": list(rating.phi_redacted),
+        "phi_redacted": list(note.phi_redacted) if note else [],
     }
 
 

@@ -28,6 +28,7 @@ from feedback.models import (
 )
 from feedback.selectors import sessions as sel
 from feedback.services.audit import audit_record
+from feedback.services.backlog import priority_recompute
 from feedback.services.instruments import check_instrument_list
 
 _DIMENSION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -341,9 +342,11 @@ def rating_submit(
     client_id: uuid.UUID | None = None,
     region: str | None = None,
 ) -> Rating:
-    """Store a participant's rating of a screen, replacing their earlier one, and update the
-    screen's aggregate by the difference under the aggregate's row lock. A picked `region`
-    counts as a pin at its centre."""
+    """Store a participant's rating of a screen and update the screen's aggregate by the
+    difference under the aggregate's row lock. Re-rating replaces the scores only: a comment or
+    pin sent with a rating is stored as a comment of its own beside the earlier ones (a clinician's
+    words are evidence), kept on the returned rating as `note`. A picked `region` counts as a pin
+    at its centre."""
     if participant.is_facilitator:
         raise Forbidden("The facilitator runs the session and does not rate.")
     masked = _masked(comment, "comment")  # PHI scan outside the lock
@@ -359,17 +362,54 @@ def rating_submit(
         if rating is None:
             rating = Rating(session=session, participant=participant, screen_id=screen_id)
             rating.model_version = _model_version(screen_id)
-        rating.scores, rating.comment, rating.phi_redacted = scores, masked.text, masked.types
-        rating.pin_x, rating.pin_y = (where.x, where.y) if where else (None, None)
-        rating.region = region or ""
-        rating.client_id = client_id
+        rating.scores, rating.client_id = scores, client_id
         rating.save()
         request_aggregate_broadcast(session.pk, screen_id)
         if session.quorum and not session.results_visible:
             _reveal_on_quorum(session.pk, screen_id, agg.state["count"])
-        if rating.comment or where:
-            _broadcast_comment(session, sel.rating_comment_frame(rating))
+        note = None
+        if masked.text or where:
+            note = _store_note(session, participant, screen_id, masked, where, region, client_id)
+    rating.note = note  # type: ignore[attr-defined]
     return rating
+
+
+def _store_note(
+    session: CodesignSession,
+    participant: Participant,
+    screen_id: int,
+    masked: phi.Masked,
+    where: Pin | None,
+    region: str | None,
+    client_id: uuid.UUID | None,
+) -> Comment:
+    """A comment (or the note of a rate frame); a replayed client_id adds nothing."""
+    done = _replayed(participant, client_id)
+    if done is not None:
+        return done
+    note = Comment(
+        session=session,
+        participant=participant,
+        screen_id=screen_id,
+        text=masked.text,
+        phi_redacted=masked.types,
+        pin_x=where.x if where else None,
+        pin_y=where.y if where else None,
+        region=region or "",
+        client_id=client_id,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a racing replay must not undo a rating
+            note.save()
+    except IntegrityError:
+        # The same client_id raced in from another socket or request after the check above:
+        # the unique index kept exactly one, and that one is the answer to this replay too.
+        done = _replayed(participant, client_id)
+        if done is None:
+            raise
+        return done
+    _broadcast_comment(session, sel.comment_frame(note))
+    return note
 
 
 def _model_version(screen_id: int) -> str:
@@ -407,30 +447,65 @@ def comment_add(
     where, region = _place(screen_id, pin, region)
     if not masked.text.strip():
         raise _invalid("text", "Write a comment of 1-2000 characters.")
-    try:
-        with transaction.atomic():
-            session = _lock_open_session(participant.session_id, lock=False)
-            comment = Comment(
-                session=session,
-                participant=participant,
-                screen_id=_in_session(session.pk, screen_id),
-                text=masked.text,
-                phi_redacted=masked.types,
-                pin_x=where.x if where else None,
-                pin_y=where.y if where else None,
-                region=region or "",
-                client_id=client_id,
-            )
-            comment.save()
-            _broadcast_comment(session, sel.comment_frame(comment))
-    except IntegrityError:
-        # The same client_id raced in from another socket or request after the check above:
-        # the unique index kept exactly one, and that one is the answer to this replay too.
-        done = _replayed(participant, client_id)
-        if done is None:
-            raise
-        return done
+    with transaction.atomic():
+        session = _lock_open_session(participant.session_id, lock=False)
+        screen_id = _in_session(session.pk, screen_id)
+        return _store_note(session, participant, screen_id, masked, where, region, client_id)
+
+
+def _own_comment(participant: Participant, comment_id: Any) -> Comment:
+    valid = isinstance(comment_id, int) and not isinstance(comment_id, bool)
+    if not valid or not 0 < comment_id <= MAX_ID:
+        raise _invalid("comment", "comment must be the id of one of your comments.")
+    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+    if comment is None or comment.session_id != participant.session_id:
+        raise NotFound("No such comment in this session.")
+    if comment.participant_id != participant.pk:
+        raise Forbidden("Only the author of a comment can change or withdraw it.")
     return comment
+
+
+@transaction.atomic
+def comment_edit(*, actor: Actor, participant: Participant, comment_id: Any, text: Any) -> Comment:
+    """The author rewrites their comment (PHI-scanned again); the pin stays. Audited."""
+    masked = _masked(text, "text")
+    if not masked.text.strip():
+        raise _invalid("text", "Write 1-2000 characters; to remove a comment, withdraw it.")
+    comment = _own_comment(participant, comment_id)
+    if comment.withdrawn_at is not None:
+        raise Conflict("This comment was withdrawn; write a new one instead.")
+    comment.text, comment.phi_redacted = masked.text, masked.types
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["text", "phi_redacted", "edited_at"])
+    audit_record(actor=actor, action="change", obj=comment, detail={"edited": True})
+    _announce_comment(comment, {"type": "comment_changed", "comment": sel.comment_public(comment)})
+    return comment
+
+
+@transaction.atomic
+def comment_withdraw(*, actor: Actor, participant: Participant, comment_id: Any) -> Comment:
+    """The author withdraws their comment: kept for the audit trail, gone from summaries, heat
+    maps and priority. Withdrawing again changes nothing."""
+    comment = _own_comment(participant, comment_id)
+    if comment.withdrawn_at is None:
+        comment.withdrawn_at = timezone.now()
+        comment.save(update_fields=["withdrawn_at"])
+        audit_record(actor=actor, action="delete", obj=comment, detail={"withdrawn": True})
+        _announce_comment(comment, {"type": "comment_removed", "comment": comment.pk})
+        _reprioritise_after_withdrawal(comment)
+    return comment
+
+
+def _announce_comment(comment: Comment, frame: dict[str, Any]) -> None:
+    session = CodesignSession.objects.filter(pk=comment.session_id).first()
+    if session is not None and session.state == CodesignSession.OPEN:
+        _broadcast_comment(session, frame)
+
+
+def _reprioritise_after_withdrawal(comment: Comment) -> None:
+    item_ids = list(comment.backlog_items.values_list("pk", flat=True))
+    if item_ids:
+        priority_recompute(item_ids=item_ids)
 
 
 def _replayed(participant: Participant, client_id: uuid.UUID | None) -> Comment | None:

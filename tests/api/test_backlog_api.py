@@ -68,7 +68,13 @@ def test_clinician_sees_items_they_follow_with_only_their_own_evidence(clients, 
         "observations": [],
         "ratings": [],
         "comments": [
-            {"id": own.pk, "screen": own.screen_id, "text": own.text, "pin": {"x": 0.25, "y": 0.5}}
+            {
+                "id": own.pk,
+                "screen": own.screen_id,
+                "text": own.text,
+                "pin": {"x": 0.25, "y": 0.5},
+                "withdrawn": False,
+            }
         ],
         "output_feedback": [],
     }

@@ -114,7 +114,7 @@ async def test_region_pins_arrive_like_pointer_pins_and_count_on_the_heat_map():
     await a.send_json_to({"type": "rate", "screen": first, "scores": SCORES, "region": "why",
                           "comment": "Explain more"})  # fmt: skip
     rated = await until(facilitator, "comment")
-    assert rated["source"] == "rating" and rated["region"] == "why"
+    assert rated["source"] == "comment" and rated["region"] == "why"
     await a.send_json_to({"type": "comment", "screen": first, "text": "x", "region": "nope"})
     assert "region" in (await until(a, "error"))["errors"]
     await a.send_json_to({"type": "comment", "screen": first, "text": "x", "region": "dose",

@@ -15,7 +15,6 @@ from rest_framework.authtoken.models import Token
 
 from api.guest import guest_token
 from backend.asgi import application
-from feedback import events
 from feedback.context import Actor
 from feedback.services import sessions as svc
 from tests.factories import UserFactory
@@ -147,7 +146,12 @@ async def test_guest_token_of_one_session_is_refused_on_another():
     assert await closed_with(await opened(second.code, query=f"guest={token}")) == 4403
     ok = await opened(first.code, query=f"guest={token}")
     state = await ok.receive_json_from(timeout=3)
-    assert state["you"] == {"participant": guest.pk, "is_facilitator": False}
+    assert state["you"] == {
+        "participant": guest.pk,
+        "is_facilitator": False,
+        "rating": None,
+        "comments": [],
+    }
     await ok.disconnect()
 
 
@@ -491,8 +495,7 @@ async def test_pinned_comment_reaches_the_facilitator_and_is_acked():
     await casey.disconnect()
 
 
-async def test_aggregate_broadcasts_are_coalesced(monkeypatch):
-    monkeypatch.setattr(events, "COALESCE_SECONDS", 0.5)
+async def test_aggregate_broadcasts_are_coalesced():
     session = await new_session()
     screen = session.screen_list[0]
     lead = await member(session, session.facilitator)
@@ -527,12 +530,59 @@ async def test_end_with_sus_collects_answers_over_the_socket():
     await casey.disconnect()
 
 
-async def test_presence_frames_are_coalesced_when_many_join_at_once(monkeypatch):
-    monkeypatch.setattr(events, "COALESCE_SECONDS", 0.5)
+async def test_presence_frames_are_coalesced_when_many_join_at_once():
     session = await new_session()
     lead = await member(session, session.facilitator)
-    crowd = [await member(session) for _ in range(5)]
+    crowd = await asyncio.gather(*(member(session) for _ in range(5)))  # a class arriving at once
     counts = [f["count"] for f in await drain(lead, 1.0) if f["type"] == "presence"]
     assert 1 <= len(counts) < len(crowd) and counts[-1] == len(crowd)
     for comm in (lead, *crowd):
+        await comm.disconnect()
+
+
+async def test_comment_edit_and_delete_frames_work_for_the_author_only():
+    session = await new_session()
+    screen = session.screen_list[0]
+    lead = await member(session, session.facilitator)
+    casey, other = await member(session), await member(session)
+    await casey.send_json_to({"type": "rate", "screen": screen, "scores": {"trust": 2},
+                              "comment": "Too many clicks", "client_id": "r1"})  # fmt: skip
+    assert (await until(casey, "ack"))["client_id"] == "r1"
+    note = await until(lead, "comment")
+    await other.send_json_to({"type": "comment_delete", "comment": note["id"], "client_id": "x"})
+    refused = await until(other, "error")
+    assert refused["code"] == "forbidden" and refused["client_id"] == "x"
+    await casey.send_json_to({"type": "comment_edit", "comment": note["id"],
+                              "text": "Too many clicks to sign", "client_id": "e1"})  # fmt: skip
+    assert (await until(casey, "ack"))["client_id"] == "e1"
+    changed = await until(lead, "comment_changed")
+    assert changed["comment"]["text"] == "Too many clicks to sign"
+    await casey.send_json_to({"type": "rate", "screen": screen, "scores": {"trust": 4}})
+    await until(casey, "ack")
+    await casey.send_json_to({"type": "comment_delete", "comment": note["id"], "client_id": "d1"})
+    assert (await until(casey, "ack"))["client_id"] == "d1"
+    assert (await until(lead, "comment_removed"))["comment"] == note["id"]
+    await casey.send_json_to({"type": "comment_edit", "comment": "nine", "text": "x"})
+    assert (await until(casey, "error"))["code"] == "invalid"
+    for comm in (lead, casey, other):
+        await comm.disconnect()
+
+
+async def test_state_on_reconnect_carries_your_rating_and_comments():
+    session = await new_session()
+    screen = session.screen_list[0]
+    lead = await member(session, session.facilitator)
+    user = await new_user("clinician")
+    casey = await member(session, user)
+    await lead.send_json_to({"type": "show_screen", "screen": screen})
+    await until(casey, "screen")
+    await casey.send_json_to({"type": "rate", "screen": screen, "scores": {"trust": 2},
+                              "comment": "Hard to read", "pin": {"x": 0.5, "y": 0.5}})  # fmt: skip
+    await until(casey, "ack")
+    await casey.disconnect()
+    again = await opened(session.code, user)
+    state = await until(again, "state")
+    assert state["you"]["rating"] == {"screen": screen, "scores": {"trust": 2}}
+    assert [c["text"] for c in state["you"]["comments"]] == ["Hard to read"]
+    for comm in (lead, again):
         await comm.disconnect()

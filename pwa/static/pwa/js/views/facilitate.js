@@ -303,6 +303,18 @@ class Console {
     this.drawNotes();
   }
 
+  on_comment_changed(frame) {
+    const note = frame.comment || {};
+    const key = noteKey({ source: "comment", id: note.id });
+    if (!this.notes.has(key)) return;
+    this.notes.set(key, { ...this.notes.get(key), ...note, source: "comment" });
+    this.drawNotes();
+  }
+
+  on_comment_removed(frame) {
+    if (this.notes.delete(noteKey({ source: "comment", id: frame.comment }))) this.drawNotes();
+  }
+
   on_ended() { this.onEnded(); }
 
   on_error(frame) { this.ctx.toast(frame.detail || "The server refused that."); }
