@@ -60,6 +60,32 @@ Flush = Callable[[set[Any]], list[tuple[str, dict[str, Any]]]]
 COALESCER = Coalescer()
 
 
+def session_send_on_commit(
+    session_id: int, frame: dict[str, Any], *, facilitators_only: bool = False
+) -> None:
+    """After commit, one frame to every socket of a live session (feedback.live.hub), or to
+    its facilitators only. `results_visible: false` also drops aggregates still held for
+    participants' slow sockets."""
+    hides = frame.get("type") == "results_visible" and not frame.get("visible")
+    slot = "hide" if hides else None
+    transaction.on_commit(
+        lambda: live_hub().broadcast_threadsafe(
+            session_id, frame, slot=slot, facilitators_only=facilitators_only
+        )
+    )
+
+
+def aggregate_on_commit(session_id: int, screen_id: int) -> None:
+    """After commit, the screen's aggregate goes out in the session's next coalesced flush."""
+    transaction.on_commit(lambda: live_hub().request_aggregate(session_id, screen_id))
+
+
+def live_hub() -> Any:
+    from feedback.live.hub import HUB
+
+    return HUB
+
+
 def session_frame(payload: dict[str, Any]) -> dict[str, Any]:
     """A layer event carrying one pre-serialized JSON frame (serialized here, once)."""
     return {"type": SESSION_FRAME, "text": json.dumps(payload, separators=(",", ":"))}

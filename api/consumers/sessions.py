@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,20 +13,22 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.core.cache import cache
+from django.db import DatabaseError
 from rest_framework import serializers
 
 from api.context import actor_from_scope
 from api.guest import guest_from_token
 from api.serializers import sessions as s
 from api.wsauth import CLOSE_FORBIDDEN, CLOSE_NOT_AUTHENTICATED, CLOSE_NOT_FOUND, query_param
-from feedback import events
 from feedback.errors import DomainError, Forbidden
+from feedback.live.hub import HUB, Conn
+from feedback.live.outbox import Outbox
 from feedback.models import Participant
 from feedback.selectors import sessions as sel
 from feedback.services import sessions as svc
 from feedback.services.instruments import instrument_submit
 
+log = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_TOO_BIG = 1009
 CLOSE_TOO_BIG_FALLBACK = 4009  # where the server refuses to send 1009 (see close_too_big)
@@ -67,84 +71,65 @@ def admit(scope: dict[str, Any], code: str) -> int | tuple[Participant, str]:
     return participant, json.dumps(sel.state_frame(session, participant, socket_base(scope)))
 
 
-def _presence_key(session_id: int) -> str:
-    return f"sessions.presence.{session_id}"
-
-
-def presence_change(session_id: int, delta: int) -> int:
-    """Connected participant sockets across all processes (the cache is Redis with REDIS_URL)."""
-    key = _presence_key(session_id)
-    cache.add(key, 0, timeout=None)
-    return max(0, int(cache.incr(key, delta)))
-
-
-def presence_count(session_id: int) -> int:
-    return max(0, int(cache.get(_presence_key(session_id)) or 0))
-
-
-def presence_sends(session_id: int) -> events.Flush:
-    def flush(_: set[Any]) -> list[tuple[str, dict[str, Any]]]:
-        frame = {"type": "presence", "count": presence_count(session_id)}
-        return [(events.session_group(session_id), events.session_frame(frame))]
-
-    return flush
-
-
 class SessionConsumer(AsyncWebsocketConsumer):
     participant: Participant | None = None
-    counted = False
+    conn: Conn | None = None
     closing = False
 
     async def connect(self) -> None:
         await self.accept()  # accept first so a refusal carries a readable close code
-        events.remember_loop(asyncio.get_running_loop())
         self.recent: deque[float] = deque()
-        found = await database_sync_to_async(admit)(
-            self.scope, self.scope["url_route"]["kwargs"]["code"]
-        )
+        found = await database_sync_to_async(admit)(self.scope, self.code)
         if isinstance(found, int):
             await self.close(code=found)
             return
         self.participant, state = found
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        if self.participant.is_facilitator:
-            await self.channel_layer.group_add(self.facilitator_group, self.channel_name)
         await self.send(text_data=state)
-        if self.participant.is_facilitator:
+        facilitator = self.participant.is_facilitator
+        outbox = Outbox(
+            send=self.base_send,
+            send_text=self.send_text,
+            close=self.close_with,
+            spawn=asyncio.get_running_loop().create_task,
+            is_facilitator=facilitator,
+        )
+        self.conn = Conn(
+            id=uuid.uuid4().hex,
+            session_id=self.participant.session_id,
+            outbox=outbox,
+            resync=self.resync,
+            counted=not facilitator,  # presence counts participants, not who runs the session
+        )
+        await HUB.attach(self.conn)
+        if facilitator:
             # Nobody else's arrival may follow soon: a (re)connecting facilitator needs the
             # count now, not at the next join or leave.
-            count = await database_sync_to_async(presence_count)(self.participant.session_id)
+            count = await HUB.presence_count(self.participant.session_id)
             await self.send_frame({"type": "presence", "count": count})
-        else:
-            self.counted = True
-            await self._presence(+1)
 
     @property
-    def group(self) -> str:
-        assert self.participant is not None
-        return events.session_group(self.participant.session_id)
+    def code(self) -> str:
+        return str(self.scope["url_route"]["kwargs"]["code"])
 
-    @property
-    def facilitator_group(self) -> str:
-        assert self.participant is not None
-        return events.session_facilitator_group(self.participant.session_id)
+    async def send_text(self, text: str) -> None:
+        await self.send(text_data=text)
 
-    async def _presence(self, delta: int) -> None:
-        # Coalesced like aggregates: a class arriving at once is O(N) presence frames, not O(N^2).
-        assert self.participant is not None
-        session_id = self.participant.session_id
-        await database_sync_to_async(presence_change)(session_id, delta)
-        events.coalesce(f"session.{session_id}.presence", None, presence_sends(session_id))
+    async def close_with(self, code: int) -> None:
+        await self.close(code=code)
+
+    async def resync(self) -> None:
+        """The live layer was down (Redis): send the whole state again, as on a reconnect."""
+        found = await database_sync_to_async(admit)(self.scope, self.code)
+        if found == CLOSE_NOT_FOUND:  # ended meanwhile
+            await self.send_frame({"type": "ended", "collect_sus": False})
+        elif not isinstance(found, int):
+            await self.send(text_data=found[1])
 
     async def disconnect(self, code: int) -> None:
-        if self.participant is None:
-            return
-        if self.counted:
-            self.counted = False
-            await self._presence(-1)
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        if self.participant.is_facilitator:
-            await self.channel_layer.group_discard(self.facilitator_group, self.channel_name)
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            conn.outbox.closed = True  # never write to a socket that is going away
+            await HUB.detach(conn)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.participant is None or self.closing:
@@ -204,6 +189,12 @@ class SessionConsumer(AsyncWebsocketConsumer):
         except DomainError as exc:
             code = "forbidden" if isinstance(exc, Forbidden) else "invalid"
             await self.error(code, exc.detail, content, errors=exc.errors)
+        except DatabaseError:
+            # Nothing was stored (the transaction rolled back): say so; the client keeps the
+            # frame and sends it again. The socket and its bookkeeping stay as they were.
+            log.exception("database error handling a %s frame", kind)
+            await self.error("unavailable", "Not saved: the database did not answer; send it "
+                             "again in a moment.", content)  # fmt: skip
 
     async def error(self, code: str, detail: str, content: Any = None, errors: Any = None) -> None:
         frame: dict[str, Any] = {"type": "error", "code": code, "detail": detail}
@@ -327,10 +318,6 @@ class SessionConsumer(AsyncWebsocketConsumer):
         "instrument": on_instrument,
         "ping": on_ping,
     }
-
-    async def session_frame(self, event: dict[str, Any]) -> None:
-        # Pre-serialized once by the sender: forwarded as-is, no per-socket work.
-        await self.send(text_data=event["text"])
 
 
 def _too_big(text_data: str | None, bytes_data: bytes | None) -> bool:

@@ -26,9 +26,9 @@ class Coalescer:
         self.clock = clock
         self.min_interval = min_interval  # 0: no floor between flushes of one key
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.pending: dict[str, set[Any]] = {}
-        self.running: set[str] = set()
-        self.last_start: dict[str, float] = {}
+        self.pending: dict[Any, set[Any]] = {}
+        self.running: set[Any] = set()
+        self.last_start: dict[Any, float] = {}
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """The loop serving sockets; flushes are scheduled there."""
@@ -38,7 +38,7 @@ class Coalescer:
         loop = self.loop
         return loop is not None and not loop.is_closed() and loop.is_running()
 
-    def add(self, key: str, item: Any, flush: AsyncFlush) -> None:
+    def add(self, key: Any, item: Any, flush: AsyncFlush) -> None:
         """Ask for `flush(items)` with `item` among them, as soon as this key allows."""
         loop = self.loop
         assert loop is not None, "attach() a serving loop first"
@@ -53,21 +53,21 @@ class Coalescer:
         else:
             loop.call_soon_threadsafe(self._add, key, item, flush, context=contextvars.Context())
 
-    def _add(self, key: str, item: Any, flush: AsyncFlush) -> None:
+    def _add(self, key: Any, item: Any, flush: AsyncFlush) -> None:
         self.pending.setdefault(key, set()).add(item)
         if key not in self.running:
             self.running.add(key)
             assert self.loop is not None
             self.loop.create_task(self._drain(key, flush), context=contextvars.Context())
 
-    def delay(self, key: str) -> float:
+    def delay(self, key: Any) -> float:
         """Seconds to wait before the next flush of `key` (0 unless min_interval asks for it)."""
         last = self.last_start.get(key)
         if last is None or self.min_interval <= 0:
             return 0.0
         return max(0.0, last + self.min_interval - self.clock())
 
-    async def _drain(self, key: str, flush: AsyncFlush) -> None:
+    async def _drain(self, key: Any, flush: AsyncFlush) -> None:
         try:
             while self.pending.get(key):
                 wait = self.delay(key)

@@ -188,8 +188,7 @@ def session_show_screen(
     session.current_screen_id = _in_session(session.pk, screen_id)
     session.save(update_fields=["current_screen"])
     screen = Screen.objects.get(pk=screen_id)
-    group = events.session_group(session.pk)
-    events.send_on_commit(group, events.session_frame(sel.screen_frame(screen, base)))
+    events.session_send_on_commit(session.pk, sel.screen_frame(screen, base))
     was_visible = session.results_visible
     if session.quorum is not None:
         _apply_quorum(session)  # blind until this screen has its quorum of ratings
@@ -204,9 +203,7 @@ def session_reveal(*, participant: Participant, visible: bool) -> CodesignSessio
     session = _lock_open_session(participant.session_id)
     session.results_visible = visible
     session.save(update_fields=["results_visible"])
-    group = events.session_group(session.pk)
-    frame = {"type": "results_visible", "visible": visible}
-    events.send_on_commit(group, events.session_frame(frame))
+    events.session_send_on_commit(session.pk, {"type": "results_visible", "visible": visible})
     if visible and session.current_screen_id:
         # Participants have seen no aggregate while hidden: give them the current one now.
         request_aggregate_broadcast(session.pk, session.current_screen_id)
@@ -229,8 +226,7 @@ def session_set_quorum(*, participant: Participant, quorum: Any) -> CodesignSess
     session = _lock_open_session(participant.session_id)
     session.quorum = quorum
     session.save(update_fields=["quorum"])
-    group = events.session_group(session.pk)
-    events.send_on_commit(group, events.session_frame({"type": "quorum", "quorum": quorum}))
+    events.session_send_on_commit(session.pk, {"type": "quorum", "quorum": quorum})
     if quorum is not None and session.current_screen_id:
         _apply_quorum(session)
     return session
@@ -254,7 +250,7 @@ def _apply_quorum(session: CodesignSession) -> None:
 
 def _announce_visibility(session_id: int, screen_id: int, visible: bool) -> None:
     frame = {"type": "results_visible", "visible": visible}
-    events.send_on_commit(events.session_group(session_id), events.session_frame(frame))
+    events.session_send_on_commit(session_id, frame)
     if visible:
         request_aggregate_broadcast(session_id, screen_id)
 
@@ -284,7 +280,7 @@ def session_end(*, actor: Actor, participant: Participant, collect_sus: bool) ->
     frame: dict[str, Any] = {"type": "ended", "collect_sus": collect_sus}
     if collect_sus:
         frame["sus_items"] = list(sus.ITEMS)
-    events.send_on_commit(events.session_group(session.pk), events.session_frame(frame))
+    events.session_send_on_commit(session.pk, frame)
     audit_record(actor=actor, action="change", obj=session, detail={"state": "ended"})
     return session
 
@@ -515,12 +511,8 @@ def _replayed(participant: Participant, client_id: uuid.UUID | None) -> Comment 
 
 
 def _broadcast_comment(session: CodesignSession, frame: dict[str, Any]) -> None:
-    group = (
-        events.session_group(session.pk)
-        if session.results_visible
-        else events.session_facilitator_group(session.pk)
-    )
-    events.send_on_commit(group, events.session_frame(frame))
+    hidden = not session.results_visible
+    events.session_send_on_commit(session.pk, frame, facilitators_only=hidden)
 
 
 @transaction.atomic
@@ -544,21 +536,6 @@ def sus_submit(*, participant: Participant, answers: Any) -> SusResponse:
 
 
 def request_aggregate_broadcast(session_id: int, screen_id: int) -> None:
-    """After commit, broadcast the screen's aggregate, coalesced per session."""
-    transaction.on_commit(
-        lambda: events.coalesce(f"session.{session_id}", screen_id, _aggregate_sends(session_id))
-    )
-
-
-def _aggregate_sends(session_id: int) -> events.Flush:
-    def flush(screen_ids: set[Any]) -> list[tuple[str, dict[str, Any]]]:
-        # One read and one serialization per screen per window, however many sockets listen.
-        visible, frames = sel.aggregate_frames(session_id, screen_ids)
-        group = (
-            events.session_group(session_id)
-            if visible
-            else events.session_facilitator_group(session_id)
-        )
-        return [(group, events.session_frame(frame)) for frame in frames]
-
-    return flush
+    """After commit, broadcast the screen's aggregate, coalesced per session (one read and one
+    serialization per screen per flush, however many sockets listen)."""
+    events.aggregate_on_commit(session_id, screen_id)

@@ -1,5 +1,6 @@
 // Backlog: filter, sort by priority, live updates from ws/backlog/, item detail, merge, status moves.
 import { dataTable, fmt, humanize, legend, stackedBar } from "../charts.js";
+import { closeOnLeave, LiveSocket, wsUrl } from "../socket.js";
 
 const STATUSES = ["new", "triaged", "planned", "in_progress", "shipped", "declined", "duplicate"];
 const OPEN = ["new", "triaged", "planned", "in_progress"];
@@ -164,19 +165,27 @@ function onLiveItem(item) {
 }
 
 function connect() {
-  if (socket && socket.readyState <= 1) return;
-  const proto = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${proto}://${location.host}/ws/backlog/`);
-  socket.addEventListener("message", (event) => {
-    const msg = JSON.parse(event.data);
-    // The server says hello once this socket has joined the backlog group: from then on it is live.
-    if (msg.type === "hello") document.body.dataset.backlogLive = "1";
-    else if (msg.type === "item") onLiveItem(msg.item);
-  });
-  socket.addEventListener("close", () => {
-    delete document.body.dataset.backlogLive;
-    if (view && location.pathname.startsWith("/backlog")) setTimeout(connect, 3000);
-  });
+  if (socket && !socket.stopped) return;
+  socket = new LiveSocket(wsUrl("/ws/backlog/"), {
+    onFrame: (msg) => { if (msg.type === "item") onLiveItem(msg.item); },
+    // The server says hello once this socket has joined the backlog group: from then on it is
+    // live. After a reconnect the list is reloaded: changes made meanwhile were not pushed.
+    onReady: (_frame, n) => {
+      document.body.dataset.backlogLive = "1";
+      if (n > 1 && view) reloadList();
+    },
+    onStatus: ({ state }) => { if (state !== "live") delete document.body.dataset.backlogLive; },
+  }).open();
+  closeOnLeave(socket, "/backlog");
+}
+
+async function reloadList() {
+  const list = view.main.querySelector("#backlog-list");
+  if (!list) return;
+  list.replaceChildren();
+  view.rows.clear();
+  view.main.querySelector("#backlog-empty")?.remove();
+  try { await loadPage(`/api/backlog/${queryString(view.filters)}`); } catch (err) { /* next reconnect */ }
 }
 
 async function loadPage(url) {

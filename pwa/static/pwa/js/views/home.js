@@ -1,5 +1,6 @@
 // Home: the areas open to this user, and their latest notifications (live over ws/notifications/).
 import { areasFor } from "../areas.js";
+import { LiveSocket, wsUrl } from "../socket.js";
 
 let socket = null;
 
@@ -10,20 +11,38 @@ function notificationItem(n) {
   return li;
 }
 
+// One notifications socket for the app's lifetime; it draws into the list of the home view
+// rendered last.
+let shown = null;
+
 function connect(list) {
-  if (socket && socket.readyState <= 1) return;
-  const proto = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${proto}://${location.host}/ws/notifications/`);
-  socket.addEventListener("message", (event) => {
-    const msg = JSON.parse(event.data);
-    if (msg.type === "notification") {
-      list.prepend(notificationItem(msg));
+  shown = list;
+  if (socket && !socket.stopped) return;
+  socket = new LiveSocket(wsUrl("/ws/notifications/"), {
+    onFrame: (msg) => {
+      if (msg.type !== "notification") return;
       document.dispatchEvent(new CustomEvent("rounds:notification", { detail: msg }));
-    }
-  });
+      if (!shown || !shown.isConnected) return;
+      shown.querySelector("li.muted:only-child")?.remove();
+      shown.prepend(notificationItem(msg));
+    },
+    // After a reconnect, what arrived while the socket was down is read from the API again.
+    onReady: (_frame, n) => { if (n > 1 && shown && shown.isConnected) reload(shown); },
+  }).open();
 }
 
+async function reload(list) {
+  try {
+    const page = await apiRef("/api/notifications/");
+    list.innerHTML = "";
+    page.results.forEach((n) => list.appendChild(notificationItem(n)));
+  } catch (err) { /* offline again: the next reconnect reloads */ }
+}
+
+let apiRef = null;
+
 export async function render(main, { state, api }) {
+  apiRef = api;
   const tiles = areasFor(state.me.roles).filter((a) => a.id !== "home")
     .map((a) => `<a class="tile" href="${a.path}" data-link><strong>${a.label}</strong>${a.blurb || ""}</a>`)
     .join("");

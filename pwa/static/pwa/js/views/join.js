@@ -169,8 +169,10 @@ class Room {
     this.showScreen(frame.screen || null);
     this.setVisible(Boolean(frame.results_visible));
     if (frame.aggregate) this.on_aggregate(frame.aggregate);
-    // Resume: a rating sent just before the connection dropped is sent again (same client_id).
-    if (this.pending && this.screen && this.pending.screen === this.screen.id) live.send(this.pending);
+    // Resume: the server says what we had rated; a rating still unacked is sent again for its
+    // own screen by the socket's page queue (same client_id, so it is stored once).
+    const mine = frame.you && frame.you.rating;
+    if (mine && !this.sent.has(mine.screen)) this.sent.set(mine.screen, { screen: mine.screen, scores: mine.scores });
   }
 
   on_screen(frame) { this.showScreen(frame.screen || null); }
@@ -196,18 +198,24 @@ class Room {
   }
 
   on_error(frame) {
+    if (frame.code === "degraded") return; // the status pill says it; ratings are still saved
     const mine = this.pending && (!frame.client_id || frame.client_id === this.pending.client_id);
-    if (mine && frame.code === "rate_limited") {
-      const again = this.pending;
-      setTimeout(() => { if (this.pending === again && live) live.send(again); }, 1000);
+    if (mine && (frame.code === "rate_limited" || frame.code === "unavailable")) {
+      // The socket's queue sends the same frame again in a moment.
       this.setStatus("Busy moment: resending in a second…", "muted");
       return;
     }
     if (mine) this.pending = null;
-    this.setStatus(frame.detail || "The server refused that.", "error");
+    this.setStatus(`Not sent: ${frame.detail || "the server refused that."}`, "error");
   }
 
   on_ended() {
+    if (this.pending && live && live.isPending(this.pending.client_id)) {
+      const note = document.createElement("p");
+      note.className = "error";
+      note.textContent = "Your last rating was not sent before the session ended.";
+      this.$("#room-ended").append(note);
+    }
     this.pending = null;
     this.$("#room-live").hidden = true;
     this.$("#room-ended").hidden = false;
@@ -400,8 +408,8 @@ class Room {
     if (this.draft.pin) frame.pin = { ...this.draft.pin };
     else if (this.draft.region) frame.region = this.draft.region;
     this.pending = frame;
-    if (live && live.send(frame)) this.setStatus("Sending…", "muted");
-    else this.setStatus("Not connected: your rating is sent when the connection is back.", "error");
+    if (live && live.queue(frame)) this.setStatus("Sending…", "muted");
+    else this.setStatus("Not connected yet: your rating is kept and sent when the connection is back.", "muted");
   }
 
   setVisible(visible) {

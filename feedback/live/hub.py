@@ -1,0 +1,322 @@
+"""The per-process hub of live-session sockets.
+
+Frames are serialized once and written by this process straight to its own sockets (through each
+socket's Outbox), and with REDIS_URL carried to the other processes by one PUBLISH. A session's
+aggregates are coalesced adaptively (feedback.live.coalescer) and, across processes, flushed by one
+process at a time under a Redis lease. Presence is a set of live connections with an expiry the
+hub refreshes while they live. Redis going away degrades the live layer (sockets get `error
+degraded`, writes are still stored) and its return re-sends `state` to every socket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import SyncToAsync
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from feedback.live.coalescer import Clock, Coalescer
+from feedback.live.link import RedisLink
+from feedback.live.outbox import Frame, Outbox
+
+log = logging.getLogger(__name__)
+
+PRESENCE_TTL = 45.0  # seconds a connection counts without a heartbeat (client pings every 15)
+REFRESH_EVERY = 15.0
+PRESENCE_EVERY = 0.25
+TICK = 0.05  # how often held frames of slow sockets are retried
+
+
+def dumps(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, separators=(",", ":"), default=str)
+
+
+@dataclass
+class Conn:
+    id: str
+    session_id: int
+    outbox: Outbox
+    resync: Callable[[], Awaitable[None]]
+    counted: bool
+
+
+class Hub:
+    def __init__(self, *, clock: Clock = time.time, redis_url: str | None = None) -> None:
+        self.clock = clock
+        self.redis_url = redis_url
+        self.conns: dict[int, dict[str, Conn]] = {}
+        self.coalescer = Coalescer()
+        # Presence is not urgent and a class joining at once would cost N frames to N sockets
+        # each: at most 4 presence flushes a second per session (the first one at once).
+        self.presence_coalescer = Coalescer(clock=time.monotonic, min_interval=PRESENCE_EVERY)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.link: RedisLink | None = None
+        self.origin = uuid.uuid4().hex[:12]
+        self.tasks: list[asyncio.Task[Any]] = []
+        self.flushes = 0
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.loop is loop and not loop.is_closed():
+            return
+        self.loop = loop
+        self.coalescer.attach(loop)
+        self.presence_coalescer.attach(loop)
+        url = self.redis_url if self.redis_url is not None else settings.REDIS_URL
+        if url:
+            self.link = RedisLink(url, settings.CHANNEL_PREFIX, self.origin)
+            self.spawn(self.link.listen(self.on_remote, self.on_health))
+        self.spawn(self.ticker())
+
+    def spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
+        assert self.loop is not None
+        task: asyncio.Task[Any] = self.loop.create_task(
+            coro,  # type: ignore[arg-type]
+            context=contextvars.Context(),
+        )
+        self.tasks.append(task)
+        task.add_done_callback(self.tasks.remove)
+        return task
+
+    def serving_loop(self) -> asyncio.AbstractEventLoop | None:
+        loop = self.loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+            if loop is None or loop.is_closed() or not loop.is_running():
+                return None
+            self.start(loop)
+        return loop
+
+    # --- sockets ---------------------------------------------------------------------------
+
+    async def attach(self, conn: Conn) -> None:
+        self.start(asyncio.get_running_loop())
+        self.conns.setdefault(conn.session_id, {})[conn.id] = conn
+        if conn.counted:
+            await self.presence_changed(conn.session_id, added=conn.id)
+
+    async def detach(self, conn: Conn) -> None:
+        room = self.conns.get(conn.session_id, {})
+        if room.pop(conn.id, None) is None:
+            return
+        if not room:
+            self.conns.pop(conn.session_id, None)
+        if conn.counted:
+            await self.presence_changed(conn.session_id, removed=conn.id)
+
+    def deliver(self, session_id: int, frame: Frame) -> None:
+        """To this process's sockets of the session, written now where they can take it."""
+        for conn in list(self.conns.get(session_id, {}).values()):
+            if frame.slot == "hide":
+                conn.outbox.forget_aggregates()
+            conn.outbox.push(frame)
+
+    def on_remote(self, message: str) -> None:
+        session, flags, slot, text = message.split("|", 3)
+        frame = Frame(text, slot=slot or None, facilitators_only="f" in flags)
+        self.deliver(int(session), frame)
+
+    async def broadcast(self, session_id: int, frame: Frame) -> None:
+        self.deliver(session_id, frame)
+        if self.link is not None:
+            flags = "f" if frame.facilitators_only else "a"
+            try:
+                await self.link.publish(f"{session_id}|{flags}|{frame.slot or ''}|{frame.text}")
+            except Exception:
+                await self.link.failed(self.on_health)
+
+    def broadcast_threadsafe(self, session_id: int, frame: dict[str, Any], **kw: Any) -> None:
+        """From a service (any thread, after commit): hand the frame to the serving loop."""
+        made = Frame(dumps(frame), **kw)
+        loop = self.serving_loop()
+        if loop is None:
+            self.publish_without_loop(session_id, made)
+            return
+        loop.call_soon_threadsafe(
+            self.spawn, self.broadcast(session_id, made), context=contextvars.Context()
+        )
+
+    def publish_without_loop(self, session_id: int, frame: Frame) -> None:
+        """A script or sync test: no local sockets; with Redis, the processes that serve get it."""
+        url = self.redis_url if self.redis_url is not None else settings.REDIS_URL
+        if not url:
+            return
+        import redis
+
+        flags = "f" if frame.facilitators_only else "a"
+        message = f"{self.origin}|{session_id}|{flags}|{frame.slot or ''}|{frame.text}"
+        try:
+            redis.Redis.from_url(url, socket_timeout=2).publish(
+                f"{settings.CHANNEL_PREFIX}:live", message
+            )
+        except Exception:
+            log.warning("live frame for session %s not published: Redis unreachable", session_id)
+
+    # --- aggregates ------------------------------------------------------------------------
+
+    def request_aggregate(self, session_id: int, screen_id: int) -> None:
+        """After a rating commits: the screen's aggregate goes out in the session's next flush."""
+        loop = self.serving_loop()
+        if loop is None:
+            from feedback.selectors import sessions as sel
+
+            visible, frames = sel.aggregate_frames(session_id, [screen_id])
+            for frame in frames:
+                self.publish_without_loop(session_id, self.aggregate_frame(frame, visible))
+            return
+        self.coalescer.add(f"agg.{session_id}", screen_id, self.flusher(session_id))
+
+    def flusher(self, session_id: int) -> Callable[[set[Any]], Awaitable[None]]:
+        async def flush(items: set[Any]) -> None:
+            await self.flush_aggregates(session_id, items)
+
+        return flush
+
+    async def flush_aggregates(self, session_id: int, items: set[Any]) -> None:
+        screens: set[int] = {int(i) for i in items}
+        token = uuid.uuid4().hex
+        if self.link is not None and self.link.healthy:
+            try:
+                got = await self.link.claim(session_id, screens, token)
+            except Exception:
+                await self.link.failed(self.on_health)
+                got = list(map(str, screens))  # degraded: flush for our own sockets
+            else:
+                if got is None:  # another process holds the lease and will take these too
+                    self.spawn(self.retake_later(session_id))
+                    return
+            screens = {int(i) for i in got}
+        while screens:
+            await self.flush_once(session_id, screens)
+            screens = set()
+            if self.link is not None and self.link.healthy:
+                try:
+                    screens = {int(i) for i in await self.link.release(session_id, token)}
+                except Exception:
+                    await self.link.failed(self.on_health)
+
+    async def flush_once(self, session_id: int, screens: set[int]) -> None:
+        from feedback.selectors import sessions as sel
+
+        self.flushes += 1
+        visible, frames = await database_sync_to_async(sel.aggregate_frames)(session_id, screens)
+        for frame in frames:
+            await self.broadcast(session_id, self.aggregate_frame(frame, visible))
+
+    @staticmethod
+    def aggregate_frame(frame: dict[str, Any], visible: bool) -> Frame:
+        return Frame(
+            dumps(frame), slot=f"aggregate:{frame['screen']}", facilitators_only=not visible
+        )
+
+    async def retake_later(self, session_id: int) -> None:
+        """If the lease holder died mid-flush, its lease expires: take over what it left."""
+        from feedback.live.link import LEASE_MS
+
+        await asyncio.sleep(LEASE_MS / 1000 + 0.1)
+        if self.link is not None and self.link.healthy:
+            with_items = await self.link.client.scard(self.link.key("dirty", session_id))
+            if with_items:
+                await self.flush_aggregates(session_id, set())
+
+    # --- presence --------------------------------------------------------------------------
+
+    async def presence_changed(
+        self, session_id: int, *, added: str = "", removed: str = ""
+    ) -> None:
+        if self.link is not None and self.link.healthy:
+            try:
+                if added:
+                    members = {session_id: [added]}
+                    await self.link.presence_touch(members, self.clock() + PRESENCE_TTL)
+                if removed:
+                    await self.link.presence_remove(session_id, removed)
+            except Exception:
+                await self.link.failed(self.on_health)
+        self.presence_coalescer.add(session_id, None, self.presence_flusher(session_id))
+
+    def presence_flusher(self, session_id: int) -> Callable[[set[Any]], Awaitable[None]]:
+        async def flush(_: set[Any]) -> None:
+            count = await self.presence_count(session_id)
+            frame = Frame(dumps({"type": "presence", "count": count}), slot="presence")
+            await self.broadcast(session_id, frame)
+
+        return flush
+
+    def local_count(self, session_id: int) -> int:
+        return sum(1 for c in self.conns.get(session_id, {}).values() if c.counted)
+
+    async def presence_count(self, session_id: int) -> int:
+        if self.link is not None and self.link.healthy:
+            try:
+                return await self.link.presence_count(session_id, self.clock())
+            except Exception:
+                await self.link.failed(self.on_health)
+        return self.local_count(session_id)
+
+    async def refresh_presence(self) -> None:
+        if self.link is None or not self.link.healthy:
+            return
+        members = {
+            sid: [c.id for c in room.values() if c.counted] for sid, room in self.conns.items()
+        }
+        try:
+            await self.link.presence_touch(members, self.clock() + PRESENCE_TTL)
+        except Exception:
+            await self.link.failed(self.on_health)
+
+    # --- health and housekeeping -----------------------------------------------------------
+
+    async def on_health(self, healthy: bool) -> None:
+        if not healthy:
+            text = dumps({"type": "error", "code": "degraded",
+                          "detail": "Live updates are paused (the server lost its message bus); "
+                          "your ratings and comments are still saved."})  # fmt: skip
+            for room in list(self.conns.values()):
+                for conn in list(room.values()):
+                    conn.outbox.push(Frame(text))
+            return
+        log.info("live link to Redis back: re-sending state to every socket")
+        await self.refresh_presence()
+        for room in list(self.conns.values()):
+            for conn in list(room.values()):
+                self.spawn(conn.resync())
+
+    async def ticker(self) -> None:
+        last_refresh = last_check = self.clock()
+        while True:
+            await asyncio.sleep(TICK)
+            for room in list(self.conns.values()):
+                for conn in list(room.values()):
+                    if conn.outbox.backlog:
+                        conn.outbox.drain()
+            now = self.clock()
+            if self.link is not None and not self.link.healthy and now - last_check >= 0.5:
+                last_check = now
+                await self.check_link()
+            if now - last_refresh >= REFRESH_EVERY:
+                last_refresh = now
+                await self.refresh_presence()
+
+    async def check_link(self) -> None:
+        link = self.link
+        if link is None or link.healthy:
+            return
+        try:
+            await link.client.ping()
+        except Exception:
+            return
+        link.healthy = True
+        await self.on_health(True)
+
+
+HUB = Hub()
