@@ -72,6 +72,9 @@ def admit(scope: dict[str, Any], code: str) -> int | tuple[Participant, str]:
 
 
 class SessionConsumer(AsyncWebsocketConsumer):
+    # Session frames travel through the live hub (feedback.live), not the channel layer: no
+    # layer channel per socket, so a handshake needs no Redis (it works while Redis is down).
+    channel_layer_alias = "none: sessions use feedback.live"
     participant: Participant | None = None
     conn: Conn | None = None
     closing = False

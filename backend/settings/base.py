@@ -94,6 +94,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The live layer (docs/live.md): a connection counts in presence this long without a heartbeat;
+# a socket holding back frames past these unread bytes is held, then closed as too slow.
+ROUNDS_PRESENCE_TTL = float(os.environ.get("ROUNDS_PRESENCE_TTL", "45"))
+ROUNDS_PRESENCE_REFRESH = float(os.environ.get("ROUNDS_PRESENCE_REFRESH", "15"))
+ROUNDS_LIVE_SOFT_BYTES = int(os.environ.get("ROUNDS_LIVE_SOFT_BYTES", str(256 * 1024)))
+ROUNDS_LIVE_HARD_BYTES = int(os.environ.get("ROUNDS_LIVE_HARD_BYTES", str(4 * 1024 * 1024)))
+ROUNDS_LIVE_MAX_HELD = int(os.environ.get("ROUNDS_LIVE_MAX_HELD", "200"))
 # Several Rounds installs (or test runs) may share one Redis: the prefix keeps them apart.
 CHANNEL_PREFIX = os.environ.get("ROUNDS_CHANNEL_PREFIX", "rounds")
 # channels-redis' pub/sub layer by default; "core" picks its list-based RedisChannelLayer

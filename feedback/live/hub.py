@@ -61,6 +61,8 @@ class Hub:
         self.link: RedisLink | None = None
         self.origin = uuid.uuid4().hex[:12]
         self.tasks: list[asyncio.Task[Any]] = []
+        self.presence_ttl, self.refresh_every = PRESENCE_TTL, REFRESH_EVERY
+        self.last_presence: dict[int, int] = {}
         self.flushes = 0
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -69,6 +71,11 @@ class Hub:
         if self.loop is loop and not loop.is_closed():
             return
         self.loop = loop
+        self.presence_ttl = settings.ROUNDS_PRESENCE_TTL
+        self.refresh_every = settings.ROUNDS_PRESENCE_REFRESH
+        Outbox.soft_bytes = settings.ROUNDS_LIVE_SOFT_BYTES
+        Outbox.hard_bytes = settings.ROUNDS_LIVE_HARD_BYTES
+        Outbox.max_held = settings.ROUNDS_LIVE_MAX_HELD
         self.coalescer.attach(loop)
         self.presence_coalescer.attach(loop)
         url = self.redis_url if self.redis_url is not None else settings.REDIS_URL
@@ -237,7 +244,7 @@ class Hub:
             try:
                 if added:
                     members = {session_id: [added]}
-                    await self.link.presence_touch(members, self.clock() + PRESENCE_TTL)
+                    await self.link.presence_touch(members, self.clock() + self.presence_ttl)
                 if removed:
                     await self.link.presence_remove(session_id, removed)
             except Exception:
@@ -247,6 +254,7 @@ class Hub:
     def presence_flusher(self, session_id: int) -> Callable[[set[Any]], Awaitable[None]]:
         async def flush(_: set[Any]) -> None:
             count = await self.presence_count(session_id)
+            self.last_presence[session_id] = count
             frame = Frame(dumps({"type": "presence", "count": count}), slot="presence")
             await self.broadcast(session_id, frame)
 
@@ -270,9 +278,15 @@ class Hub:
             sid: [c.id for c in room.values() if c.counted] for sid, room in self.conns.items()
         }
         try:
-            await self.link.presence_touch(members, self.clock() + PRESENCE_TTL)
+            await self.link.presence_touch(members, self.clock() + self.presence_ttl)
         except Exception:
             await self.link.failed(self.on_health)
+            return
+        # Connections of a killed process expire without anyone leaving: tell the room.
+        for session_id in members:
+            count = await self.presence_count(session_id)
+            if count != self.last_presence.get(session_id):
+                self.presence_coalescer.add(session_id, None, self.presence_flusher(session_id))
 
     # --- health and housekeeping -----------------------------------------------------------
 
@@ -303,7 +317,7 @@ class Hub:
             if self.link is not None and not self.link.healthy and now - last_check >= 0.5:
                 last_check = now
                 await self.check_link()
-            if now - last_refresh >= REFRESH_EVERY:
+            if now - last_refresh >= self.refresh_every:
                 last_refresh = now
                 await self.refresh_presence()
 

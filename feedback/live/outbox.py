@@ -82,6 +82,10 @@ class Outbox:
         self.closed = False
         self.writes = 0
 
+    soft_bytes = SOFT_BYTES  # the hub sets these from settings when it starts
+    hard_bytes = HARD_BYTES
+    max_held = MAX_HELD
+
     @property
     def backlog(self) -> int:
         return len(self.held) + len(self.slots)
@@ -101,11 +105,11 @@ class Outbox:
         else:
             self.slots.pop(frame.slot, None)  # re-inserted last: newest wins, keeps its turn
             self.slots[frame.slot] = frame
-        if len(self.held) > MAX_HELD or unsent_bytes(self.protocol) > HARD_BYTES:
+        if len(self.held) > self.max_held or unsent_bytes(self.protocol) > self.hard_bytes:
             self.shut()
 
     def slow(self) -> bool:
-        return self.protocol is not None and unsent_bytes(self.protocol) > SOFT_BYTES
+        return self.protocol is not None and unsent_bytes(self.protocol) > self.soft_bytes
 
     def drain(self) -> None:
         """Called by the hub's ticker while frames are held: control frames first, then the
@@ -140,9 +144,9 @@ class Outbox:
         if self.closed:
             return
         self.closed = True
+        log.info("closing a socket that fell %s frames behind", len(self.held))
         self.held.clear()
         self.slots.clear()
-        log.info("closing a socket that fell %s frames behind", MAX_HELD)
         self.spawn(self.close(CLOSE_TOO_SLOW))
 
     def forget_aggregates(self) -> None:
