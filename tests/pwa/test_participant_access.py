@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from feedback.models import InstrumentResponse, Rating, Screen
+from feedback.models import Comment, InstrumentResponse, Rating, Screen
 from feedback.services import sessions as svc
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 from tests.factories_sessions import make_session, screen_ids
@@ -82,10 +82,10 @@ def test_participant_view_has_no_serious_axe_violations_and_pins_by_keyboard(
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#rate-status').textContent.includes('Sent')")
     rating = Rating.objects.get(session=session)
-    assert rating.region == "dose" and (round(rating.pin_x, 6), round(rating.pin_y, 6)) == (
-        0.3,
-        0.3,
-    )
+    note = Comment.objects.get(
+        session=session
+    )  # a rating's pin and words are a comment of their own
+    assert note.region == "dose" and (round(note.pin_x, 6), round(note.pin_y, 6)) == (0.3, 0.3)
     assert rating.scores == {"usefulness": 4, "clarity": 4, "trust": 4, "workflow_fit": 4}
 
     # The per-task Single Ease Question, by keyboard: arrows move within the radio group.
