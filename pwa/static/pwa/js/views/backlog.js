@@ -1,5 +1,6 @@
 // Backlog: filter, sort by priority, live updates from ws/backlog/, item detail, merge, status moves.
 import { dataTable, fmt, humanize, legend, stackedBar } from "../charts.js";
+import { h } from "../dom.js";
 
 const STATUSES = ["new", "triaged", "planned", "in_progress", "shipped", "declined", "duplicate"];
 const OPEN = ["new", "triaged", "planned", "in_progress"];
@@ -13,17 +14,6 @@ let refCache = null;
 export function legalNext(status) {
   const next = NEXT[status] ? [NEXT[status]] : [];
   return OPEN.includes(status) ? [...next, "declined"] : next;
-}
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
 }
 
 async function loadAll(api, path) {
