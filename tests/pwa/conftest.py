@@ -156,5 +156,6 @@ def screenshot(page: Any, name: str) -> Path:
     """A full-page screenshot in /tmp/rounds-screens/ (outside the repository, for looking at)."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"{name}.png"
+    page.evaluate("() => window.scrollTo(0, 0)")  # else the sticky top bar lands mid-picture
     page.screenshot(path=str(path), full_page=True)
     return path
