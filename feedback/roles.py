@@ -37,6 +37,7 @@ CAPTURE = _perm("capture", ROLES, "log observations and photos (clinicians see o
 OBSERVATIONS_READ_ALL = _perm(
     "observations_read_all", (OBSERVER, PRODUCT_OWNER, ADMIN), "read every observation and photo"
 )
+JOIN = _perm("join", ROLES, "join live sessions by code and rate their screens")
 FACILITATE = _perm(
     "facilitate", (OBSERVER, PRODUCT_OWNER, ADMIN), "create and run live co-design sessions"
 )
@@ -86,6 +87,7 @@ ADMINISTER = _perm(
 ALL: tuple[Permission, ...] = (
     CAPTURE,
     OBSERVATIONS_READ_ALL,
+    JOIN,
     FACILITATE,
     SESSIONS_REVIEW_ALL,
     STATS_READ,

@@ -166,7 +166,7 @@ class SessionJoinView(APIView):
         user = request.user if request.user.is_authenticated else None
         if user is None and not session.allow_guests:
             raise exceptions.NotAuthenticated("Sign in to join this session.")
-        if user is not None and not user.role_names():
+        if user is not None and not roles.allows(user, roles.JOIN):
             raise Forbidden("Your account has no role yet; ask an admin for one.")
         name = data.validated_data.get("display_name", "")
         participant = svc.session_join(session=session, user=user, display_name=name)

@@ -338,13 +338,16 @@ def item_contributors(*, item_id: int) -> set[int]:
     )
 
 
-def _photo_thumbs(observation_ids: list[int]) -> dict[int, list[str]]:
+def _photo_urls(observation_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """(thumbnails, screen-size images) per observation, in the same order."""
     thumbs: dict[int, list[str]] = defaultdict(list)
+    images: dict[int, list[str]] = defaultdict(list)
     for photo in Photo.objects.filter(observation_id__in=observation_ids).only(
-        "id", "observation_id", "thumb"
+        "id", "observation_id", "thumb", "web"
     ):
         thumbs[photo.observation_id].append(photo.thumb.url)
-    return thumbs
+        images[photo.observation_id].append(photo.web.url)
+    return thumbs, images
 
 
 def _observations(item: BacklogItem, mine: Q) -> list[dict[str, Any]]:
@@ -361,7 +364,7 @@ def _observations(item: BacklogItem, mine: Q) -> list[dict[str, Any]]:
             "observer_id",
         )
     )
-    thumbs = _photo_thumbs([r["id"] for r in rows])
+    thumbs, images = _photo_urls([r["id"] for r in rows])
     return [
         {
             "id": r["id"],
@@ -372,6 +375,7 @@ def _observations(item: BacklogItem, mine: Q) -> list[dict[str, Any]]:
             "workflow": r["workflow_id"],
             "observer": r["observer_id"],
             "photos": thumbs.get(r["id"], []),
+            "photo_images": images.get(r["id"], []),  # full size, same order as `photos`
         }
         for r in rows
     ]

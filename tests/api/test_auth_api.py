@@ -33,6 +33,7 @@ def test_token_for_good_credentials(observer):
         "permissions": [
             "capture",
             "observations_read_all",
+            "join",
             "facilitate",
             "stats_read",
             "backlog_read",

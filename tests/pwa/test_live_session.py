@@ -160,7 +160,12 @@ def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
     fac.click("#c-end")  # second tap confirms
     for page in (nina, phil):
         page.wait_for_selector("#room-ended:not([hidden])")
-    fac.wait_for_selector("#c-ended:not([hidden])")
+    fac.wait_for_selector("#results-view")  # an ended session opens on its results
+    assert "/sessions/" in fac.url
+    _text_is(fac, "#results-view .res-screen [data-count]", "2")
+    comments = fac.inner_text("#results-view .res-comments")
+    assert "Banner covers the lactate trend" in comments and "Too many alerts on nights" in comments
+    _count_is(fac, "#results-view .pins-layer .pin-dot", 2)
 
 
 def test_dropped_socket_reconnects_and_delivers_a_rating_made_offline(
@@ -437,8 +442,9 @@ def test_console_controls_send_spec_frames_and_draw_live_pins(
     _until(page, lambda: server.sent("end"))
     assert server.sent("end") == [{"type": "end"}]
     server.push({"type": "ended", "collect_sus": False})
-    page.wait_for_selector("#c-ended:not([hidden])")
-    assert page.get_attribute("#c-status", "data-state") == "closed"
+    page.wait_for_selector("#results-view")  # the console gives way to the results
+    assert "Old note" in page.inner_text("#results-view .res-comments")
+    assert page.evaluate(f"import({LIVE_MODULE}).then(m => m.active.size)") == 0  # socket closed
     assert server.summaries >= 1
 
 

@@ -253,7 +253,13 @@ def test_each_user_on_a_shared_tablet_keeps_a_separate_queue(
     capture(page, setup, "Oscar's pending item", 2)
     assert page.inner_text("#capture-unsynced") == "1"
 
+    page.click("#logout")  # one item is unsynced: the app asks first
+    page.wait_for_selector("#logout-confirm[open]")
+    assert "1 item not synced yet" in page.inner_text("#logout-confirm")
+    page.click("#logout-confirm-no")
+    assert page.is_visible("#logout")  # still signed in
     page.click("#logout")
+    page.click("#logout-confirm-yes")
     page.wait_for_selector("#login-form")
     assert page.is_hidden("#unsynced")
     login(page, live_server_url, "olga", PASSWORD)
@@ -343,7 +349,7 @@ def test_background_sync_event_flushes_the_queue(
     cdp.send("ServiceWorker.enable")
     page.route("**/api/observations/sync/", lambda route: route.abort("connectionrefused"))
     capture(page, setup, "Vitals interface drops readings overnight", 2)
-    page.wait_for_selector("#sync-status:has-text('waiting for the network')")
+    page.wait_for_selector("#sync-status:has-text('waiting for the server')")
     page.unroute("**/api/observations/sync/")
     assert registrations, "the service worker is registered"
 

@@ -54,12 +54,30 @@ self.addEventListener("fetch", (event) => {
   // API calls go straight to the network: the page keeps its own offline queue.
 });
 
-// Background Sync: ask open pages to flush their queue (the queue lives in the page's IndexedDB
-// code); with no page open, the app flushes on its next start.
+// Background Sync, with Workbox's semantics: ask open pages to flush their queue (the queue lives
+// in the page's encrypted IndexedDB code) and resolve only when one reports that everything got an
+// answer; otherwise throw, so the browser keeps the registration and retries later with its own
+// back-off (also when no page is open: the app flushes on its next start as well).
+const SYNC_WAIT = 60000;
+
+function askToFlush(client) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(false), SYNC_WAIT);
+    channel.port1.onmessage = (event) => { clearTimeout(timer); resolve(Boolean(event.data && event.data.ok)); };
+    client.postMessage({ type: "sync" }, [channel.port2]);
+  });
+}
+
+async function flushFromPages() {
+  const clients = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const answers = await Promise.all(clients.map(askToFlush));
+  if (!answers.some(Boolean)) {
+    throw new Error(clients.length ? "No page could flush the queue yet." : "No page open to flush the queue.");
+  }
+}
+
 self.addEventListener("sync", (event) => {
   if (event.tag !== "rounds-sync") return;
-  event.waitUntil((async () => {
-    const clients = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-    clients.forEach((c) => c.postMessage({ type: "sync" }));
-  })());
+  event.waitUntil(flushFromPages());
 });

@@ -24,7 +24,14 @@ export async function api(path, { method = "GET", body, form, signal } = {}) {
     payload = JSON.stringify(body);
   }
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
-  const res = await fetch(path, { method, headers, body: payload, credentials: "same-origin", signal });
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: "same-origin", signal });
+  } catch (err) {
+    // No answer at all: let the reachability probe (net.js) find out whether the server is gone.
+    if (!(signal && signal.aborted)) window.dispatchEvent(new CustomEvent("rounds:unreachable"));
+    throw err;
+  }
   if (res.status === 204) return null;
   const type = res.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await res.json() : await res.text();

@@ -1,10 +1,12 @@
 // App shell: who is signed in (remembered for offline starts), role-aware navigation, routing.
 import { api, ApiError, ensureCsrf } from "./api.js";
-import { AREAS, areasFor } from "./areas.js";
+import { AREAS, areaFor, areasFor } from "./areas.js";
+import { confirmDialog, h, plural } from "./dom.js";
+import * as net from "./net.js";
 import * as tablet from "./tablet.js";
 
 const ME_KEY = "rounds.me";
-export const state = { me: null, online: navigator.onLine };
+export const state = { me: null, online: navigator.onLine, net: net.net.state };
 
 export function toast(message) {
   const el = document.getElementById("toast");
@@ -16,7 +18,10 @@ export function toast(message) {
 
 function setNet() {
   const el = document.getElementById("net");
-  el.textContent = state.online ? "online" : "offline";
+  state.net = net.net.state;
+  state.online = state.net === "online";
+  el.textContent = net.PILL[state.net];
+  el.dataset.state = state.net;
   el.classList.toggle("offline", !state.online);
 }
 
@@ -46,25 +51,16 @@ function renderNav() {
   startSync();
   const nav = document.getElementById("nav");
   const who = document.getElementById("who");
-  nav.innerHTML = "";
-  if (!state.me) { who.textContent = ""; return; }
-  for (const area of areasFor(state.me.roles)) {
-    const a = document.createElement("a");
-    a.href = area.path;
-    a.textContent = area.label;
-    a.dataset.link = "";
-    a.dataset.area = area.id;
-    nav.appendChild(a);
+  nav.replaceChildren();
+  who.replaceChildren();
+  if (!state.me) return;
+  for (const area of areasFor(state.me).filter((a) => a.nav !== false)) {
+    nav.append(h("a", { href: area.path, "data-link": true, dataset: { area: area.id } }, area.label));
   }
-  who.innerHTML = "";
-  const name = document.createElement("span");
-  name.textContent = state.me.display_name || state.me.username;
-  const out = document.createElement("button");
-  out.className = "secondary";
-  out.textContent = "Sign out";
-  out.id = "logout";
-  out.addEventListener("click", logout);
-  who.append(name, " ", out);
+  who.append(
+    h("span", { class: "who-name" }, state.me.display_name || state.me.username),
+    h("button", { class: "secondary", id: "logout", onclick: askLogout }, "Sign out"),
+  );
 }
 
 const LOGOUT_PENDING = "rounds.logoutPending";
@@ -77,6 +73,24 @@ async function serverLogout() {
   } catch (err) {
     localStorage.setItem(LOGOUT_PENDING, "1");
   }
+}
+
+// Unsynced items stay encrypted on this device until their owner signs in again: say so first.
+async function askLogout() {
+  const sync = await import("./sync.js");
+  const n = await sync.refreshBadges().catch(() => 0);
+  if (n > 0) {
+    const ok = await confirmDialog({
+      id: "logout-confirm",
+      title: `${plural(n, "item")} not synced yet`,
+      body: `${n === 1 ? "It stays" : "They stay"} locked on this device and ${n === 1 ? "syncs" : "sync"} `
+        + "the next time you sign in here. Sign out anyway?",
+      confirm: "Sign out anyway",
+      cancel: "Stay signed in",
+    });
+    if (!ok) return;
+  }
+  await logout();
 }
 
 async function logout() {
@@ -92,11 +106,33 @@ async function idleLogout() {
   toast("Signed out after a while without use. Sign in again to continue.");
 }
 
-function matchArea(pathname) {
-  if (!state.me) return null;
-  const allowed = areasFor(state.me.roles);
-  return allowed.filter((a) => a.path !== "/" && pathname.startsWith(a.path))[0]
-    || allowed.find((a) => a.path === pathname) || null;
+// The mounted view: unmounted (listeners, timers, sockets dropped) before the next one renders.
+let current = null;
+let routing = 0;
+
+function leaveCurrent() {
+  if (!current) return;
+  current.abort.abort();
+  try { current.mod.unmount?.(); } catch (err) { console.warn("unmount failed:", err); }
+  current = null;
+}
+
+async function show(main, mod, extra = {}) {
+  const turn = ++routing;
+  leaveCurrent();
+  const abort = new AbortController();
+  current = { mod, abort };
+  main.replaceChildren();
+  const areas = state.me ? areasFor(state.me) : [];
+  await mod.render(main, { state, navigate, toast, api, areas, signal: abort.signal, ...extra });
+  return turn === routing;
+}
+
+// Where to go after signing in: ?next= (a QR link followed while signed out), else this page.
+function nextPath() {
+  const next = new URLSearchParams(location.search).get("next") || "";
+  if (next.startsWith("/") && !next.startsWith("//")) return next;
+  return location.pathname === "/login" ? "/" : location.pathname + location.search;
 }
 
 export async function route() {
@@ -105,28 +141,23 @@ export async function route() {
   if (!state.me && /^\/join\/[^/]+\/?$/.test(path)) {
     // A QR link opened by someone without an account: join as a guest if the session allows it.
     renderNav();
-    const mod = await import("./views/join.js");
-    main.innerHTML = "";
-    return mod.render(main, { state, navigate, toast, api });
+    return show(main, await import("./views/join.js"));
   }
   if (!state.me) {
-    const mod = await import("./views/login.js");
     renderNav();
-    return mod.render(main, { state, onLogin: afterLogin });
+    return show(main, await import("./views/login.js"), { onLogin: afterLogin });
   }
-  const area = matchArea(path) || AREAS[0];
+  const area = areaFor(path, areasFor(state.me)) || AREAS[0];
   document.querySelectorAll("#nav a").forEach((a) => {
     if (a.dataset.area === area.id) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   });
   const mod = await area.load();
-  main.innerHTML = "";
-  await mod.render(main, { state, navigate, toast, api });
-  main.focus({ preventScroll: true });
+  if (await show(main, mod)) main.focus({ preventScroll: true });
 }
 
 export function navigate(path) {
-  if (location.pathname !== path) history.pushState({}, "", path);
+  if (location.pathname + location.search !== path) history.pushState({}, "", path);
   route();
 }
 
@@ -136,7 +167,7 @@ async function afterLogin(me) {
   localStorage.setItem(ME_KEY, JSON.stringify(me));
   await tablet.signedIn(state, idleLogout).catch((err) => toast(`Offline queue locked: ${err.message}`));
   renderNav();
-  navigate(location.pathname === "/login" ? "/" : location.pathname);
+  navigate(nextPath());
 }
 
 document.addEventListener("click", (event) => {
@@ -146,11 +177,11 @@ document.addEventListener("click", (event) => {
   navigate(link.pathname + link.search);
 });
 window.addEventListener("popstate", route);
-window.addEventListener("online", () => { state.online = true; setNet(); });
-window.addEventListener("offline", () => { state.online = false; setNet(); });
+window.addEventListener("rounds:net", setNet);
 
 async function start() {
   setNet();
+  net.start().then(setNet);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
   }

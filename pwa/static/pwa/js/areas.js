@@ -1,25 +1,40 @@
-// The app's areas: the navigation shows only the areas that exist and that the user's roles open.
+// The app's areas: the navigation shows the areas whose permission the signed-in user holds, as
+// listed by /api/me/'s `permissions` (the names in feedback/roles.py), so no role is spelled here.
 export const AREAS = [
-  { id: "home", path: "/", label: "Home", roles: null, load: () => import("./views/home.js") },
-  { id: "capture", path: "/capture", label: "Capture", roles: ["observer"],
+  { id: "home", path: "/", label: "Home", perm: null, load: () => import("./views/home.js") },
+  { id: "capture", path: "/capture", label: "Capture", perm: "capture",
     blurb: "Log a pain point in seconds, online or not.", load: () => import("./views/capture.js") },
-  { id: "join", path: "/join", label: "Join session", roles: ["clinician", "observer", "product_owner", "admin"],
+  { id: "join", path: "/join", label: "Join session", perm: "join",
     blurb: "Rate prototype screens in a live session.", load: () => import("./views/join.js") },
-  { id: "facilitate", path: "/facilitate", label: "Facilitate", roles: ["observer", "product_owner", "admin"],
-    blurb: "Run a live co-design session.", load: () => import("./views/facilitate.js") },
-  { id: "backlog", path: "/backlog", label: "Backlog", roles: ["product_owner", "admin"],
+  { id: "facilitate", path: "/facilitate", label: "Facilitate", perm: "facilitate",
+    blurb: "Run a live co-design session and read its results.", load: () => import("./views/facilitate.js") },
+  { id: "results", path: "/sessions", label: "Results", perm: "facilitate", nav: false,
+    load: () => import("./views/results.js") },
+  { id: "evidence", path: "/evidence", label: "Evidence", perm: "triage",
+    blurb: "Turn observations, comments and ratings into backlog items.",
+    load: () => import("./views/evidence.js") },
+  { id: "backlog", path: "/backlog", label: "Backlog", perm: "triage",
     blurb: "Triage evidence into a prioritized backlog.", load: () => import("./views/backlog.js") },
-  { id: "dashboard", path: "/dashboard", label: "Dashboard", roles: ["product_owner", "admin", "observer"],
+  { id: "dashboard", path: "/dashboard", label: "Dashboard", perm: "stats_read",
     blurb: "Pain points and ratings over time.", load: () => import("./views/dashboard.js") },
-  { id: "loop", path: "/units", label: "You said, we did", roles: ["clinician", "observer", "product_owner", "admin"],
+  { id: "loop", path: "/units", label: "You said, we did", perm: "loop_read",
     blurb: "What was done about your unit's feedback.", load: () => import("./views/loop.js") },
-  { id: "tools", path: "/tools", label: "AI tools", roles: ["product_owner", "admin"],
+  { id: "tools", path: "/tools", label: "AI tools", perm: "tool_keys",
     blurb: "Widget keys, model versions and model cards.", load: () => import("./views/tools.js") },
-  { id: "lifecycle", path: "/admin/lifecycle", label: "Data & devices", roles: ["admin"],
+  { id: "lifecycle", path: "/admin/lifecycle", label: "Data & devices", perm: "administer",
     blurb: "Retention, legal holds, devices with unsynced items, a leaver's export and erasure.",
     load: () => import("./views/lifecycle.js") },
 ];
 
-export function areasFor(roles) {
-  return AREAS.filter((a) => a.roles === null || a.roles.some((r) => roles.includes(r)));
+/** The areas `me` may open (from its `permissions`; none but Home when signed out). */
+export function areasFor(me) {
+  const held = new Set((me && me.permissions) || []);
+  return AREAS.filter((a) => a.perm === null || held.has(a.perm));
+}
+
+/** The area a path belongs to among `allowed` (longest matching prefix), or null. */
+export function areaFor(pathname, allowed) {
+  const hits = allowed.filter((a) => a.path === pathname
+    || (a.path !== "/" && pathname.startsWith(`${a.path}/`)));
+  return hits.sort((x, y) => y.path.length - x.path.length)[0] || null;
 }

@@ -1,5 +1,6 @@
 // SVG charts drawn in the page (no library, no CDN): stacked bar, line chart, grouped bars, data tables.
-const NS = "http://www.w3.org/2000/svg";
+import { svg } from "./dom.js";
+
 let uid = 0;
 
 // Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -22,12 +23,7 @@ export function fmt(value) {
   return Math.abs(n) >= 100 ? String(Math.round(n)) : String(Math.round(n * 100) / 100);
 }
 
-function el(name, attrs = {}, text) {
-  const node = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+const el = svg;
 
 // An <svg role="img"> labelled by its own <title> and <desc>, as screen readers expect.
 function svgRoot(width, height, title, desc, className) {

@@ -1,6 +1,7 @@
 // Live sessions, client side: the widgets both Join and Facilitate draw (aggregate bars, pins
-// over a screen); the reconnecting socket is socket.js's LiveSocket.
-// The socket itself lives in socket.js (one client for every socket); re-exported for the views.
+// over a screen). The reconnecting socket is socket.js's LiveSocket (one client for every socket).
+import { h } from "./dom.js";
+
 export { FINAL_CLOSES, LiveSocket, active, backoff, closeOnLeave, statusPill, wsUrl } from "./socket.js";
 
 export function label(dimension) {
@@ -18,10 +19,8 @@ export function histogram(raw) {
 export function drawAggregate(box, agg, dimensions) {
   box.innerHTML = "";
   const count = (agg && agg.count) || 0;
-  const head = document.createElement("p");
-  head.className = "agg-count";
-  head.innerHTML = `<strong data-count>${count}</strong> rating${count === 1 ? "" : "s"}`;
-  box.appendChild(head);
+  box.appendChild(h("p", { class: "agg-count" }, h("strong", { "data-count": true }, String(count)),
+    ` rating${count === 1 ? "" : "s"}`));
   const dims = dimensions.length ? dimensions : Object.keys((agg && agg.means) || {});
   for (const dim of dims) box.appendChild(aggregateRow(dim, agg, count));
 }
@@ -34,13 +33,12 @@ function aggregateRow(dim, agg, count) {
   row.dataset.dimension = dim;
   const shown = typeof mean === "number" && count ? mean.toFixed(1) : "–";
   const pct = typeof mean === "number" && count ? (mean / 5) * 100 : 0;
-  row.innerHTML = `
-    <div class="agg-label"><span></span> <strong class="agg-mean">${shown}</strong></div>
-    <div class="agg-bar" role="img"><span style="width:${pct}%"></span></div>
-    <div class="agg-hist muted"></div>`;
-  row.querySelector(".agg-label span").textContent = label(dim);
-  row.querySelector(".agg-bar").setAttribute("aria-label", `${label(dim)}: mean ${shown} of 5`);
-  row.querySelector(".agg-hist").textContent = hist.map((n, i) => `${i + 1}: ${n}`).join(" · ");
+  row.append(
+    h("div", { class: "agg-label" }, h("span", {}, label(dim)), " ", h("strong", { class: "agg-mean" }, shown)),
+    h("div", { class: "agg-bar", role: "img", "aria-label": `${label(dim)}: mean ${shown} of 5` },
+      h("span", { style: `width:${pct}%` })),
+    h("div", { class: "agg-hist muted" }, hist.map((n, i) => `${i + 1}: ${n}`).join(" · ")),
+  );
   return row;
 }
 

@@ -1,5 +1,7 @@
 // Questionnaires a session collects (SUS, UMUX-Lite, SEQ, raw NASA-TLX, PDQI-9), asked with native,
 // labelled controls so they work by touch, keyboard and screen reader. Wording comes from the API.
+import { h } from "./dom.js";
+
 let definitions = null;
 
 export async function loadDefinitions(api) {
@@ -7,15 +9,7 @@ export async function loadDefinitions(api) {
   return definitions;
 }
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") node.textContent = v;
-    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter(Boolean));
-  return node;
-}
+const el = h;
 
 function radios(name, legendText, [low, high, step], ends, hintId) {
   const fs = el("fieldset", { class: "q-item", "aria-describedby": hintId });

@@ -8,6 +8,7 @@
 // next sign-in unlocks it again. Only client_id and the creation time stay readable (for order
 // and counts).
 import { openDB } from "../vendor/idb/index.js";
+import { uuid } from "./dom.js";
 
 const STORE = "observations";
 const KEYS = "keys";
@@ -147,15 +148,7 @@ async function encryptLegacy(userId) {
   }
 }
 
-/** A v4 UUID; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */
-export function uuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export { uuid }; // the one in dom.js, re-exported for callers of the queue
 
 /** A new queued record: the observation payload plus its photo (already redacted) and state. */
 export function newRecord(payload, photo = null) {

@@ -1,21 +1,25 @@
 // Sends the signed-in user's queue to the server: one /sync/ batch, then each photo. Triggered on
 // app start, on reconnect, by the "Sync now" button and by Background Sync (via the service worker).
 import { api, ApiError, ensureCsrf } from "./api.js";
+import { backoff, isReachable, net } from "./net.js";
 import * as queue from "./queue.js";
 
 const BATCH = 500; // the server's limit per /sync/ request
 let appState = null;
 let running = null;
+let retryTimer = null;
+let retryAttempt = 0;
 
 /** Wire the triggers once; safe to call again after another user signs in. */
 export function start(state) {
   if (!appState) {
     appState = state;
-    window.addEventListener("online", () => syncSoon());
+    // The server answers again (probe in net.js): sync at once, no tap needed.
+    window.addEventListener("rounds:net", (e) => { if (e.detail.state === "online") syncSoon(); });
     window.addEventListener("rounds:queue", () => refreshBadges());
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.addEventListener("message", (event) => {
-        if (event.data && event.data.type === "sync") syncSoon();
+        if (event.data && event.data.type === "sync") answerBackgroundSync(event.ports[0]);
       });
     }
   }
@@ -34,7 +38,29 @@ function stillSignedIn(uid) {
 }
 
 function syncSoon() {
-  if (userId() !== null && navigator.onLine) syncNow().catch(() => {});
+  if (userId() !== null && isReachable()) syncNow().catch(() => {});
+}
+
+/** Background Sync asked (sw.js): flush, and report whether everything got an answer, so the
+ *  service worker's sync event fails and the browser retries later when it did not. */
+async function answerBackgroundSync(port) {
+  let ok = false;
+  try {
+    const summary = userId() === null ? null : await syncNow();
+    ok = Boolean(summary) && summary.failed === 0 && !summary.retry;
+  } catch (err) { ok = false; }
+  if (port) port.postMessage({ type: "synced", ok });
+}
+
+// Items left waiting although the server was reached (a 5xx, a photo not sent): try again with
+// back-off while the page is open; an unreachable server is the probe's job.
+function scheduleRetry(summary) {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  if (!summary || (!summary.failed && !summary.retry)) { retryAttempt = 0; return; }
+  if (net.state !== "online") return;
+  retryTimer = setTimeout(syncSoon, backoff(retryAttempt));
+  retryAttempt += 1;
 }
 
 /** Ask the browser to wake us when the network is back (Chromium's Background Sync). */
@@ -65,7 +91,8 @@ export function syncNow() {
   if (!running) {
     const work = () => flush(uid);
     const run = navigator.locks ? navigator.locks.request(`rounds-sync-u${uid}`, work) : work();
-    running = run.finally(() => { running = null; });
+    running = run.then((summary) => { scheduleRetry(summary); return summary; })
+      .finally(() => { running = null; });
   }
   return running;
 }
@@ -135,6 +162,7 @@ async function sendPhoto(uid, record, summary) {
     await api(`/api/observations/${record.server_id}/photos/`, { method: "POST", form });
   } catch (err) {
     if (isRetryable(err)) {
+      summary.retry = (summary.retry || 0) + 1;
       await queue.put(uid, { ...record, error: `Photo not sent yet: ${retryReason(err)}` });
     } else {
       await queue.put(uid, { ...record, status: "rejected", error: `Photo rejected: ${err.message}`,
@@ -151,7 +179,11 @@ function isRetryable(err) {
 }
 
 function retryReason(err) {
-  if (!(err instanceof ApiError)) return "No connection; will retry when online.";
+  if (!(err instanceof ApiError)) {
+    return navigator.onLine
+      ? "The server did not answer; retrying by itself when it does."
+      : "Offline; sends by itself when the connection is back.";
+  }
   if (err.status === 401 || err.status === 403) return "Sign in again to sync.";
   return `${err.message} (will retry)`;
 }

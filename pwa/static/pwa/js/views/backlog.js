@@ -1,6 +1,6 @@
 // Backlog: filter, sort by priority, live updates from ws/backlog/, item detail, merge, status moves.
 import { dataTable, fmt, humanize, legend, stackedBar } from "../charts.js";
-import { closeOnLeave, LiveSocket, wsUrl } from "../socket.js";
+import { h, plural } from "../dom.js";
 
 const STATUSES = ["new", "triaged", "planned", "in_progress", "shipped", "declined", "duplicate"];
 const OPEN = ["new", "triaged", "planned", "in_progress"];
@@ -14,17 +14,6 @@ let refCache = null;
 export function legalNext(status) {
   const next = NEXT[status] ? [NEXT[status]] : [];
   return OPEN.includes(status) ? [...next, "declined"] : next;
-}
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
 }
 
 async function loadAll(api, path) {
@@ -109,7 +98,7 @@ function rowContent(item) {
       h("span", { class: "priority", "aria-label": `priority ${fmt(item.priority)}` }, fmt(item.priority))),
     h("div", { class: "bar-wrap" }, stackedBar(item.priority_breakdown, { fraction: barFraction(item.priority) })),
     h("p", { class: "muted item-meta" },
-      `${meta ? `${meta} · ` : ""}${counts.observations || 0} observations · ${counts.ratings || 0} ratings · ${counts.comments || 0} comments · ${counts.output_feedback || 0} AI-output flags`),
+      `${meta ? `${meta} · ` : ""}${plural(counts.observations || 0, "observation")} · ${plural(counts.ratings || 0, "rating")} · ${plural(counts.comments || 0, "comment")} · ${plural(counts.output_feedback || 0, "AI-output flag")}`),
   ];
 }
 
@@ -164,28 +153,26 @@ function onLiveItem(item) {
   if (view.detailId === item.id) openDetail(item.id);
 }
 
-function connect() {
-  if (socket && !socket.stopped) return;
-  socket = new LiveSocket(wsUrl("/ws/backlog/"), {
-    onFrame: (msg) => { if (msg.type === "item") onLiveItem(msg.item); },
-    // The server says hello once this socket has joined the backlog group: from then on it is
-    // live. After a reconnect the list is reloaded: changes made meanwhile were not pushed.
-    onReady: (_frame, n) => {
-      document.body.dataset.backlogLive = "1";
-      if (n > 1 && view) reloadList();
-    },
-    onStatus: ({ state }) => { if (state !== "live") delete document.body.dataset.backlogLive; },
-  }).open();
-  closeOnLeave(socket, "/backlog");
+function liveItem(item) {
+  if (view && view.main.querySelector("#backlog-list")) onLiveItem(item);
 }
 
-async function reloadList() {
-  const list = view.main.querySelector("#backlog-list");
-  if (!list) return;
-  list.replaceChildren();
-  view.rows.clear();
-  view.main.querySelector("#backlog-empty")?.remove();
-  try { await loadPage(`/api/backlog/${queryString(view.filters)}`); } catch (err) { /* next reconnect */ }
+function connect() {
+  if (socket && socket.readyState <= 1) return;
+  const proto = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${proto}://${location.host}/ws/backlog/`);
+  socket.addEventListener("message", (event) => {
+    const msg = JSON.parse(event.data);
+    // The server says hello once this socket has joined the backlog group: from then on it is live.
+    if (msg.type === "hello") document.body.dataset.backlogLive = "1";
+    else if (msg.type === "item") liveItem(msg.item);
+  });
+  const mine = socket;
+  socket.addEventListener("close", () => {
+    delete document.body.dataset.backlogLive;
+    if (socket !== mine) return; // closed on purpose (left the board)
+    if (view && location.pathname.startsWith("/backlog")) setTimeout(connect, 3000);
+  });
 }
 
 async function loadPage(url) {
@@ -215,6 +202,10 @@ async function mount(main, ctx) {
     h("div", { class: "backlog-layout" },
       h("section", { class: "backlog-list-wrap", "aria-labelledby": "list-h" },
         h("h2", { id: "list-h", class: "sr-only" }, "Items by priority"),
+        h("p", { class: "muted priority-scale", id: "priority-scale" },
+          "Priority is a score computed from the evidence, highest first: patient-safety evidence counts most; ",
+          "more people, units and roles, higher severity, minutes lost and low ratings raise it; a bigger effort lowers it. ",
+          "It has no upper limit: compare items with each other. The bar shows what each part adds:"),
         legend(["safety", "severity", "reach_people", "reach_units", "reach_roles", "time_lost", "ratings", "comments"]),
         h("ol", { id: "backlog-list", class: "backlog-list" }),
         h("button", { type: "button", id: "load-more", class: "secondary", hidden: true }, "Load more")),
@@ -233,6 +224,12 @@ async function mount(main, ctx) {
 
 export async function render(main, ctx) {
   await mount(main, ctx);
+}
+
+/** Leaving the board: its socket closes (and does not come back) and late answers are dropped. */
+export function unmount() {
+  view = null;
+  if (socket) { const s = socket; socket = null; s.close(1000); }
 }
 
 // Opening or closing an item keeps the list (scroll position, live rows) and swaps only the panel.
@@ -266,7 +263,7 @@ async function openDetail(id) {
     panel.replaceChildren(h("p", { class: "error" }, err.status === 404 ? "This item does not exist or is not visible to you." : err.message));
     return;
   }
-  if (view.detailId !== id) return; // the user moved on while this loaded
+  if (!view || view.detailId !== id) return; // the user moved on while this loaded
   panel.hidden = false;
   panel.dataset.id = String(id);
   panel.replaceChildren(
@@ -280,7 +277,10 @@ async function openDetail(id) {
     statusSection(item),
     evidenceSection(item),
     h("section", { id: "duplicates", "aria-labelledby": "dup-h" }, h("h3", { id: "dup-h" }, "Possible duplicates"), h("p", { class: "muted" }, "Looking…")),
-    h("div", { class: "row" }, h("button", { type: "button", class: "secondary", id: "follow", onclick: () => follow(item) }, "Follow")));
+    h("div", { class: "row" }, h("button", { type: "button", class: "secondary", id: "follow", onclick: () => follow(item) }, "Follow"),
+      OPEN.includes(item.status)
+        ? h("a", { class: "button secondary", id: "attach-evidence", href: `/evidence?item=${item.id}`, "data-link": true }, "Attach more evidence")
+        : null));
   loadDuplicates(item);
 }
 
@@ -304,10 +304,42 @@ function statusSection(item) {
       : h("p", { class: "muted" }, `No moves from ${humanize(item.status)}.`));
 }
 
+// Shipping or declining tells everyone whose evidence is linked, with a one-line note: ask for it,
+// and make declining (hard to undo) a deliberate second step.
+function askResolution(item, status) {
+  return new Promise((resolve) => {
+    const note = h("input", { id: "resolution-note", maxlength: "280", required: true,
+      placeholder: status === "shipped" ? "What was done, e.g. Banner moved below the vitals" : "Why not, e.g. Out of scope for this tool" });
+    const error = h("p", { class: "error", role: "alert" });
+    const yes = h("button", { type: "submit", id: "resolution-yes", class: status === "declined" ? "danger" : "" },
+      status === "shipped" ? "Mark as shipped" : "Decline the item");
+    const dlg = h("dialog", { class: "confirm", id: "resolution-dialog", "aria-labelledby": "resolution-h" },
+      h("form", { method: "dialog", novalidate: true },
+        h("h2", { id: "resolution-h" }, status === "shipped" ? `Ship “${item.title}”?` : `Decline “${item.title}”?`),
+        h("p", {}, "Everyone whose feedback is linked gets this note. It shows on the unit's “You said, we did” page."),
+        h("label", { for: "resolution-note" }, status === "shipped" ? "What was done (one line)" : "Why not (one line)"), note, error,
+        h("div", { class: "row" }, h("button", { type: "submit", value: "no", class: "secondary", id: "resolution-no" }, "Cancel"), yes)));
+    yes.addEventListener("click", (e) => {
+      if (!note.value.trim()) { e.preventDefault(); error.textContent = "Write one line first."; note.focus(); return; }
+      yes.value = note.value.trim();
+    });
+    dlg.addEventListener("close", () => { dlg.remove(); resolve(dlg.returnValue && dlg.returnValue !== "no" ? dlg.returnValue : null); });
+    document.body.append(dlg);
+    dlg.showModal();
+    note.focus();
+  });
+}
+
 async function moveStatus(item, status, button) {
+  const body = { status };
+  if (status === "shipped" || status === "declined") {
+    const note = await askResolution(item, status);
+    if (!note) return;
+    body.resolution_note = note;
+  }
   button.disabled = true;
   try {
-    const updated = await view.ctx.api(`/api/backlog/${item.id}/`, { method: "PATCH", body: { status } });
+    const updated = await view.ctx.api(`/api/backlog/${item.id}/`, { method: "PATCH", body });
     view.ctx.toast(`${updated.title}: moved to ${humanize(updated.status)}`);
     onLiveItem(updated);
   } catch (err) {
@@ -358,7 +390,7 @@ function observationLi(o) {
     h("p", {}, o.patient_safety ? h("strong", { class: "safety-flag" }, "Patient safety ") : null,
       h("span", { class: "muted" }, `Severity ${o.severity}${where ? ` · ${where}` : ""}: `), o.description),
     (o.photos || []).length
-      ? h("div", { class: "thumbs" }, ...o.photos.map((src, i) => h("a", { href: src, target: "_blank", rel: "noopener" },
+      ? h("div", { class: "thumbs" }, ...o.photos.map((src, i) => h("a", { href: (o.photo_images || [])[i] || src, target: "_blank", rel: "noopener" },
         h("img", { src, alt: `Photo ${i + 1} of observation ${o.id} (redacted)`, loading: "lazy", width: "96", height: "96" }))))
       : null);
 }
@@ -374,7 +406,7 @@ async function loadDuplicates(item) {
     section.replaceChildren(h("h3", { id: "dup-h" }, "Possible duplicates"), h("p", { class: "error" }, err.message));
     return;
   }
-  if (!section.isConnected) return;
+  if (!view || !section.isConnected) return;
   const canMerge = OPEN.includes(item.status);
   section.replaceChildren(h("h3", { id: "dup-h" }, "Possible duplicates"),
     results.length

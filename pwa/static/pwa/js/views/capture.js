@@ -4,6 +4,7 @@ import * as queue from "../queue.js";
 import { describeErrors, refreshBadges, requestBackgroundSync, syncNow } from "../sync.js";
 import { decode, Redactor } from "../redact.js";
 import { offlinePhiKinds, offlinePhiWarning } from "../phi-offline.js";
+import { esc, fill, h, plural } from "../dom.js";
 
 const SEVERITIES = [
   [1, "Minor annoyance"], [2, "Slows work"], [3, "Blocks work, workaround needed"], [4, "Patient-safety risk"],
@@ -23,20 +24,34 @@ const REF_KINDS = ["units", "workflows", "tools"];
 let view = null; // the live view; replaced (and its listeners dropped) on every render
 
 export async function render(main, { state, api, toast }) {
-  if (view) view.abort.abort();
+  unmount();
   const me = state.me;
-  view = { me, api, toast, main, abort: new AbortController(), redactor: null, editing: null, ref: {} };
-  main.innerHTML = template();
-  view.ref = await loadReference(api);
+  const v = { me, state, api, toast, main, abort: new AbortController(), redactor: null, editing: null, ref: {} };
+  view = v;
+  main.innerHTML = template(); // constants only: every label below is a literal of this module
+  const ref = await loadReference(api);
+  if (view !== v) return; // left while the lists loaded
+  view.ref = ref;
   fillSelects(view.ref, lastChoices(me.id));
   wire(view);
   await Promise.all([renderQueue(), renderSynced(), refreshBadges()]);
   main.querySelector("#description").focus({ preventScroll: true });
 }
 
+/** Leaving Capture: drop window listeners so nothing writes to a page that is gone. */
+export function unmount() {
+  if (!view) return;
+  view.abort.abort();
+  view = null;
+}
+
 function options(items, { blank } = {}) {
-  const first = blank ? `<option value="">${blank}</option>` : "";
-  return first + items.map(([v, l]) => `<option value="${v}">${escapeHtml(l)}</option>`).join("");
+  const first = blank ? `<option value="">${esc(blank)}</option>` : "";
+  return first + items.map(([v, l]) => `<option value="${esc(v)}">${esc(l)}</option>`).join("");
+}
+
+function optionNodes(items, { blank } = {}) {
+  return [blank ? h("option", { value: "" }, blank) : null, ...items.map(([v, l]) => h("option", { value: v }, l))];
 }
 
 function radios(name, items, cls) {
@@ -148,10 +163,10 @@ function lastChoices(userId) {
 
 function fillSelects(ref, last) {
   const $ = (s) => view.main.querySelector(s);
-  $("#unit").innerHTML = options(ref.units.map((u) => [u.id, u.site ? `${u.name} (${u.site})` : u.name]),
-    { blank: "Choose a unit" });
-  $("#workflow").innerHTML = options(ref.workflows.map((w) => [w.id, w.name]), { blank: "Choose a workflow" });
-  $("#tool").innerHTML = options(ref.tools.map((t) => [t.id, t.name]), { blank: "None" });
+  fill($("#unit"), optionNodes(ref.units.map((u) => [u.id, u.site ? `${u.name} (${u.site})` : u.name]),
+    { blank: "Choose a unit" }));
+  fill($("#workflow"), optionNodes(ref.workflows.map((w) => [w.id, w.name]), { blank: "Choose a workflow" }));
+  fill($("#tool"), optionNodes(ref.tools.map((t) => [t.id, t.name]), { blank: "None" }));
   $("#unit").value = last.unit ?? "";
   $("#workflow").value = last.workflow ?? "";
   $("#tool").value = last.tool ?? "";
@@ -188,14 +203,19 @@ function wire(v) {
   $("#queue-list").addEventListener("click", (e) => queueAction(e));
   window.addEventListener("rounds:queue", () => renderQueue(), opts);
   window.addEventListener("rounds:synced", (e) => afterSync(e.detail), opts);
-  window.addEventListener("online", () => { netNote(); phiCheckSoon(); }, opts);
-  window.addEventListener("offline", () => netNote(), opts);
+  window.addEventListener("rounds:net", () => { netNote(); phiCheckSoon(); }, opts);
   netNote();
 }
 
+const NET_NOTES = {
+  online: "",
+  offline: "Offline: saving still works. Items wait on this device and sync by themselves when you reconnect.",
+  unreachable: "The server is not answering: saving still works, and items sync by themselves when it is back.",
+};
+
 function netNote() {
-  view.main.querySelector("#capture-net").textContent = navigator.onLine
-    ? "" : "Offline: saved items wait on this tablet and sync when you reconnect.";
+  if (!view) return;
+  view.main.querySelector("#capture-net").textContent = NET_NOTES[view.state.net] || "";
 }
 
 // --- Photo -----------------------------------------------------------------------------------
@@ -222,7 +242,7 @@ function photoTools(shown, note = "") {
   $("#redact-tools").hidden = !shown;
   $("#photo-help").hidden = !view.redactor;
   $("#redact-undo").hidden = !view.redactor;
-  if (note) $("#redact-area").innerHTML = `<p class="muted">${escapeHtml(note)}</p>`;
+  if (note) fill($("#redact-area"), h("p", { class: "muted" }, note));
   countBoxes();
 }
 
@@ -271,7 +291,7 @@ function clearPhoto() {
   view.main.querySelector("#photo-suggest").hidden = true;
   view.redactor = null;
   if (view.editing) view.editing = { ...view.editing, photo: null, redact: [] };
-  view.main.querySelector("#redact-area").innerHTML = "";
+  fill(view.main.querySelector("#redact-area"));
   photoTools(false);
 }
 
@@ -419,12 +439,11 @@ async function renderQueue() {
   try {
     records = await queue.all(v.me.id);
   } catch (err) {
-    list.innerHTML = "";
-    list.append(Object.assign(document.createElement("li"), { className: "error", textContent: err.message }));
+    if (view === v) fill(list, h("li", { class: "error" }, err.message));
     return;
   }
-  list.replaceChildren(...records.map(queueItem));
-  if (!records.length) list.innerHTML = '<li class="muted empty">Nothing waiting: everything is synced.</li>';
+  if (view !== v) return;
+  fill(list, records.length ? records.map(queueItem) : h("li", { class: "muted empty" }, "Nothing waiting: everything is synced."));
 }
 
 function refName(kind, id) {
@@ -440,17 +459,18 @@ function queueItem(r) {
   const p = r.payload;
   const fixable = r.status === "conflict" || (r.status === "rejected" && !r.server_id);
   const photoFailed = r.status === "rejected" && r.server_id;
-  li.innerHTML = `
-    <div class="row"><span class="status-pill status-${r.status}"></span><b class="sev-tag sev-${p.severity}"></b>
-      <span class="desc"></span></div>
-    <div class="muted meta"></div>
-    <p class="error reason"></p>
-    <div class="row actions">
-      ${fixable ? '<button type="button" data-act="edit">Edit &amp; resend</button>' : ""}
-      ${photoFailed ? '<button type="button" data-act="retry-photo">Retry photo</button>' : ""}
-      ${photoFailed ? '<button type="button" class="secondary" data-act="drop-photo">Keep without photo</button>' : ""}
-      ${fixable ? '<button type="button" class="secondary danger-text" data-act="discard">Discard</button>' : ""}
-    </div>`;
+  const act = (name, text, cls = "") => h("button", { type: "button", class: cls, "data-act": name }, text);
+  li.append(
+    h("div", { class: "row" }, h("span", { class: `status-pill status-${esc(r.status)}` }),
+      h("b", { class: `sev-tag sev-${Number(p.severity)}` }), h("span", { class: "desc" })),
+    h("div", { class: "muted meta" }),
+    h("p", { class: "error reason" }),
+    h("div", { class: "row actions" },
+      fixable ? act("edit", "Edit & resend") : null,
+      photoFailed ? act("retry-photo", "Retry photo") : null,
+      photoFailed ? act("drop-photo", "Keep without photo", "secondary") : null,
+      fixable ? act("discard", "Discard", "secondary danger-text") : null),
+  );
   li.querySelector(".status-pill").textContent = STATUS_LABELS[r.status] || r.status;
   li.querySelector(".sev-tag").textContent = `Severity ${p.severity}`;
   li.querySelector(".desc").textContent = p.description;
@@ -494,7 +514,7 @@ function startEdit(record) {
   setRadio("severity", String(p.severity));
   view.editing = record;
   view.redactor = null;
-  $("#redact-area").innerHTML = "";
+  fill($("#redact-area"));
   photoTools(!!record.photo, record.photo ? "A redacted photo is attached." : "");
   const banner = $("#edit-banner");
   banner.textContent = record.status === "conflict"
@@ -511,8 +531,12 @@ function startEdit(record) {
 
 async function runSync(manual) {
   const status = view.main.querySelector("#sync-status");
-  if (!navigator.onLine) {
-    if (manual) status.textContent = "Offline: items sync when you reconnect.";
+  if (view.state.net !== "online") {
+    if (manual) {
+      status.textContent = view.state.net === "offline"
+        ? "Offline: items sync by themselves when you reconnect."
+        : "The server is not answering: items sync by themselves as soon as it does.";
+    }
     requestBackgroundSync();
     return;
   }
@@ -528,7 +552,7 @@ function afterSync(summary) {
   if (summary.photos) parts.push(`${summary.photos} photo${summary.photos === 1 ? "" : "s"}`);
   if (summary.conflict) parts.push(`${summary.conflict} conflict`);
   if (summary.rejected) parts.push(`${summary.rejected} rejected`);
-  if (summary.failed) parts.push(`${summary.failed} waiting for the network`);
+  if (summary.failed) parts.push(`${summary.failed} waiting for the server`);
   view.main.querySelector("#sync-status").textContent = parts.length
     ? `Last sync: ${parts.join(", ")}.` : "Up to date.";
   renderQueue();
@@ -539,14 +563,16 @@ async function renderSynced() {
   const v = view;
   if (!v || !v.main.isConnected) return;
   const list = v.main.querySelector("#synced-list");
-  if (!navigator.onLine) { list.innerHTML = '<li class="muted">Offline: your synced observations show when you reconnect.</li>'; return; }
+  if (v.state.net !== "online") {
+    fill(list, h("li", { class: "muted" }, "Offline: your synced observations show when the server answers again."));
+    return;
+  }
   try {
     const page = await v.api(`/api/observations/?observer=${v.me.id}&page_size=20`);
-    list.replaceChildren(...page.results.map(syncedItem));
-    if (!page.results.length) list.innerHTML = '<li class="muted empty">None yet.</li>';
+    if (view !== v) return;
+    fill(list, page.results.length ? page.results.map(syncedItem) : h("li", { class: "muted empty" }, "None yet."));
   } catch (err) {
-    list.innerHTML = "";
-    list.append(Object.assign(document.createElement("li"), { className: "error", textContent: err.message }));
+    if (view === v) fill(list, h("li", { class: "error" }, err.message));
   }
 }
 
@@ -555,16 +581,13 @@ function syncedItem(o) {
   li.className = "obs-item";
   li.dataset.clientId = o.client_id;
   li.dataset.status = "stored";
-  li.innerHTML = `<div class="row"><span class="status-pill status-stored">Stored</span>
-    <b class="sev-tag sev-${Number(o.severity)}"></b><span class="desc"></span></div><div class="muted meta"></div>`;
-  li.querySelector(".sev-tag").textContent = `Severity ${o.severity}`;
-  li.querySelector(".desc").textContent = o.description;
   const photos = (o.photos || []).length;
-  li.querySelector(".meta").textContent = [refName("units", o.unit), new Date(o.captured_at).toLocaleString(),
-    photos ? `${photos} photo${photos === 1 ? "" : "s"}` : ""].filter(Boolean).join(" · ");
+  li.append(
+    h("div", { class: "row" }, h("span", { class: "status-pill status-stored" }, "Stored"),
+      h("b", { class: `sev-tag sev-${Number(o.severity)}` }, `Severity ${o.severity}`),
+      h("span", { class: "desc" }, o.description)),
+    h("div", { class: "muted meta" }, [refName("units", o.unit), new Date(o.captured_at).toLocaleString(),
+      photos ? plural(photos, "photo") : ""].filter(Boolean).join(" · ")),
+  );
   return li;
-}
-
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

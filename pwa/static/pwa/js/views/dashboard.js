@@ -1,19 +1,9 @@
 // Dashboard: pain points over time by workflow or unit, and each tool's ratings by screen version.
 import { dataTable, fmt, groupedBars, humanize, legend, lineChart, PALETTE } from "../charts.js";
 import { flagsPanel } from "./flags.js";
+import { h } from "../dom.js";
 
 const RANGES = [{ weeks: 12, label: "12 weeks" }, { weeks: 26, label: "26 weeks" }, { weeks: 52, label: "1 year" }];
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
 
 function isoDay(date) {
   return date.toISOString().slice(0, 10);

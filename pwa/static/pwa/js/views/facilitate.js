@@ -4,12 +4,16 @@ import {
   LiveSocket, closeOnLeave, drawAggregate, drawNotes, items, pinOf, statusPill, wsUrl,
 } from "../live.js";
 
-const DEFAULT_DIMENSIONS = ["usefulness", "clarity", "trust", "workflow_fit"];
 const RECENT_MAX = 10;
 let live = null;
 
-export async function render(main, ctx) {
+/** Leaving the console closes its socket. */
+export function unmount() {
   if (live) { live.close("Left the console."); live = null; }
+}
+
+export async function render(main, ctx) {
+  unmount();
   const m = location.pathname.match(/^\/facilitate\/(\d+)\/?$/);
   if (m) return new Console(main, ctx, Number(m[1])).mount();
   return new Setup(main, ctx).mount();
@@ -41,7 +45,7 @@ class Setup {
 
   async mount() {
     this.main.innerHTML = SETUP_HTML;
-    const canAddTool = this.ctx.state.me.roles.some((r) => r === "product_owner" || r === "admin");
+    const canAddTool = (this.ctx.state.me.permissions || []).includes("reference_edit");
     this.$("#new-tool").hidden = !canAddTool;
     this.renderRecent();
     this.$("#s-tool").addEventListener("change", () => this.loadScreens());
@@ -161,7 +165,7 @@ class Setup {
       allow_guests: this.$("#s-guests").checked,
     };
     const dims = this.$("#s-dims").value.split(",").map((d) => d.trim().toLowerCase().replace(/\s+/g, "_")).filter(Boolean);
-    if (dims.join() !== DEFAULT_DIMENSIONS.join()) body.dimensions = dims;
+    if (dims.length) body.dimensions = dims; // empty: the server's default set
     return body;
   }
 
@@ -189,7 +193,7 @@ class Console {
     this.screens = [];
     this.current = null;
     this.visible = false;
-    this.dimensions = DEFAULT_DIMENSIONS;
+    this.dimensions = []; // the session's own, from its detail
     this.aggregates = new Map(); // screen id -> last aggregate frame
     this.notes = new Map(); // "source:id" -> comment frame of the current screen (re-rating replaces)
   }
@@ -207,9 +211,10 @@ class Console {
     }
     this.session = s;
     if (Array.isArray(s.dimensions)) this.dimensions = s.dimensions;
+    // An ended session opens on its results.
+    if (s.state && s.state !== "open") { this.ctx.navigate(`/sessions/${this.id}`); return; }
     this.screens = await this.resolveScreens(s);
     this.draw(s);
-    if (s.state && s.state !== "open") { this.onEnded(); return; }
     this.connect(s.code);
   }
 
@@ -387,6 +392,7 @@ class Console {
 
   onEnded() {
     if (live) { live.close("The session has ended."); live = null; }
+    if (location.pathname.startsWith(`/facilitate/${this.id}`)) { this.ctx.navigate(`/sessions/${this.id}`); return; }
     const controls = this.main.querySelector("#c-controls");
     if (controls) controls.hidden = true;
     const ended = this.$("#c-ended");
@@ -445,7 +451,8 @@ const SETUP_HTML = `
       </fieldset>
     </fieldset>
     <label for="s-dims">Rating dimensions (comma-separated, each scored 1–5)</label>
-    <input id="s-dims" value="${DEFAULT_DIMENSIONS.join(", ")}">
+    <p class="muted" id="s-dims-hint">Leave empty for the standard four: usefulness, clarity, trust and workflow fit.</p>
+    <input id="s-dims" value="" aria-describedby="s-dims-hint">
     <label class="check"><input type="checkbox" id="s-guests"> Allow guests without an account to join</label>
     <p id="s-error" class="error" role="alert"></p>
     <button type="submit" id="s-create">Start session</button>

@@ -1,18 +1,9 @@
 // Dashboard panel: flags raised on an AI tool's outputs, per model version, live, with bursts.
 import { dataTable, humanize } from "../charts.js";
 import { closeOnLeave, LiveSocket, wsUrl } from "../live.js";
+import { h } from "../dom.js";
 
 const LATEST = 20;
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
 
 function cap(name) {
   const text = humanize(name);

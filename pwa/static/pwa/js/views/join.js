@@ -4,9 +4,13 @@ import {
   LiveSocket, closeOnLeave, drawAggregate, drawNotes, label, statusPill, wsUrl,
 } from "../live.js";
 import { loadDefinitions, questionnaireForm } from "../questionnaires.js";
+import { uuid } from "../dom.js";
 
-const DEFAULT_DIMENSIONS = ["usefulness", "clarity", "trust", "workflow_fit"];
 let live = null;
+// The room this tab is in, and the rating being drafted there: kept across a trip to another
+// view (e.g. "Join session" in the top bar) so coming back loses nothing.
+const ROOM_KEY = "rounds.join.room";
+const draftKey = (code) => `rounds.join.draft.${code}`;
 
 export function normalizeCode(text) {
   return String(text).toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 6);
@@ -17,26 +21,24 @@ function codeFromPath() {
   return m ? normalizeCode(decodeURIComponent(m[1])) : "";
 }
 
-// crypto.randomUUID needs a secure context; ward tablets may reach Rounds over plain http on the LAN.
-export function uuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+/** Leaving the view: close the room's socket (its status no longer has a page to show on). */
+export function unmount() {
+  if (live) { live.close("Left the session."); live = null; }
 }
 
 export async function render(main, ctx) {
-  if (live) { live.close("Left the session."); live = null; }
+  unmount();
   const code = codeFromPath();
   if (code) return renderRoom(main, ctx, code);
   return renderEntry(main, ctx);
 }
 
 function renderEntry(main, { navigate }) {
+  const room = sessionStorage.getItem(ROOM_KEY);
   main.innerHTML = `
     <h1>Join a session</h1>
+    <p class="card" id="return-room" hidden>You are in session <strong class="code-inline"></strong>.
+      <a class="button" data-link href="">Back to the session</a></p>
     <form class="card join-entry" id="join-form" novalidate>
       <label for="join-code">Session code</label>
       <p class="muted" id="join-code-hint">6 letters or digits, shown on the facilitator's screen.</p>
@@ -45,6 +47,12 @@ function renderEntry(main, { navigate }) {
       <p id="join-error" class="error" role="alert"></p>
       <button type="submit" id="join-submit">Join</button>
     </form>`;
+  if (room) {
+    const back = main.querySelector("#return-room");
+    back.hidden = false;
+    back.querySelector(".code-inline").textContent = room;
+    back.querySelector("a").setAttribute("href", `/join/${room}`);
+  }
   const input = main.querySelector("#join-code");
   const error = main.querySelector("#join-error");
   input.addEventListener("input", () => { input.value = normalizeCode(input.value); });
@@ -85,10 +93,12 @@ function renderGuest(main, ctx, code) {
       <p id="join-error" class="error" role="alert"></p>
       <div class="row">
         <button type="submit" id="guest-join">Join as guest</button>
-        <a href="/login" data-link class="button secondary">Sign in instead</a>
+        <a href="/login" data-link class="button secondary" id="guest-sign-in">Sign in instead</a>
       </div>
     </form>`;
   main.querySelector(".code-inline").textContent = code;
+  // Signing in from here comes back to this code (app.js follows ?next=).
+  main.querySelector("#guest-sign-in").setAttribute("href", `/login?next=${encodeURIComponent(`/join/${code}`)}`);
   main.querySelector("#guest-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = { code, display_name: main.querySelector("#guest-name").value.trim() };
@@ -99,7 +109,7 @@ function renderGuest(main, ctx, code) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
         main.querySelector("#join-error").textContent =
-          "This session is for signed-in staff only: sign in to join.";
+          "This session is for signed-in staff only: sign in to join (the code is kept).";
       } else {
         renderJoinError(main, code, err);
       }
@@ -125,7 +135,7 @@ class Room {
     Object.assign(this, { main, ctx, code });
     const s = joined.session;
     this.session = s && typeof s === "object" ? s : { id: s };
-    this.dimensions = this.session.dimensions || DEFAULT_DIMENSIONS;
+    this.dimensions = this.session.dimensions || []; // the session's own; `state` re-sends them
     this.screen = null;
     this.visible = false;
     this.guest = joined.guest_token || null;
@@ -136,6 +146,7 @@ class Room {
   }
 
   mount() {
+    sessionStorage.setItem(ROOM_KEY, this.code);
     this.main.innerHTML = ROOM_HTML;
     this.$ = (sel) => this.main.querySelector(sel);
     this.$("#room-code").textContent = this.code;
@@ -144,13 +155,18 @@ class Room {
     pill.el.id = "room-status";
     this.bindStage();
     this.$("#rate-form").addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
-    this.$("#clear-pin").addEventListener("click", () => { this.setPin(null); this.setRegion(null); });
+    this.$("#clear-pin").addEventListener("click", () => { this.setPin(null); this.setRegion(null); this.keepDraft(); });
+    this.$("#rate-comment").addEventListener("input", () => this.keepDraft());
     this.$("#pin-region").addEventListener("change", (e) => this.setRegion(e.target.value || null));
     this.mountQuestionnaires();
     const query = this.guest ? `?guest=${encodeURIComponent(this.guest)}` : "";
     live = new LiveSocket(wsUrl(`/ws/sessions/${encodeURIComponent(this.code)}/${query}`), {
       onFrame: (f) => this.onFrame(f),
-      onStatus: (st) => { pill.update(st); this.$("#rate-submit").dataset.live = st.state; },
+      onStatus: (st) => {
+        pill.update(st);
+        const submit = this.$("#rate-submit");
+        if (submit) submit.dataset.live = st.state;
+      },
     }).open();
     closeOnLeave(live, "/join");
   }
@@ -194,6 +210,7 @@ class Room {
     if (!this.pending || frame.client_id !== this.pending.client_id) return;
     this.sent.set(this.pending.screen, this.pending);
     this.pending = null;
+    sessionStorage.removeItem(draftKey(this.code));
     this.setStatus("Sent ✓", "ok");
   }
 
@@ -217,6 +234,8 @@ class Room {
       this.$("#room-ended").append(note);
     }
     this.pending = null;
+    sessionStorage.removeItem(ROOM_KEY);
+    sessionStorage.removeItem(draftKey(this.code));
     this.$("#room-live").hidden = true;
     this.$("#room-ended").hidden = false;
     // Questionnaires are often answered last: they stay open after the session ends.
@@ -312,7 +331,7 @@ class Room {
     this.$("#screen-title").textContent = `${screen.title || "Screen"}${screen.version ? ` · v${screen.version}` : ""}`;
     this.$("#room-agg").innerHTML = "";
     this.clearNotes();
-    const previous = this.sent.get(screen.id);
+    const previous = this.sent.get(screen.id) || this.keptDraft(screen.id);
     this.draft = { scores: { ...(previous ? previous.scores : {}) }, pin: previous ? previous.pin || null : null, region: null };
     this.$("#rate-comment").value = previous ? previous.comment || "" : "";
     this.buildScores();
@@ -320,7 +339,22 @@ class Room {
     this.setPin(this.draft.pin);
     this.setRegion(previous ? previous.region || null : null);
     this.showSeq();
-    this.setStatus(previous ? "You rated this screen; you may change your rating." : "", "muted");
+    const note = this.sent.has(screen.id) ? "You rated this screen; you may change your rating."
+      : previous ? "Your unsent rating is back: submit it when ready." : "";
+    this.setStatus(note, "muted");
+  }
+
+  keepDraft() {
+    if (!this.screen) return;
+    const comment = this.$("#rate-comment") ? this.$("#rate-comment").value : "";
+    sessionStorage.setItem(draftKey(this.code), JSON.stringify({ screen: this.screen.id, ...this.draft, comment }));
+  }
+
+  keptDraft(screenId) {
+    try {
+      const d = JSON.parse(sessionStorage.getItem(draftKey(this.code)) || "null");
+      return d && d.screen === screenId ? d : null;
+    } catch (err) { return null; }
   }
 
   buildScores() {
@@ -355,6 +389,7 @@ class Room {
 
   choose(dim, n, buttons) {
     this.draft.scores[dim] = n;
+    this.keepDraft();
     buttons.querySelectorAll("button").forEach((b) => {
       b.setAttribute("aria-pressed", String(Number(b.dataset.score) === n));
     });
@@ -394,7 +429,7 @@ class Room {
     const dot = this.$("#my-pin");
     dot.hidden = !pin;
     this.$("#clear-pin").hidden = !pin;
-    if (pin) { dot.style.left = `${pin.x * 100}%`; dot.style.top = `${pin.y * 100}%`; }
+    if (pin) { dot.style.left = `${pin.x * 100}%`; dot.style.top = `${pin.y * 100}%`; this.keepDraft(); }
     this.$("#pin-state").textContent = pin
       ? `Pin placed at ${Math.round(pin.x * 100)}% across, ${Math.round(pin.y * 100)}% down.`
       : "No pin placed.";

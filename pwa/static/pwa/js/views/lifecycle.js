@@ -1,16 +1,14 @@
 // Admin: data lifecycle and devices — retention per data class, legal holds, what each purge
 // deleted (counts), devices holding unsynced items, and a person's tokens, export and erasure.
+import { h } from "../dom.js";
+
 const FIELDS = [
   ["observations_days", "Observations"], ["photos_days", "Photos"], ["ratings_days", "Ratings"],
   ["comments_days", "Comments"], ["notifications_days", "Notifications"],
   ["audit_days", "Audit trail (at least 2190)"],
 ];
 
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
+const el = h; // props (className, textContent, onclick …) as dom.js takes them
 
 function row(cells, tag = "td") {
   return el("tr", {}, ...cells.map((c) => (c instanceof Node ? el(tag, {}, c) : el(tag, { textContent: String(c ?? "") }))));

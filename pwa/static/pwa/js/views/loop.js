@@ -1,15 +1,6 @@
 // "You said, we did": per unit, what was shipped or declined from its feedback and why, with the
 // printable poster for the huddle board.
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
+import { h } from "../dom.js";
 
 const STATUS = { shipped: "Done", declined: "Not doing" };
 

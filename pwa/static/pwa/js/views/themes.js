@@ -1,17 +1,7 @@
 // Themes on the dashboard: an affinity view of what people keep reporting (GET /api/themes/),
 // from which a product owner creates one backlog item carrying all of a theme's evidence.
+import { h } from "../dom.js";
 const PERIODS = [[7, "7 days"], [30, "30 days"], [90, "90 days"]];
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
 
 function humanize(word) {
   return String(word).replace(/_/g, " ");

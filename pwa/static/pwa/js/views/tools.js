@@ -1,15 +1,6 @@
 // Admin > AI tools: model card (CHAI applied model card fields), model versions, and the widget
 // keys with their allowed origins (a new key is shown once, with the script tag to embed).
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
+import { h } from "../dom.js";
 
 function field(id, labelText, input) {
   input.id = id;

@@ -1,0 +1,121 @@
+"""In Chromium: hidden things stay hidden, leaving a view never errors, Join from inside a session
+keeps the unsent rating, a QR code survives signing in, and sign-out warns about unsynced items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from feedback.models import CodesignSession, Participant
+from feedback.services import sessions as session_svc
+from tests.factories import PASSWORD, UnitFactory, WorkflowFactory
+from tests.pwa.conftest import PHONE, TABLET, TABLET_PORTRAIT, login
+from tests.pwa.test_live_session import _api_session
+
+pytestmark = pytest.mark.browser
+
+SHOWN_HIDDEN = (
+    "() => [...document.querySelectorAll('[hidden]')]"
+    ".filter((el) => getComputedStyle(el).display !== 'none').map((el) => el.id || el.className)"
+)
+
+
+def _show_first_screen(session: dict[str, Any]) -> None:
+    host = Participant.objects.get(session_id=session["id"], is_facilitator=True)
+    session_svc.session_show_screen(participant=host, screen_id=session["screens"][0]["id"])
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_hidden_elements_stay_hidden_and_leaving_capture_logs_no_error(
+    live_server_url: str, watched: Any, make_user: Any, viewport: dict[str, int]
+) -> None:
+    make_user("observer", username="oscar")
+    UnitFactory(name="4 West")
+    WorkflowFactory(name="medication reconciliation")
+    page = watched(viewport)
+    login(page, live_server_url, "oscar", PASSWORD)
+    page.click("#nav a[data-area='capture']")
+    page.wait_for_selector("#queue-list li")
+    assert not page.is_visible("#redact-tools")  # the photo tools row, before any photo
+    assert page.evaluate(SHOWN_HIDDEN) == []
+    # Leave Capture, then make the events it listened to fire: nothing may touch its old page.
+    page.click("#nav a[data-area='home']")
+    page.wait_for_selector("#hello-name")
+    page.evaluate(
+        "() => { window.dispatchEvent(new CustomEvent('rounds:queue'));"
+        " window.dispatchEvent(new CustomEvent('rounds:synced', {detail: {created: 0, duplicate: 0,"
+        " conflict: 0, rejected: 0, failed: 0, photos: 0}}));"
+        " window.dispatchEvent(new Event('offline')); window.dispatchEvent(new Event('online')); }"
+    )
+    page.wait_for_timeout(500)
+    page.click("#nav a[data-area='capture']")
+    page.wait_for_selector("#queue-list li")
+    page.go_back()
+    page.wait_for_selector("#hello-name")
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize("viewport", [TABLET_PORTRAIT, PHONE], ids=["portrait", "phone"])
+def test_join_from_inside_a_session_keeps_the_unsent_rating(
+    live_server_url: str, watched: Any, make_user: Any, viewport: dict[str, int]
+) -> None:
+    session = _api_session(make_user("product_owner", username="fran"))
+    _show_first_screen(session)
+    make_user("clinician", username="nina")
+    page = watched(viewport)
+    login(page, live_server_url, "nina", PASSWORD)
+    page.goto(f"{live_server_url}/join/{session['code']}")
+    page.wait_for_selector("#rate-view:not([hidden])")
+    page.click("fieldset[data-dimension=trust] button[data-score='2']")
+    page.fill("#rate-comment", "Alert hides the lactate trend")
+
+    page.click("#nav a[data-area=join]")  # the top bar's Join, while in the session
+    page.wait_for_selector("#join-form")
+    assert page.is_visible("#return-room")
+    assert session["code"] in page.inner_text("#return-room")
+
+    page.click("#return-room a")
+    page.wait_for_selector("#rate-view:not([hidden])")
+    page.wait_for_selector("#room-status[data-state=live]")
+    pressed = page.locator("fieldset[data-dimension=trust] button[aria-pressed=true]")
+    assert pressed.inner_text() == "2"
+    assert page.input_value("#rate-comment") == "Alert hides the lactate trend"
+    page.click("#rate-submit")
+    page.wait_for_function("document.querySelector('#rate-status').textContent.trim() === 'Sent ✓'")
+
+
+def test_a_qr_link_followed_while_signed_out_survives_signing_in(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    session = _api_session(make_user("product_owner", username="fran"))
+    make_user("clinician", username="nina")
+    page = watched(TABLET)
+    page.goto(f"{live_server_url}/join/{session['code']}")
+    page.wait_for_selector("#guest-form")
+    page.click("#guest-sign-in")
+    page.wait_for_selector("#login-form")
+    page.fill("#username", "nina")
+    page.fill("#password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#room-code")
+    assert page.inner_text("#room-code") == session["code"]
+    assert page.url.endswith(f"/join/{session['code']}")
+
+
+def test_ended_session_hides_console_controls_and_opens_on_results(
+    live_server_url: str, watched: Any, make_user: Any, tmp_path: Path
+) -> None:
+    session = _api_session(make_user("product_owner", username="fran"))
+    CodesignSession.objects.filter(pk=session["id"]).update(
+        state=CodesignSession.ENDED, ended_at=timezone.now()
+    )
+    page = watched(TABLET)
+    login(page, live_server_url, "fran", PASSWORD)
+    page.goto(f"{live_server_url}/facilitate/{session['id']}")
+    page.wait_for_selector("#results-view")
+    assert page.url.endswith(f"/sessions/{session['id']}")
+    assert page.locator("#c-reveal, #c-end").count() == 0
+    assert page.evaluate(SHOWN_HIDDEN) == []
