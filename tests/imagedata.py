@@ -7,6 +7,7 @@ import random
 import struct
 import zlib
 
+import numpy as np
 from PIL import Image, ImageDraw, PngImagePlugin
 
 # Tags and values planted in test uploads; tests assert none of them survive processing.
@@ -67,7 +68,9 @@ def photographic(width: int = 640, height: int = 480, seed: int = 1) -> Image.Im
         r = rng.randrange(max(2, min(width, height) // 20), max(3, min(width, height) // 5))
         colour = tuple(rng.randrange(256) for _ in range(3))
         draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)  # type: ignore[arg-type]
-    noise = Image.effect_noise((width, height), 18).convert("RGB")
+    # Seeded: Image.effect_noise draws from C's rand(), so every run would see a different photo.
+    grain = np.random.default_rng(seed).normal(128, 18, (height, width)).clip(0, 255)
+    noise = Image.fromarray(grain.astype(np.uint8), "L").convert("RGB")
     return Image.blend(im, noise, 0.15)
 
 
