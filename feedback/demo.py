@@ -402,7 +402,7 @@ def _screens(refs: _Refs, actor: Actor) -> list[Screen]:
         screen = Screen.objects.filter(tool=tool, title=spec["title"]).first()
         if screen is None:
             png = screen_png(spec)
-            screen = screen_create(actor=actor, tool=tool, image=png, title=spec["title"])
+            screen, _ = screen_create(actor=actor, tool=tool, image=png, title=spec["title"])
             screen_set_regions(actor=actor, screen=screen, regions=spec["regions"])
         screens.append(screen)
     return screens
