@@ -26,6 +26,11 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class ObjectTypeSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
 class AuditVocabularySerializer(serializers.Serializer):
     actions = serializers.ListField(child=serializers.CharField())
-    object_types = serializers.ListField(child=serializers.CharField())
+    object_types = ObjectTypeSerializer(many=True)
