@@ -1,6 +1,7 @@
-// Admin: data lifecycle and devices — retention per data class, legal holds, what each purge
-// deleted (counts), devices holding unsynced items, and a person's tokens, export and erasure.
-import { h } from "../dom.js";
+// Admin > Data & devices: retention per data class, legal holds, what each purge deleted (counts)
+// and devices holding unsynced items. A person's export and erasure are under Admin > Users.
+import { confirmDialog, h } from "../dom.js";
+import { errorText } from "./admin/kit.js";
 
 const FIELDS = [
   ["observations_days", "Observations"], ["photos_days", "Photos"], ["ratings_days", "Ratings"],
@@ -40,7 +41,7 @@ async function retention(section, { api, toast }) {
       await api("/api/retention/", { method: "PUT", body });
       toast("Retention saved.");
     } catch (err) {
-      error.textContent = `${err.message} ${Object.entries(err.errors).map(([f, m]) => `${f}: ${m}`).join(" ")}`;
+      error.textContent = errorText(err);
     }
   });
   section.append(form);
@@ -56,10 +57,14 @@ async function holds(section, ctx) {
   const rows = list.results.map((h) => {
     const release = el("button", { className: "secondary", textContent: "Release", type: "button" });
     release.addEventListener("click", async () => {
-      if (!confirm(`Release legal hold "${h.name}"? Covered data becomes purgeable.`)) return;
-      await api(`/api/legal-holds/${h.id}/`, { method: "DELETE" });
-      toast("Hold released.");
-      refresh(section, holds, ctx);
+      const ok = await confirmDialog({ id: "release-confirm", title: `Release legal hold "${h.name}"?`,
+        body: "The data it covers becomes purgeable again under the retention rules.", confirm: "Release hold", danger: true });
+      if (!ok) return;
+      try {
+        await api(`/api/legal-holds/${h.id}/`, { method: "DELETE" });
+        toast("Hold released.");
+        refresh(section, holds, ctx);
+      } catch (err) { toast(errorText(err)); }
     });
     return row([h.name, unitName.get(h.unit) || "", userName.get(h.person) || "", when(h.created_from),
       when(h.created_until), release]);
@@ -92,7 +97,7 @@ async function holds(section, ctx) {
       toast("Legal hold placed.");
       refresh(section, holds, ctx);
     } catch (err) {
-      error.textContent = err.message;
+      error.textContent = errorText(err);
     }
   });
   section.append(form);
@@ -115,55 +120,19 @@ async function devices(section, { api }) {
   section.append(table("devices", ["Device", "User", "Unsynced", "Last seen", "Browser"], rows));
 }
 
-async function people(section, ctx) {
-  const { api, toast } = ctx;
-  const users = await api("/api/users/?page_size=200");
-  const pick = el("select", { id: "person-pick" },
-    ...users.results.map((u) => el("option", { value: u.id, textContent: `${u.username}${u.display_name ? ` (${u.display_name})` : ""}` })));
-  const status = el("p", { role: "status", id: "person-status" });
-  const act = (label, fn, cls = "secondary") => {
-    const b = el("button", { type: "button", className: cls, textContent: label });
-    b.addEventListener("click", async () => {
-      try { status.textContent = await fn(Number(pick.value)); } catch (err) { status.textContent = err.message; }
-    });
-    return b;
-  };
-  section.append(el("label", { htmlFor: "person-pick", textContent: "Person" }), pick,
-    el("div", { className: "actions" },
-      act("Revoke tokens and sessions", async (id) => {
-        const r = await api(`/api/users/${id}/revoke-tokens/`, { method: "POST" });
-        return `Revoked ${r.revoked_tokens} token(s), ended ${r.ended_sessions} session(s).`;
-      }),
-      act("Export their data", async (id) => {
-        const data = await api(`/api/users/${id}/export/`);
-        const link = el("a", { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)],
-          { type: "application/json" })), download: `rounds-person-${id}.json` });
-        link.click();
-        return "Export downloaded.";
-      }),
-      act("Erase account", async (id) => {
-        if (!confirm("Erase this account? Their contributions stay, attributed to \"former staff\".")) return "Not erased.";
-        await api(`/api/users/${id}/erase/`, { method: "POST" });
-        toast("Account erased.");
-        refresh(section, people, ctx);
-        return "";
-      }, "danger"),
-    ), status);
-}
-
 async function refresh(section, fill, ctx) {
   const heading = section.querySelector("h2");
   section.replaceChildren(heading);
   try { await fill(section, ctx); } catch (err) {
-    section.append(el("p", { className: "error", textContent: err.message }));
+    section.append(el("p", { className: "error", textContent: errorText(err) }));
   }
 }
 
 export async function render(main, ctx) {
-  main.innerHTML = "<h1>Data and devices</h1>";
+  main.append(el("h1", { textContent: "Data and devices" }));
   const parts = [
     ["Retention", retention], ["Legal holds", holds], ["Purges", runs],
-    ["Devices with unsynced items", devices], ["People", people],
+    ["Devices with unsynced items", devices],
   ];
   for (const [title, fill] of parts) {
     const id = title.toLowerCase().replace(/\W+/g, "-");
