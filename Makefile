@@ -41,7 +41,7 @@ lint: install-test
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install-test
-	$(VENV)/bin/mypy feedback
+	$(VENV)/bin/mypy feedback api backend pwa
 
 # Leg 1: SQLite + in-process channel layer (+ the browser tests when Chromium is there).
 test-sqlite: install-test

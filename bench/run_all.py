@@ -25,7 +25,7 @@ RUNS = [
     ("bench_fanout.py", ["--redis", "--layer", "core"], True),
     ("bench_backlog.py", [], False),
     ("bench_backlog.py", ["--db", "postgres"], True),
-    ("bench_flags.py", [], False),
+    ("bench_flags.py", ["--write-report"], False),
     ("bench_similar.py", [], False),
     ("bench_similar.py", ["--db", "postgres"], True),
 ]
