@@ -26,11 +26,9 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         ]
 
 
-class ObjectTypeSerializer(serializers.Serializer):
-    value = serializers.CharField()
-    label = serializers.CharField()
-
-
 class AuditVocabularySerializer(serializers.Serializer):
     actions = serializers.ListField(child=serializers.CharField())
-    object_types = ObjectTypeSerializer(many=True)
+    object_types = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="[{value: 'feedback.unit', label: 'unit'}, ...]",
+    )

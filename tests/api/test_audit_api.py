@@ -8,22 +8,12 @@ from django.db import connection, transaction
 from feedback.context import Actor
 from feedback.models import AuditEntry
 from feedback.services.audit import audit_record
-from tests.conftest import assert_error
+from tests.conftest import ADMIN_ONLY, assert_error
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("admin", 200),
-        ("observer", 403),
-        ("clinician", 403),
-        ("product_owner", 403),
-        ("outsider", 403),
-        ("anon", 401),
-    ],
-)
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
 def test_who_may_read_the_audit_trail(clients, persona, status):
     response = clients[persona].get("/api/audit/")
     if status == 200:
@@ -89,17 +79,7 @@ def test_postgres_itself_refuses_tampering(admin_user):
         cur.execute("DELETE FROM feedback_auditentry WHERE id=%s", [entry.pk])
 
 
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("admin", 200),
-        ("observer", 403),
-        ("clinician", 403),
-        ("product_owner", 403),
-        ("outsider", 403),
-        ("anon", 401),
-    ],
-)
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
 def test_who_may_read_the_audit_vocabulary(clients, persona, status):
     clients["admin"].post("/api/units/", {"name": "6 North"}, format="json")
     response = clients[persona].get("/api/audit/vocabulary/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feedback.models import AuditEntry, Notification, User
-from tests.conftest import assert_error
+from tests.conftest import ADMIN_ONLY, assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +17,7 @@ NEW = {
 }
 
 
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("admin", 200),
-        ("observer", 403),
-        ("clinician", 403),
-        ("product_owner", 403),
-        ("outsider", 403),
-        ("anon", 401),
-    ],
-)
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
 def test_who_may_list_users(clients, persona, status):
     response = clients[persona].get("/api/users/")
     if status == 200:
@@ -129,17 +119,7 @@ def test_password_is_never_returned(clients):
     assert NEW["password"] not in str(listed)
 
 
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("admin", 200),
-        ("observer", 403),
-        ("clinician", 403),
-        ("product_owner", 403),
-        ("outsider", 403),
-        ("anon", 401),
-    ],
-)
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
 def test_who_may_read_the_roles_and_what_they_allow(clients, persona, status):
     response = clients[persona].get("/api/users/roles/")
     if status != 200:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from feedback.models import WebhookDelivery
-from tests.conftest import assert_error
+from tests.conftest import ADMIN_ONLY, assert_error
 from tests.live import worker
 
 SECRET = "synthetic-webhook-secret"
@@ -251,17 +251,7 @@ def _hook(clients, url="https://hooks.example.org/rounds"):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("admin", 200),
-        ("observer", 403),
-        ("clinician", 403),
-        ("product_owner", 403),
-        ("outsider", 403),
-        ("anon", 401),
-    ],
-)
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
 def test_who_may_read_a_webhooks_delivery_log(clients, persona, status):
     hook = _hook(clients)
     WebhookDelivery.objects.create(

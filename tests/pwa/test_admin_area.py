@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from feedback.context import Actor
@@ -67,7 +68,9 @@ def test_admin_creates_a_user_and_a_unit_and_reads_the_filtered_audit_log(
     page.fill("#new-password", "short")
     page.check("#new-user-roles input[value=clinician]")
     page.click("#new-user-form button[type=submit]")
-    page.wait_for_function("document.getElementById('new-user-error').textContent.includes('Password')")
+    page.wait_for_function(
+        "document.getElementById('new-user-error').textContent.includes('Password')"
+    )
     assert not User.objects.filter(username="nina.k").exists()
     page.fill("#new-password", "long-synthetic-pass-9")
     page.click("#new-user-form button[type=submit]")
@@ -116,9 +119,7 @@ def test_admin_creates_a_user_and_a_unit_and_reads_the_filtered_audit_log(
     page.select_option("#audit-type", "feedback.unit")
     page.select_option("#audit-actor", str(me.pk))
     page.click("#audit-filter button[type=submit]")
-    page.wait_for_function(
-        "[...document.querySelectorAll('#audit-table tbody tr')].length === 1"
-    )
+    page.wait_for_function("[...document.querySelectorAll('#audit-table tbody tr')].length === 1")
     text = page.inner_text("#audit-table tbody")
     assert f"#{unit.pk}" in text and "adele" in text.lower()
     assert "Create" in text and "Unit" in text
@@ -128,9 +129,7 @@ def test_admin_creates_a_user_and_a_unit_and_reads_the_filtered_audit_log(
 
     # The filtered address reopens the same view.
     page.reload()
-    page.wait_for_function(
-        "[...document.querySelectorAll('#audit-table tbody tr')].length === 1"
-    )
+    page.wait_for_function("[...document.querySelectorAll('#audit-table tbody tr')].length === 1")
     assert page.input_value("#audit-action") == "create"
 
 
@@ -154,7 +153,7 @@ def _seed() -> dict[str, Any]:
     )  # fmt: skip
     WebhookDelivery.objects.create(
         webhook=hook, event="backlog.item.created", body="{}", status="delivered", attempts=1,
-        last_status_code=200,
+        last_status_code=200, delivered_at=timezone.now(),
     )  # fmt: skip
     WebhookDelivery.objects.create(
         webhook=hook, event="backlog.item.status_changed", body="{}", status="failed",
@@ -200,7 +199,8 @@ def test_admin_runs_tools_webhooks_and_every_screen_passes_axe(
     page.click("#screen-form button[type=submit]")
     page.wait_for_selector("#screen-list img[alt='Screen: Alert banner']")
     page.wait_for_function(
-        "() => { const i = document.querySelector('#screen-list img'); return i.complete && i.naturalWidth > 0; }"
+        "() => { const i = document.querySelector('#screen-list img');"
+        " return i.complete && i.naturalWidth > 0; }"
     )
     assert tool.screens.count() == 1
     _check(page, f"admin-tools-{size}")

@@ -1,7 +1,7 @@
 // Admin > Data & devices: retention per data class, legal holds, what each purge deleted (counts)
 // and devices holding unsynced items. A person's export and erasure are under Admin > Users.
 import { confirmDialog, h } from "../dom.js";
-import { errorText } from "./admin/kit.js";
+import { errorText, row, table } from "./admin/kit.js";
 
 const FIELDS = [
   ["observations_days", "Observations"], ["photos_days", "Photos"], ["ratings_days", "Ratings"],
@@ -11,13 +11,9 @@ const FIELDS = [
 
 const el = h; // props (className, textContent, onclick …) as dom.js takes them
 
-function row(cells, tag = "td") {
-  return el("tr", {}, ...cells.map((c) => (c instanceof Node ? el(tag, {}, c) : el(tag, { textContent: String(c ?? "") }))));
-}
-
-function table(id, head, rows) {
-  return el("table", { id }, el("thead", {}, row(head, "th")), el("tbody", {}, ...rows));
-}
+const HOLDS = ["Matter", "Unit", "Person", "From", "Until", "Release"];
+const RUNS = ["Started", "Trigger", "Deleted", "Kept by holds"];
+const DEVICES = ["Device", "User", "Unsynced items", "Last seen", "Browser"];
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 const counts = (obj) => Object.entries(obj || {}).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -66,10 +62,11 @@ async function holds(section, ctx) {
         refresh(section, holds, ctx);
       } catch (err) { toast(errorText(err)); }
     });
-    return row([h.name, unitName.get(h.unit) || "", userName.get(h.person) || "", when(h.created_from),
-      when(h.created_until), release]);
+    return row(HOLDS, [h.name, unitName.get(h.unit) || "any", userName.get(h.person) || "anyone",
+      when(h.created_from) || "–", when(h.created_until) || "–", release]);
   });
-  section.append(table("holds", ["Matter", "Unit", "Person", "From", "Until", ""], rows));
+  section.append(rows.length ? table("holds", "Legal holds in force", HOLDS, rows)
+    : el("p", { className: "muted", id: "no-holds", textContent: "No legal hold is in force." }));
   const form = el("form", { id: "hold-form", className: "grid-form" });
   const unit = el("select", { name: "unit", id: "hold-unit" }, el("option", { value: "", textContent: "any unit" }),
     ...units.results.map((u) => el("option", { value: u.id, textContent: u.name })));
@@ -105,19 +102,22 @@ async function holds(section, ctx) {
 
 async function runs(section, { api }) {
   const list = await api("/api/retention/runs/");
-  section.append(table("runs", ["Started", "Trigger", "Deleted", "Kept by holds"],
-    list.results.map((r) => row([when(r.started_at), r.trigger, counts(r.deleted), counts(r.held)]))));
-  if (!list.results.length) section.append(el("p", { className: "muted", textContent: "No purge has run yet." }));
+  if (!list.results.length) {
+    section.append(el("p", { className: "muted", textContent: "No purge has run yet." }));
+    return;
+  }
+  section.append(table("runs", "What each purge deleted (counts only)", RUNS,
+    list.results.map((r) => row(RUNS, [when(r.started_at), r.trigger, counts(r.deleted) || "nothing", counts(r.held) || "–"]))));
 }
 
 async function devices(section, { api }) {
   const list = await api("/api/devices/?page_size=200");
   const rows = list.results.map((d) => {
-    const tr = row([d.device_id, d.username, d.unsynced, when(d.last_seen_at), d.user_agent]);
+    const tr = row(DEVICES, [d.device_id, d.username, String(d.unsynced), when(d.last_seen_at), d.user_agent]);
     if (d.unsynced > 0) tr.className = "warn";
     return tr;
   });
-  section.append(table("devices", ["Device", "User", "Unsynced", "Last seen", "Browser"], rows));
+  section.append(table("devices", "Devices, with how many items each still holds unsynced", DEVICES, rows));
 }
 
 async function refresh(section, fill, ctx) {

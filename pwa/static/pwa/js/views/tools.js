@@ -110,7 +110,8 @@ async function screensSection(tool, api) {
   };
   const image = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", required: true });
   const title = h("input", { maxlength: "200", required: true });
-  const version = h("input", { maxlength: "40", value: "1" });
+  const version = h("input", { maxlength: "40" });
+  version.defaultValue = "1"; // what form.reset() goes back to
   const form = h("form", { id: "screen-form", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
     if (!image.files[0] || !title.value.trim()) { status.textContent = "Choose an image and give it a title."; return; }
@@ -159,6 +160,7 @@ function newToolSection(api, redraw) {
     try {
       const made = await api("/api/tools/", { method: "POST", body: { name: name.value.trim(), description: description.value.trim() } });
       form.reset();
+      form.parentElement.open = false;
       await redraw(made.id, `${made.name} added.`);
     } catch (err) { error.textContent = errorText(err); }
   } }, field("new-tool-name", "Name", name), field("new-tool-description", "What it does", description),
@@ -190,7 +192,7 @@ export async function render(main, { api, toast }) {
   picker.addEventListener("change", () => draw(picker.value).catch((err) => { status.textContent = errorText(err); }));
   const tools = await fillPicker(null);
   main.replaceChildren(h("h1", {}, "AI tools"), newToolSection(api, redraw),
-    h("div", { class: "field", hidden: !tools.length }, h("label", { for: "admin-tool" }, "Tool"), picker), status, box);
+    h("div", { class: "field", hidden: !tools.length }, h("label", { for: "admin-tool" }, "Tool to manage"), picker), status, box);
   if (tools.length) await draw(tools[0].id);
   else box.replaceChildren(h("p", { class: "muted", id: "no-tools" }, "No tools yet: add the first one above."));
 }

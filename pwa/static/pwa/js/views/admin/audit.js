@@ -32,7 +32,7 @@ class Audit {
       this.ctx.api("/api/audit/vocabulary/"), this.ctx.api("/api/users/?page_size=200"),
     ]);
     this.types = new Map(vocab.object_types.map((t) => [t.value, t.label]));
-    const results = table("audit-table", "Audit entries, newest first", HEAD, []);
+    const results = table("audit-table", "Audit entries, newest first", HEAD, [], { hideCaption: true });
     results.querySelector("tbody").replaceWith(this.body);
     this.root.append(
       h("h1", {}, "Audit log"),
@@ -40,7 +40,7 @@ class Audit {
         + "with who did it and from where. Nobody can edit or delete an entry."),
       this.filterForm(vocab, users.results),
       h("section", { class: "card", "aria-labelledby": "audit-h" },
-        h("h2", { id: "audit-h" }, "Entries"), this.status, results, this.more.el));
+        h("h2", { id: "audit-h" }, "Entries, newest first"), this.status, results, this.more.el));
     await this.load();
   }
 
@@ -87,7 +87,7 @@ class Audit {
   entry(e) {
     const what = `${humanize(this.types.get(e.object_type) || e.object_type)}${e.object_id ? ` #${e.object_id}` : ""}`;
     return row(HEAD, [h("time", { datetime: e.at }, when(e.at)), e.actor_name || "system", humanize(e.action),
-      what, details(e.detail), e.ip || ""]);
+      what, details(e.detail) || "–", e.ip || "–"]);
   }
 
   async load(url = null, append = false) {

@@ -40,12 +40,13 @@ export function offlineNote() {
     + "answers again. Capture still works offline.");
 }
 
-/** A table whose rows become labelled cards on phones (each cell carries its column's name). */
-export function table(id, caption, head, rows) {
+/** A table whose rows become labelled cards on phones (each cell carries its column's name).
+ *  `rows` are arrays of cells or rows already made with `row`. */
+export function table(id, caption, head, rows, { hideCaption = false } = {}) {
   return h("table", { id, class: "admin-table" },
-    h("caption", {}, caption),
+    h("caption", { class: hideCaption ? "sr-only" : null }, caption),
     h("thead", {}, h("tr", {}, ...head.map((c) => h("th", { scope: "col" }, c)))),
-    h("tbody", {}, ...rows.map((cells) => row(head, cells))));
+    h("tbody", {}, ...rows.map((cells) => (cells instanceof Node ? cells : row(head, cells)))));
 }
 
 export function row(head, cells) {
@@ -62,6 +63,26 @@ export function pager(id, label, fetchPage) {
     button.hidden = !next;
   });
   return { el: button, set(url) { next = url; button.hidden = !url; } };
+}
+
+/**
+ * Loads one page of a cursor-paginated list into `list` (replacing it, or appending for "load
+ * more"), one element per result from `item`; `empty` shows when nothing matches. Failures go to
+ * `status`. Returns the next page's URL (null at the end or on failure) and sets `more`.
+ */
+export async function loadList({ api, path, url = null, append = false, list, item, empty, more, status }) {
+  try {
+    const page = await api(url ? pathOf(url) : path);
+    const items = page.results.map(item);
+    if (append) list.append(...items);
+    else list.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, empty)]));
+    if (status) status.textContent = "";
+    more.set(page.next);
+    return page.next;
+  } catch (err) {
+    if (status) status.textContent = errorText(err);
+    return null;
+  }
 }
 
 /** A relative API path for a pagination link (the server answers absolute URLs). */

@@ -1,7 +1,7 @@
 // Admin > Units and Admin > Workflows: the reference data observations are filed under. Add,
 // find and edit; there is no delete, because observations and backlog items point at them.
 import { h } from "../../dom.js";
-import { errorText, field, note, pager, pathOf } from "./kit.js";
+import { errorText, field, loadList, note, pager } from "./kit.js";
 
 const UNITS = {
   id: "unit", title: "Units", one: "unit", api: "/api/units/",
@@ -75,21 +75,12 @@ class Reference {
       h("h2", { id: `new-${k.id}-h` }, `Add a ${k.one}`), form);
   }
 
-  async load(url = null, append = false) {
+  load(url = null, append = false) {
     const k = this.kind;
     const params = new URLSearchParams({ page_size: "100" });
     if (this.q.value.trim()) params.set("q", this.q.value.trim());
-    try {
-      const page = await this.ctx.api(url ? pathOf(url) : `${k.api}?${params}`);
-      const items = page.results.map((x) => this.item(x));
-      if (append) this.list.append(...items);
-      else this.list.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, `No ${k.title.toLowerCase()} yet.`)]));
-      this.more.set(page.next);
-      return page.next;
-    } catch (err) {
-      this.status.textContent = errorText(err);
-      return null;
-    }
+    return loadList({ api: this.ctx.api, path: `${k.api}?${params}`, url, append, list: this.list,
+      item: (x) => this.item(x), empty: `No ${k.title.toLowerCase()} found.`, more: this.more, status: this.status });
   }
 
   item(obj) {

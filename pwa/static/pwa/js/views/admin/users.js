@@ -1,7 +1,7 @@
 // Admin > Users: add a person with their roles, find people (name, role, active or not), change
 // someone's roles, end their sign-ins everywhere, deactivate or reactivate the account.
 import { confirmDialog, h, humanize } from "../../dom.js";
-import { errorText, field, note, pager, pathOf, when } from "./kit.js";
+import { errorText, field, loadList, note, pager, when } from "./kit.js";
 
 const roleLabel = (name) => humanize(name);
 
@@ -94,18 +94,9 @@ class Users {
     return `/api/users/?${params}`;
   }
 
-  async load(url = null, append = false) {
-    try {
-      const page = await this.ctx.api(url ? pathOf(url) : this.query());
-      const items = page.results.map((u) => this.item(u));
-      if (append) this.list.append(...items);
-      else this.list.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, "Nobody matches.")]));
-      this.more.set(page.next);
-      return page.next;
-    } catch (err) {
-      this.status.textContent = errorText(err);
-      return null;
-    }
+  load(url = null, append = false) {
+    return loadList({ api: this.ctx.api, path: this.query(), url, append, list: this.list,
+      item: (u) => this.item(u), empty: "Nobody matches.", more: this.more, status: this.status });
   }
 
   item(user) {
@@ -119,7 +110,8 @@ class Users {
           h("span", { class: "muted" }, `@${u.username}`), me ? h("span", { class: "badge" }, "you") : null,
           u.is_active ? null : h("span", { class: "badge badge-off" }, "Deactivated")),
         h("p", { class: "badges" }, ...(u.roles.length ? u.roles.map((r) => h("span", { class: "badge" }, roleLabel(r)))
-          : [h("span", { class: "muted" }, "No role")]), h("span", { class: "muted" }, ` · joined ${when(u.date_joined)}`)),
+          : [h("span", { class: "muted" }, "No role")])),
+        h("p", { class: "muted joined" }, `Joined ${when(u.date_joined)}`),
         this.changer(u, me, draw));
     };
     draw(user);

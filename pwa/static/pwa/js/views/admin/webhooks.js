@@ -6,8 +6,9 @@ import { errorText, field, note, pager, pathOf, row, table, when } from "./kit.j
 const LOG_HEAD = ["Queued", "Event", "Outcome", "Attempts", "Last answer", "Delivered or next try"];
 const OUTCOME = { pending: "Waiting to send", delivered: "Delivered", failed: "Gave up" };
 
+// "backlog.item.status_changed" -> "Backlog item status changed".
 function eventLabel(name) {
-  return name === "*" ? "Every event" : name.split(".").map(humanize).join(" › ");
+  return name === "*" ? "Every event" : humanize(name.replace(/\./g, " "));
 }
 
 class Webhooks {
