@@ -53,7 +53,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     tokens are refused (401) and deleted."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        model = self.get_model()
+        model: type[Token] = self.get_model()  # type: ignore[assignment]
         names = RawSQL(_group_names_sql(model._meta.db_table), [])
         try:
             token = model.objects.select_related("user").annotate(group_names=names).get(key=key)

@@ -107,9 +107,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    response = drf_handler(exc, context)
-    if response is None:
+    handled = drf_handler(exc, context)
+    if handled is None:
         return None
+    response = handled
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body(
             "invalid",
@@ -118,7 +119,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         return response
     code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), "error")
-    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    detail = str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
     if code == "forbidden" and str(detail).startswith("CSRF Failed: "):  # DRF's session check
         detail = _csrf_detail(str(detail).removeprefix("CSRF Failed: "))
     response.data = error_body(code, str(detail))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware
 
 from .errors import error_body, json_error
@@ -61,7 +61,9 @@ class ApiSlashMiddleware(CommonMiddleware):
     """CommonMiddleware, but `/api/units` → 308 to `/api/units/`, so a POST keeps its method and
     body (Django's 301 turns it into a GET, and under DEBUG raises a 500 instead)."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if (
             is_api_path(request.path)
             and response.status_code == 404

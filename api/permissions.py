@@ -14,15 +14,20 @@ from feedback import roles
 from feedback.roles import Permission
 
 
+def refusal(permission: Permission) -> str:
+    """What a caller without `permission` is told (403 detail), naming the roles that hold it."""
+    return (
+        f"This needs the '{permission.name}' permission, held by the roles: "
+        f"{', '.join(sorted(permission.roles))}. Ask an admin for one of those roles."
+    )
+
+
 def requires(permission: Permission, *, safe_for_all: bool = False) -> type[BasePermission]:
     """A DRF permission class letting holders of `permission` through (and, with
     `safe_for_all`, any authenticated user for reads)."""
 
     class Requires(BasePermission):
-        message = (
-            f"This needs the '{permission.name}' permission, held by the roles: "
-            f"{', '.join(sorted(permission.roles))}. Ask an admin for one of those roles."
-        )
+        message = refusal(permission)
 
         def has_permission(self, request: Request, view: Any) -> bool:
             if not request.user or not request.user.is_authenticated:

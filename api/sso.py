@@ -172,7 +172,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form)
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        roles = getattr(sociallogin, "_rounds_roles", set())
+        roles: set[str] = getattr(sociallogin, "_rounds_roles", set())
         user_sync_sso_roles(user=user, roles=roles, provider_id=_provider_id(sociallogin))
         _audit_login(request, sociallogin, user)
         return user

@@ -1,9 +1,9 @@
 """Every route under /api/, in one place, grouped by area (each area spelled as its view module)."""
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import SimpleRouter
 
+from api.converters import IdConverter, IdRouter
 from api.views import (
     audit,
     auth,
@@ -23,7 +23,9 @@ from api.views import (
     webhooks,
 )
 
-router = SimpleRouter(trailing_slash=True)
+register_converter(IdConverter, "id")
+
+router = IdRouter(trailing_slash=True)
 router.register("users", users.UserViewSet, basename="user")
 router.register("units", reference.UnitViewSet, basename="unit")
 router.register("workflows", reference.WorkflowViewSet, basename="workflow")
@@ -53,10 +55,10 @@ capture_urls = [
     path("observations/", capture.ObservationListCreateView.as_view(), name="observation-list"),
     path("observations/sync/", capture.ObservationSyncView.as_view(), name="observation-sync"),
     path(
-        "observations/<int:pk>/", capture.ObservationDetailView.as_view(), name="observation-detail"
+        "observations/<id:pk>/", capture.ObservationDetailView.as_view(), name="observation-detail"
     ),
     path(
-        "observations/<int:pk>/photos/",
+        "observations/<id:pk>/photos/",
         capture.PhotoUploadView.as_view(),
         name="observation-photos",
     ),
@@ -65,49 +67,49 @@ capture_urls = [
 ]
 
 session_urls = [
-    path("tools/<int:tool_id>/screens/", sessions.ToolScreensView.as_view(), name="tool-screens"),
+    path("tools/<id:tool_id>/screens/", sessions.ToolScreensView.as_view(), name="tool-screens"),
     path("sessions/", sessions.SessionListView.as_view(), name="session-list"),
     path("sessions/join/", sessions.SessionJoinView.as_view(), name="session-join"),
-    path("sessions/<int:pk>/", sessions.SessionDetailView.as_view(), name="session-detail"),
+    path("sessions/<id:pk>/", sessions.SessionDetailView.as_view(), name="session-detail"),
     path(
-        "sessions/<int:pk>/ratings/", sessions.SessionRatingsView.as_view(), name="session-ratings"
+        "sessions/<id:pk>/ratings/", sessions.SessionRatingsView.as_view(), name="session-ratings"
     ),
     path(
-        "sessions/<int:pk>/comments/",
+        "sessions/<id:pk>/comments/",
         sessions.SessionCommentsView.as_view(),
         name="session-comments",
     ),
-    path("sessions/<int:pk>/end/", sessions.SessionEndView.as_view(), name="session-end"),
-    path("sessions/<int:pk>/sus/", sessions.SessionSusView.as_view(), name="session-sus"),
+    path("sessions/<id:pk>/end/", sessions.SessionEndView.as_view(), name="session-end"),
+    path("sessions/<id:pk>/sus/", sessions.SessionSusView.as_view(), name="session-sus"),
     path(
-        "sessions/<int:pk>/instruments/",
+        "sessions/<id:pk>/instruments/",
         sessions.SessionInstrumentsView.as_view(),
         name="session-instruments",
     ),
     path(
-        "sessions/<int:pk>/instruments.csv",
+        "sessions/<id:pk>/instruments.csv",
         sessions.SessionInstrumentsCsvView.as_view(),
         name="session-instruments-csv",
     ),
     path(
-        "sessions/<int:pk>/summary/", sessions.SessionSummaryView.as_view(), name="session-summary"
+        "sessions/<id:pk>/summary/", sessions.SessionSummaryView.as_view(), name="session-summary"
     ),
-    path("sessions/<int:pk>/qr.svg", sessions.SessionQrView.as_view(), name="session-qr"),
-    path("screens/<int:pk>/", sessions.ScreenDetailView.as_view(), name="screen-detail"),
-    path("comments/<int:pk>/", sessions.CommentDetailView.as_view(), name="comment-detail"),
+    path("sessions/<id:pk>/qr.svg", sessions.SessionQrView.as_view(), name="session-qr"),
+    path("screens/<id:pk>/", sessions.ScreenDetailView.as_view(), name="screen-detail"),
+    path("comments/<id:pk>/", sessions.CommentDetailView.as_view(), name="comment-detail"),
     path(
-        "screens/<int:pk>/heatmap.png", sessions.ScreenHeatmapView.as_view(), name="screen-heatmap"
+        "screens/<id:pk>/heatmap.png", sessions.ScreenHeatmapView.as_view(), name="screen-heatmap"
     ),
 ]
 
 loop_urls = [
     path(
-        "units/<int:pk>/you-said-we-did/",
+        "units/<id:pk>/you-said-we-did/",
         loop.YouSaidWeDidView.as_view(),
         name="unit-you-said-we-did",
     ),
     path(
-        "units/<int:pk>/you-said-we-did.pdf",
+        "units/<id:pk>/you-said-we-did.pdf",
         loop.YouSaidWeDidPosterView.as_view(),
         name="unit-you-said-we-did-pdf",
     ),
@@ -129,21 +131,21 @@ definition_urls = [
 
 output_feedback_urls = [
     path(
-        "tools/<int:tool_id>/versions/", reference.ToolVersionsView.as_view(), name="tool-versions"
+        "tools/<id:tool_id>/versions/", reference.ToolVersionsView.as_view(), name="tool-versions"
     ),
-    path("tools/<int:tool_id>/keys/", output_feedback.ToolKeysView.as_view(), name="tool-keys"),
+    path("tools/<id:tool_id>/keys/", output_feedback.ToolKeysView.as_view(), name="tool-keys"),
     path(
-        "tools/<int:tool_id>/keys/<int:key_id>/",
+        "tools/<id:tool_id>/keys/<id:key_id>/",
         output_feedback.ToolKeyDetailView.as_view(),
         name="tool-key-detail",
     ),
     path(
-        "tools/<int:tool_id>/reporter-token/",
+        "tools/<id:tool_id>/reporter-token/",
         output_feedback.ReporterTokenView.as_view(),
         name="tool-reporter-token",
     ),
     path(
-        "tools/<int:tool_id>/output-feedback/",
+        "tools/<id:tool_id>/output-feedback/",
         output_feedback.OutputFeedbackView.as_view(),
         name="tool-output-feedback",
     ),
@@ -152,10 +154,10 @@ output_feedback_urls = [
 lifecycle_urls = [
     path("retention/", lifecycle.RetentionView.as_view(), name="retention"),
     path("retention/runs/", lifecycle.RetentionRunListView.as_view(), name="retention-runs"),
-    path("users/<int:pk>/export/", lifecycle.PersonExportView.as_view(), name="user-export"),
-    path("users/<int:pk>/erase/", lifecycle.PersonEraseView.as_view(), name="user-erase"),
+    path("users/<id:pk>/export/", lifecycle.PersonExportView.as_view(), name="user-export"),
+    path("users/<id:pk>/erase/", lifecycle.PersonEraseView.as_view(), name="user-erase"),
     path(
-        "users/<int:pk>/revoke-tokens/",
+        "users/<id:pk>/revoke-tokens/",
         lifecycle.RevokeTokensView.as_view(),
         name="user-revoke-tokens",
     ),

@@ -452,7 +452,7 @@ Typed = tuple[int, int, str]  # start, end, PHI type
 Part = tuple[Callable[[str], list[Typed]], "Gate | Either"]
 
 
-class GatedRecognizer(EntityRecognizer):  # type: ignore[misc]
+class GatedRecognizer(EntityRecognizer):
     """A Presidio recognizer made of parts: span finders, each with the Gate its matches need."""
 
     def __init__(self, entities: list[str], parts: list[Part], name: str) -> None:
@@ -673,7 +673,7 @@ def valid_single_name(match: re.Match[str]) -> bool:
     return _is_census(word) and word.lower() not in COMMON_WORDS and not _is_blocked(word)
 
 
-class NoContextEnhancer(ContextAwareEnhancer):  # type: ignore[misc]
+class NoContextEnhancer(ContextAwareEnhancer):
     """Skips Presidio's context boosting: cues live in our regexes, and without an NLP model the
     default enhancer has no lemmas to use yet deep-copies every result (half the scan time)."""
 

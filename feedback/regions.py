@@ -43,7 +43,9 @@ def _valid_box(box: Any) -> bool:
     ):
         return False
     x, y, w, h = box
-    return x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= 1.0 + 1e-9 and y + h <= 1.0 + 1e-9
+    return bool(
+        x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= 1.0 + 1e-9 and y + h <= 1.0 + 1e-9
+    )
 
 
 def clean(regions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -62,7 +62,7 @@ def admit(scope: dict[str, Any], code: str) -> int | tuple[Participant, str]:
         if guest.session_id != session.pk:
             return CLOSE_FORBIDDEN
         participant = sel.guest_participant(session=session, participant_id=guest.participant_id)
-    elif user.role_names():
+    elif user is not None and user.role_names():
         participant = svc.session_join(session=session, user=user)
     else:
         participant = None  # signed in without any role: not a member of the hospital's teams
@@ -93,7 +93,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
             send=self.base_send,
             send_text=self.send_text,
             close=self.close_with,
-            spawn=asyncio.get_running_loop().create_task,
+            spawn=asyncio.get_running_loop().create_task,  # type: ignore[arg-type]
             is_facilitator=facilitator,
         )
         self.conn = Conn(

@@ -6,11 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+from feedback.ids import MAX_ID
 from feedback.models import Tool, Workflow
 from feedback.models.backlog import STATUSES
 
 # The largest id any supported database's integer key holds; larger ones are a 400, not a crash.
-MAX_ID = 2**63 - 1
 
 
 def id_list() -> serializers.ListField:

@@ -96,14 +96,16 @@ class ObservationWriteSerializer(serializers.Serializer):
 
 
 class SyncRequestSerializer(serializers.Serializer):
-    observations = ObservationWriteSerializer(many=True, max_length=MAX_BATCH)
+    observations = ObservationWriteSerializer(many=True, max_length=MAX_BATCH)  # type: ignore[call-arg]
 
 
 class SyncResultSerializer(serializers.Serializer):
     client_id = serializers.CharField()
     status = serializers.ChoiceField(choices=["created", "duplicate", "conflict", "rejected"])
     id = serializers.IntegerField(required=False)
-    errors = serializers.DictField(child=serializers.ListField(), required=False)
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(), required=False
+    )
 
 
 class SyncResponseSerializer(serializers.Serializer):

@@ -11,14 +11,16 @@ class KeyCreateSerializer(serializers.Serializer):
     origins = serializers.ListField(
         child=serializers.CharField(max_length=200), max_length=20, required=False, default=list
     )
-    label = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    label = serializers.CharField(  # type: ignore[assignment]
+        max_length=120, required=False, allow_blank=True, default=""
+    )
 
 
 class KeySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     tool = serializers.IntegerField()
     prefix = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     origins = serializers.ListField(child=serializers.CharField())
     created_at = serializers.DateTimeField()
     revoked_at = serializers.DateTimeField(allow_null=True)

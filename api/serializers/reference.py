@@ -20,7 +20,7 @@ class WorkflowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Workflow
         fields = ["id", "name", "description"]
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"name": {"validators": []}}
 
 
 class ToolSerializer(serializers.ModelSerializer):
@@ -34,7 +34,7 @@ class ToolSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tool
         fields = ["id", "name", "description", "model_card", "versions"]
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"name": {"validators": []}}
 
     def get_versions(self, tool: Tool) -> list[str]:
         return [v.version for v in tool.versions.all()]

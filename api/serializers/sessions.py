@@ -8,7 +8,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-MAX_ID = 2**63 - 1  # beyond the 64-bit key range SQLite raises instead of finding nothing
+from feedback.ids import MAX_ID
+
 MAX_CLIENT_ID = 100
 # Non-UUID client ids are stored as a UUID derived from them, so replays still match.
 _CLIENT_ID_NAMESPACE = uuid.UUID("5b0d7c4e-6f1a-4c2e-9a57-3d1f0e8b2a61")
@@ -262,7 +263,7 @@ class InstrumentOutSerializer(serializers.Serializer):
 
 class RegionSerializer(serializers.Serializer):
     id = serializers.CharField(max_length=40)
-    label = serializers.CharField(max_length=80)
+    label = serializers.CharField(max_length=80)  # type: ignore[assignment]
     box = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.backlog import MAX_ID
+from feedback.ids import MAX_ID
 
 
 class ThemesQuerySerializer(serializers.Serializer):
@@ -35,7 +35,7 @@ class ThemeExampleSerializer(serializers.Serializer):
 
 class ThemeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    label = serializers.CharField(
+    label = serializers.CharField(  # type: ignore[assignment]
         help_text="The theme's most distinctive words, from its evidence."
     )
     size = serializers.IntegerField()

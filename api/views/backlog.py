@@ -27,10 +27,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from api.context import actor_from_request
+from api.context import actor_from_request, authed_user
 from api.permissions import requires
 from api.serializers.backlog import (
-    MAX_ID,
     BacklogCreateSerializer,
     BacklogDetailSerializer,
     BacklogItemSerializer,
@@ -42,6 +41,7 @@ from api.serializers.backlog import (
 )
 from feedback import phi, roles
 from feedback.errors import ValidationFailed
+from feedback.ids import MAX_ID
 from feedback.models import BacklogItem
 from feedback.selectors import backlog as sel
 from feedback.selectors import similar as similar_sel
@@ -174,18 +174,22 @@ class BacklogViewSet(viewsets.GenericViewSet):
         return [CanRead() if self.action in reads else CanWrite()]
 
     def get_item(self) -> BacklogItem:
-        return get_object_or_404(sel.backlog_visible(user=self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            sel.backlog_visible(user=authed_user(self.request)), pk=self.kwargs["pk"]
+        )
 
     def _detail(self, item_id: int, status: int = 200) -> Response:
         row = sel.backlog_row(item_id=item_id)
-        row["evidence"] = sel.backlog_evidence(item=BacklogItem(pk=item_id), user=self.request.user)
+        row["evidence"] = sel.backlog_evidence(
+            item=BacklogItem(pk=item_id), user=authed_user(self.request)
+        )
         return Response(row, status=status)
 
     @extend_schema(responses={200: BacklogItemSerializer(many=True)})
     def list(self, request: Request) -> Response:
-        qs = sel.backlog_list(user=request.user, filters=request.query_params)
+        qs = sel.backlog_list(user=authed_user(request), filters=request.query_params)
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(sel.backlog_rows(page))
+        return self.get_paginated_response(sel.backlog_rows(page or []))
 
     @extend_schema(
         parameters=[], request=BacklogCreateSerializer, responses={201: BacklogDetailSerializer}
@@ -244,13 +248,13 @@ class BacklogViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[], request=None, responses={200: BacklogItemSerializer})
     @action(detail=True, methods=["post"])
     def follow(self, request: Request, pk: str | None = None) -> Response:
-        item = svc.backlog_follow(user=request.user, item=self.get_item(), follow=True)
+        item = svc.backlog_follow(user=authed_user(request), item=self.get_item(), follow=True)
         return Response(sel.backlog_row(item_id=item.pk))
 
     @extend_schema(parameters=[], request=None, responses={200: BacklogItemSerializer})
     @action(detail=True, methods=["post"])
     def unfollow(self, request: Request, pk: str | None = None) -> Response:
-        item = svc.backlog_follow(user=request.user, item=self.get_item(), follow=False)
+        item = svc.backlog_follow(user=authed_user(request), item=self.get_item(), follow=False)
         return Response(sel.backlog_row(item_id=item.pk))
 
     @extend_schema(
@@ -270,7 +274,7 @@ class BacklogViewSet(viewsets.GenericViewSet):
         q = query.validated_data
         source = next(((k, q[k]) for k in ("observation", "comment", "rating") if q.get(k)), None)
         matches = similar_sel.similar(
-            user=request.user,
+            user=authed_user(request),
             text=q.get("text"),
             source=source,
             kinds=q["kind"],
@@ -359,7 +363,7 @@ class BacklogExportView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
-        qs = sel.backlog_list(user=request.user, filters=request.query_params)
+        qs = sel.backlog_list(user=authed_user(request), filters=request.query_params)
         audit_record(
             actor=actor_from_request(request),
             action="export",

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from api.context import actor_from_request
+from api.context import actor_from_request, authed_user
 from api.parsers import FastJSONParser
 from api.permissions import requires
 from api.serializers.capture import (
@@ -68,7 +68,7 @@ class ObservationListCreateView(generics.GenericAPIView):
     @extend_schema(parameters=FILTER_PARAMS, responses={200: ObservationSerializer(many=True)})
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(
-            observation_list(user=request.user, filters=request.query_params)
+            observation_list(user=authed_user(request), filters=request.query_params)
         )
         return self.get_paginated_response(ObservationSerializer(page, many=True).data)
 
@@ -86,7 +86,7 @@ class ObservationDetailView(APIView):
 
     @extend_schema(responses={200: ObservationSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        obj = observation_get(user=request.user, pk=pk)
+        obj = observation_get(user=authed_user(request), pk=pk)
         audit_record(actor=actor_from_request(request), action="view", obj=obj)
         return Response(ObservationSerializer(obj).data)
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.context import authed_user
 from api.permissions import IsAdmin
 from api.serializers.devices import DeviceSerializer, HeartbeatSerializer, QueueKeySerializer
 from feedback.models import Device
@@ -28,7 +29,7 @@ class HeartbeatView(APIView):
         data = HeartbeatSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         device = device_heartbeat(
-            user=request.user,
+            user=authed_user(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             **data.validated_data,
         )
@@ -61,7 +62,7 @@ class QueueKeyView(APIView):
 
     @extend_schema(responses={200: QueueKeySerializer})
     def get(self, request: Request) -> Response:
-        key = queue_key(user=request.user)
+        key = queue_key(user=authed_user(request))
         response = Response(
             {
                 "key": base64.b64encode(key).decode(),

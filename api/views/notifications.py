@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.context import authed_user
 from api.serializers.notifications import MarkReadSerializer, NotificationSerializer
 from feedback.models import Notification
 from feedback.services.notifications import notification_mark_read
@@ -35,13 +36,13 @@ class NotificationViewSet(
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Notification.objects.none()
-        return Notification.objects.filter(user=self.request.user)
+        return Notification.objects.filter(user=authed_user(self.request))
 
     @extend_schema(request=None, responses={200: Marked})
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str | None = None) -> Response:
         n = self.get_object()
-        return Response({"marked": notification_mark_read(user=request.user, ids=[n.pk])})
+        return Response({"marked": notification_mark_read(user=authed_user(request), ids=[n.pk])})
 
     @extend_schema(request=MarkReadSerializer, responses={200: Marked})
     @action(detail=False, methods=["post"], url_path="read-all")
@@ -49,4 +50,4 @@ class NotificationViewSet(
         data = MarkReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data.get("ids")
-        return Response({"marked": notification_mark_read(user=request.user, ids=ids)})
+        return Response({"marked": notification_mark_read(user=authed_user(request), ids=ids)})

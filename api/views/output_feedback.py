@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import cors
-from api.context import actor_from_request
+from api.context import actor_from_request, authed_user
 from api.pagination import Cursor
-from api.permissions import requires
+from api.permissions import refusal, requires
 from api.reporter import reporter_from_token, reporter_token
 from api.serializers import output_feedback as s
 from feedback import roles
@@ -82,7 +82,7 @@ class ReporterTokenView(APIView):
     @extend_schema(request=None, responses={201: s.ReporterTokenSerializer})
     def post(self, request: Request, tool_id: int) -> Response:
         tool = _tool(tool_id)
-        token, expires = reporter_token(user_id=request.user.pk, tool_id=tool.pk)
+        token, expires = reporter_token(user_id=authed_user(request).pk, tool_id=tool.pk)
         return Response({"reporter": token, "expires_at": expires.isoformat()}, status=201)
 
 
@@ -104,7 +104,7 @@ class OutputFeedbackView(APIView):
     cors_origin: str | None = None
 
     @extend_schema(exclude=True)
-    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         origin = cors.request_origin(request)
         if origin and origin in sel.tool_origins(kwargs["tool_id"]):
             self.cors_origin = origin
@@ -119,7 +119,7 @@ class OutputFeedbackView(APIView):
         if not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
         if not roles.allows(request.user, roles.OUTPUT_FEEDBACK_READ):
-            raise exceptions.PermissionDenied(CanReadFlags.message)
+            raise exceptions.PermissionDenied(refusal(roles.OUTPUT_FEEDBACK_READ))
         qs = sel.flags_list(tool_id=_tool(tool_id).pk, filters=request.query_params)
         paginator = Cursor()
         page = paginator.paginate_queryset(qs, request, view=self) or []
@@ -175,18 +175,18 @@ class OutputFeedbackView(APIView):
                     errors={"reporter": ["Invalid or expired; request a new reporter token."]},
                 )
             return user
-        user = request.user
-        if user.is_authenticated:
-            if not roles.allows(user, roles.FLAG_OUTPUT):
-                raise exceptions.PermissionDenied(CanFlag.message)
-            return user
+        signed_in = request.user
+        if signed_in.is_authenticated:
+            if not roles.allows(signed_in, roles.FLAG_OUTPUT):
+                raise exceptions.PermissionDenied(refusal(roles.FLAG_OUTPUT))
+            return signed_in
         if key is None:
             raise exceptions.NotAuthenticated(
                 f"Send the tool's key in {KEY_HEADER}, or sign in (Authorization: Token ...)."
             )
         return None  # anonymous, limited per key
 
-    def finalize_response(
+    def finalize_response(  # type: ignore[override]
         self, request: Request, response: Any, *args: Any, **kwargs: Any
     ) -> HttpResponse:
         response = super().finalize_response(request, response, *args, **kwargs)

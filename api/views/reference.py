@@ -62,8 +62,9 @@ class ReferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
+        model = self.get_queryset().model
         obj = reference_create(
-            actor=actor_from_request(request), model=self.queryset.model, data=data.validated_data
+            actor=actor_from_request(request), model=model, data=data.validated_data
         )
         return Response(self.get_serializer(obj).data, status=201)
 

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.context import actor_from_request
+from api.context import actor_from_request, authed_user
 from api.guest import guest_from_token, guest_token
 from api.permissions import requires
 from api.serializers import sessions as s
@@ -66,14 +66,14 @@ class ToolScreensView(GenericAPIView):
 
     @extend_schema(
         request={"multipart/form-data": s.ScreenUploadSerializer},
-        responses={201: s.ScreenSerializer},
+        responses={201: s.ScreenSerializer, 200: s.ScreenSerializer},
     )
     def post(self, request: Request, tool_id: int) -> Response:
         tool = _tool(tool_id)
         data = s.ScreenUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        screen = screen_create(
+        screen, created = screen_create(
             actor=actor_from_request(request),
             tool=tool,
             image=v["image"],
@@ -81,7 +81,8 @@ class ToolScreensView(GenericAPIView):
             version=v["version"],
             model_version=v["model_version"],
         )
-        return Response(sel.screen_public(screen, base_url(request)), status=201)
+        status = 201 if created else 200  # the same bytes again: the screen already stored
+        return Response(sel.screen_public(screen, base_url(request)), status=status)
 
 
 class ScreenDetailView(APIView):
@@ -116,7 +117,9 @@ class SessionListView(GenericAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return CodesignSession.objects.none()
-        return sel.sessions_visible(user=self.request.user).prefetch_related(sel.SESSION_SCREENS)
+        return sel.sessions_visible(user=authed_user(self.request)).prefetch_related(
+            sel.SESSION_SCREENS
+        )
 
     @extend_schema(responses=s.SessionSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -147,7 +150,7 @@ class SessionListView(GenericAPIView):
 class SessionDetailView(APIView):
     @extend_schema(responses=s.SessionSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        session = sel.session_for_user(user=request.user, session_id=pk)
+        session = sel.session_for_user(user=authed_user(request), session_id=pk)
         return Response(sel.session_public(session, base_url(request)))
 
 
@@ -200,8 +203,8 @@ def acting_participant(request: Request, session_id: int) -> Participant:
         return participant
     if not request.user.is_authenticated:
         raise exceptions.NotAuthenticated("Sign in, or send the X-Guest-Token from joining.")
-    session = sel.session_for_user(user=request.user, session_id=session_id)
-    participant = sel.participant_of(session=session, user=request.user)
+    session = sel.session_for_user(user=authed_user(request), session_id=session_id)
+    participant = sel.participant_of(session=session, user=authed_user(request))
     if participant is None:
         raise Forbidden("Join the session first (POST /api/sessions/join/).")
     return participant
@@ -296,8 +299,8 @@ def _frame_args(v: dict[str, Any]) -> dict[str, Any]:
 class SessionEndView(APIView):
     @extend_schema(request=s.EndSerializer, responses=s.SessionSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        session = sel.session_for_user(user=request.user, session_id=pk)
-        participant = sel.participant_of(session=session, user=request.user)
+        session = sel.session_for_user(user=authed_user(request), session_id=pk)
+        participant = sel.participant_of(session=session, user=authed_user(request))
         if participant is None:  # the service checks that a participant is the facilitator
             raise Forbidden("Only the session's facilitator can end it.")
         data = s.EndSerializer(data=request.data)
@@ -357,7 +360,7 @@ def _may_review(user: Any, session: CodesignSession) -> bool:
 
 def reviewable_session(request: Request, pk: int) -> CodesignSession:
     """Summaries, heat maps and QR codes: the facilitator, product owners and admins."""
-    session = sel.session_for_user(user=request.user, session_id=pk)
+    session = sel.session_for_user(user=authed_user(request), session_id=pk)
     if not _may_review(request.user, session):
         raise NotFound("No such session, or it is not visible to you.")
     return session

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.context import authed_user
 from api.permissions import requires
 from feedback import roles
 from feedback.errors import NotFound
@@ -42,7 +43,7 @@ class PointOut(serializers.Serializer):
 
 class SeriesOut(serializers.Serializer):
     key = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     points = PointOut(many=True)
 
 
@@ -78,7 +79,7 @@ class PainPointsView(APIView):
     def get(self, request: Request) -> Response:
         params = PainPointsQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
-        data = pain_points(user=request.user, query=PainQuery(**params.validated_data))
+        data = pain_points(user=authed_user(request), query=PainQuery(**params.validated_data))
         return Response(PainPointsOut(data).data)
 
 
@@ -89,7 +90,7 @@ class RatingsView(APIView):
     def get(self, request: Request) -> Response:
         params = RatingsQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
-        data = tool_ratings(user=request.user, tool_id=params.validated_data["tool"])
+        data = tool_ratings(user=authed_user(request), tool_id=params.validated_data["tool"])
         return Response(RatingsOut(data).data)
 
 

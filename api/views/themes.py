@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.context import authed_user
 from api.permissions import requires
 from api.serializers.themes import ThemesQuerySerializer, ThemesSerializer
 from feedback import roles
@@ -23,7 +24,7 @@ class ThemesView(APIView):
         if not query.is_valid():
             raise ValidationFailed("Check the since, unit and tool filters.", errors=query.errors)
         found = themes_for(
-            user=request.user,
+            user=authed_user(request),
             since=query.validated_data.get("since"),
             unit=query.validated_data.get("unit"),
             tool=query.validated_data.get("tool"),

@@ -57,7 +57,7 @@ def unsent_bytes(protocol: Any) -> int:
     """Bytes written to the socket that the peer has not taken yet (Twisted's write buffer)."""
     transport: Any = getattr(protocol, "transport", None)
     try:
-        return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+        return int(len(transport.dataBuffer) - transport.offset + transport._tempDataLen)
     except Exception:  # another transport: no back-pressure signal, treat as drained
         return 0
 

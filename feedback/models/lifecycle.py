@@ -18,7 +18,7 @@ DEFAULT_DAYS = {
 }
 
 
-def _days(name: str, minimum: int = 1) -> models.PositiveIntegerField:
+def _days(name: str, minimum: int = 1) -> models.PositiveIntegerField[int, int]:
     return models.PositiveIntegerField(
         default=DEFAULT_DAYS[name],
         validators=[MinValueValidator(minimum), MaxValueValidator(MAX_DAYS)],

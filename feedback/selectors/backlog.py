@@ -132,7 +132,8 @@ ROW_FIELDS = (
 
 def as_rows(qs: QuerySet[BacklogItem]) -> QuerySet[Any]:
     """Plain dict rows: building model instances cost more than the page query itself."""
-    return qs.values(*ROW_FIELDS)
+    rows: QuerySet[Any] = qs.values(*ROW_FIELDS)
+    return rows
 
 
 def _extras_sql(n: int, array: bool) -> str:
@@ -318,7 +319,7 @@ def evidence_reporters(
             "reporter_id", flat=True
         )
     )
-    users.discard(None)  # type: ignore[arg-type]
+    users.discard(None)
     return users
 
 

@@ -14,6 +14,7 @@ from django_filters.fields import IsoDateTimeField
 
 from feedback import roles
 from feedback.errors import NotFound, ValidationFailed
+from feedback.ids import MAX_ID
 from feedback.models import Observation, User
 
 
@@ -73,7 +74,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
 
 
@@ -142,4 +143,5 @@ def observation_list(*, user: User, filters: Any) -> QuerySet[Observation]:
             "Some filters are invalid; fix them and retry.",
             errors={k: [str(m) for m in v] for k, v in filterset.errors.items()},
         )
-    return filterset.qs
+    qs: QuerySet[Observation] = filterset.qs
+    return qs

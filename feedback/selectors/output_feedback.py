@@ -129,7 +129,8 @@ def flags_list(*, tool_id: int, filters: Mapping[str, Any]) -> QuerySet[OutputFe
     if not fs.is_valid():
         errors = {k: [str(m) for m in v] for k, v in fs.errors.items()}
         raise ValidationFailed("Some filters are invalid; fix them and retry.", errors=errors)
-    return fs.qs.order_by("-id")
+    qs: QuerySet[OutputFeedback] = fs.qs.order_by("-id")
+    return qs
 
 
 def flag_public(flag: OutputFeedback) -> dict[str, Any]:

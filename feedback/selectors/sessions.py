@@ -129,7 +129,9 @@ def aggregate_public(session_id: int, screen_id: int) -> dict[str, Any] | None:
     return {"type": "aggregate", "screen": screen_id, **aggregates.public(agg.state)}
 
 
-def aggregate_frames(session_id: int, screen_ids: Iterable[int]) -> tuple[bool, list[dict]]:
+def aggregate_frames(
+    session_id: int, screen_ids: Iterable[int]
+) -> tuple[bool, list[dict[str, Any]]]:
     """(results visible?, one `aggregate` frame per screen), read in two queries."""
     visible = (
         CodesignSession.objects.filter(pk=session_id).values_list("results_visible", flat=True)
@@ -142,7 +144,9 @@ def aggregate_frames(session_id: int, screen_ids: Iterable[int]) -> tuple[bool, 
     return bool(visible), frames
 
 
-def state_frame(session: CodesignSession, participant: Participant, base: str = "") -> dict:
+def state_frame(
+    session: CodesignSession, participant: Participant, base: str = ""
+) -> dict[str, Any]:
     """What a socket gets on connect: everything needed to draw the session right now.
 
     `base` (PUBLIC_BASE_URL, else the socket's Origin) makes media and join URLs absolute, as

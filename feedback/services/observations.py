@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from feedback import phi
 from feedback.context import Actor
 from feedback.errors import Conflict, ValidationFailed
+from feedback.ids import is_id
 from feedback.models import Observation, Tool, Unit, Workflow
 from feedback.models.observations import FREQUENCIES, ROLE_OBSERVED
 from feedback.services.audit import audit_record
@@ -245,7 +246,7 @@ def _known_refs(items: Iterable[Any]) -> _Refs:
         if isinstance(item, dict):
             for name, ids in wanted.items():
                 ref = _as_int(item.get(name))
-                if ref is not None and 0 < ref < 2**63:  # SQLite overflows on larger ints
+                if is_id(ref):  # SQLite overflows on larger ints
                     ids.add(ref)
 
     def existing(model: Any, ids: set[int]) -> set[int]:

@@ -15,6 +15,7 @@ from feedback import aggregates, codes, events, phi, sus
 from feedback import regions as regions_rules
 from feedback.context import Actor
 from feedback.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from feedback.ids import MAX_ID, is_id
 from feedback.models import (
     CodesignSession,
     Comment,
@@ -35,7 +36,6 @@ _DIMENSION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_DIMENSIONS = 8
 MAX_SCREENS = 100
 _CODE_ATTEMPTS = 10
-MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -162,13 +162,13 @@ def _require_facilitator(participant: Participant) -> None:
 
 def _screen_id(value: Any) -> int:
     # Bounded: an id beyond the 64-bit key range makes SQLite raise OverflowError, not miss.
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+    if not is_id(value):
         raise _invalid("screen", "screen must be the id of a screen in this session.")
     return value
 
 
-def _in_session(session_id: int, screen_id: Any) -> int:
-    screen_id = _screen_id(screen_id)
+def _in_session(session_id: int, screen: Any) -> int:
+    screen_id = _screen_id(screen)
     if not SessionScreen.objects.filter(session_id=session_id, screen_id=screen_id).exists():
         raise _invalid("screen", f"Screen {screen_id} is not part of this session.")
     return screen_id

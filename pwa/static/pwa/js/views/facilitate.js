@@ -141,11 +141,14 @@ class Setup {
       const screen = await this.ctx.api(`/api/tools/${this.$("#s-tool").value}/screens/`, { method: "POST", form });
       const checked = this.checkedIds();
       checked.add(screen.id);
-      this.screens.push(screen);
+      // The same image again answers with the screen already stored: tick it, list it once.
+      const known = this.screens.some((s) => s.id === screen.id);
+      if (!known) this.screens.push(screen);
       this.drawScreens(checked);
       this.$("#up-image").value = "";
       this.$("#up-title").value = "";
-      status.textContent = `Uploaded ${screen.title}.`;
+      status.textContent = known ? `That image is already screen “${screen.title}”; it is ticked.`
+        : `Uploaded ${screen.title}.`;
       status.className = "ok";
     } catch (err) {
       status.textContent = fieldErrors(err);
