@@ -81,6 +81,16 @@ def webhook_create(*, actor: Actor, url: str, secret: str, events: list[str]) ->
 
 
 @transaction.atomic
+def webhook_update(*, actor: Actor, hook: Webhook, active: bool) -> Webhook:
+    """Pause (`active=False`) or resume a receiver; events while paused are not queued for it."""
+    if hook.active != active:
+        hook.active = active
+        hook.save(update_fields=["active"])
+        audit_record(actor=actor, action="change", obj=hook, detail={"active": active})
+    return hook
+
+
+@transaction.atomic
 def webhook_delete(*, actor: Actor, hook: Webhook) -> None:
     """Remove a receiver and its pending deliveries (e.g. a leaked secret or a retired URL)."""
     audit_record(actor=actor, action="delete", obj=hook, detail={"events": hook.events})

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from feedback.models import WebhookDelivery
-from tests.conftest import assert_error
+from tests.conftest import ADMIN_ONLY, assert_error
 from tests.live import worker
 
 SECRET = "synthetic-webhook-secret"
@@ -243,3 +243,81 @@ def test_a_redirecting_receiver_is_a_failed_attempt_not_followed(settings, admin
         server.shutdown()
         server.server_close()
         target.close()
+
+
+def _hook(clients, url="https://hooks.example.org/rounds"):
+    body = {"url": url, "secret": SECRET, "events": ["backlog.item.created"]}
+    return clients["admin"].post("/api/webhooks/", body, format="json").json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
+def test_who_may_read_a_webhooks_delivery_log(clients, persona, status):
+    hook = _hook(clients)
+    WebhookDelivery.objects.create(
+        webhook_id=hook["id"], event="backlog.item.created", body='{"secret-ish": 1}',
+        status="failed", attempts=8, last_status_code=500, last_error="HTTP 500",
+    )  # fmt: skip
+    response = clients[persona].get(f"/api/webhooks/{hook['id']}/deliveries/")
+    if status != 200:
+        assert_error(response, status)
+        return
+    assert response.status_code == 200
+    (row,) = response.json()["results"]
+    assert row["status"] == "failed" and row["attempts"] == 8 and row["last_status_code"] == 500
+    assert row["last_error"] == "HTTP 500" and "body" not in row
+
+
+@pytest.mark.django_db
+def test_a_delivery_log_lists_only_its_own_webhook_newest_first(clients):
+    first, second = _hook(clients), _hook(clients, "https://other.example.org/in")
+    for event in ("backlog.item.created", "backlog.item.changed"):
+        WebhookDelivery.objects.create(webhook_id=first["id"], event=event, body="{}")
+    WebhookDelivery.objects.create(webhook_id=second["id"], event="backlog.item.merged", body="{}")
+    rows = clients["admin"].get(f"/api/webhooks/{first['id']}/deliveries/").json()["results"]
+    assert [r["event"] for r in rows] == ["backlog.item.changed", "backlog.item.created"]
+    assert_error(clients["admin"].get("/api/webhooks/999999/deliveries/"), 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "persona,status",
+    [("admin", 200), ("product_owner", 403), ("observer", 403), ("clinician", 403), ("anon", 401)],
+)
+def test_who_may_list_webhook_events(clients, persona, status):
+    response = clients[persona].get("/api/webhooks/events/")
+    if status != 200:
+        assert_error(response, status)
+        return
+    body = response.json()
+    assert "backlog.item.status_changed" in body["events"] and body["all"] == "*"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["observer", "clinician", "product_owner", "outsider", "anon"])
+def test_only_admins_pause_webhooks(clients, persona):
+    from feedback.models import Webhook
+
+    hook = _hook(clients)
+    code = 401 if persona == "anon" else 403
+    patch = clients[persona].patch(f"/api/webhooks/{hook['id']}/", {"active": False}, format="json")
+    assert_error(patch, code)
+    assert Webhook.objects.get(pk=hook["id"]).active
+
+
+@pytest.mark.django_db
+def test_a_paused_webhook_gets_no_new_deliveries_until_resumed(clients):
+    from feedback.models import AuditEntry
+
+    hook = _hook(clients)
+    url = f"/api/webhooks/{hook['id']}/"
+    assert clients["admin"].patch(url, {"active": False}, format="json").json()["active"] is False
+    clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue"}, format="json")
+    assert not WebhookDelivery.objects.exists()
+    assert clients["admin"].patch(url, {"active": True}, format="json").json()["active"] is True
+    clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue 2"}, format="json")
+    assert WebhookDelivery.objects.filter(webhook_id=hook["id"]).count() == 1
+    changes = AuditEntry.objects.filter(action="change", object_type="feedback.webhook")
+    assert [e.detail for e in changes.order_by("id")] == [{"active": False}, {"active": True}]
+    assert_error(clients["admin"].patch(url, {"active": "maybe"}, format="json"), 400, "invalid")
+    assert_error(clients["admin"].patch(url, {}, format="json"), 400, "invalid")
