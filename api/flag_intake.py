@@ -364,14 +364,18 @@ class BatchWriter:
         except Exception:
             log.exception("Storing %d flags failed; each goes to the view", len(batch))
             answers = [None for _ in batch]
+        by_loop: dict[Any, list[tuple[asyncio.Future[Any], Any]]] = {}
         for (_, item_loop, future), answer in zip(batch, answers, strict=True):
-            with contextlib.suppress(RuntimeError):  # that loop closed: its request is gone
-                item_loop.call_soon_threadsafe(_resolve, future, answer)
+            by_loop.setdefault(item_loop, []).append((future, answer))
+        for item_loop, done in by_loop.items():  # one wake-up of each loop per batch
+            with contextlib.suppress(RuntimeError):  # that loop closed: its requests are gone
+                item_loop.call_soon_threadsafe(_resolve, done)
 
 
-def _resolve(future: asyncio.Future[Any], answer: Any) -> None:
-    if not future.done():
-        future.set_result(answer)
+def _resolve(done: list[tuple[asyncio.Future[Any], Any]]) -> None:
+    for future, answer in done:
+        if not future.done():
+            future.set_result(answer)
 
 
 WRITER = BatchWriter()
