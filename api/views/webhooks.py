@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -60,11 +61,19 @@ class WebhookViewSet(
 
     @extend_schema(responses={200: WebhookDeliverySerializer(many=True)})
     @action(detail=True, methods=["get"])
-    def deliveries(self, request: Request, pk: str | None = None) -> Response:
+    def deliveries(self, request: Request, pk: int) -> Response:
         """The delivery log of one webhook, newest first (outcome only; bodies stay server-side)."""
         hook = self.get_object()
         page = self.paginate_queryset(WebhookDelivery.objects.filter(webhook=hook))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={200: WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"], url_path="deliveries/<id:delivery_id>/retry")
+    def retry(self, request: Request, pk: int, delivery_id: int) -> Response:
+        """Send a delivery that gave up once more (409 unless it gave up)."""
+        delivery = get_object_or_404(WebhookDelivery, pk=delivery_id, webhook=self.get_object())
+        row = svc.webhook_redeliver(actor=actor_from_request(request), delivery=delivery)
+        return Response(WebhookDeliverySerializer(row).data)
 
     @extend_schema(responses={200: WebhookEventsSerializer})
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -321,3 +321,56 @@ def test_a_paused_webhook_gets_no_new_deliveries_until_resumed(clients):
     assert [e.detail for e in changes.order_by("id")] == [{"active": False}, {"active": True}]
     assert_error(clients["admin"].patch(url, {"active": "maybe"}, format="json"), 400, "invalid")
     assert_error(clients["admin"].patch(url, {}, format="json"), 400, "invalid")
+
+
+def _failed(hook_id):
+    return WebhookDelivery.objects.create(
+        webhook_id=hook_id, event="backlog.item.created", body="{}", status="failed", attempts=8,
+        last_status_code=503, last_error="HTTP 503",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["observer", "clinician", "product_owner", "outsider", "anon"])
+def test_only_admins_send_a_delivery_again(clients, persona):
+    row = _failed(_hook(clients)["id"])
+    response = clients[persona].post(f"/api/webhooks/{row.webhook_id}/deliveries/{row.pk}/retry/")
+    assert_error(response, 401 if persona == "anon" else 403)
+    row.refresh_from_db()
+    assert row.status == "failed" and not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_delivery_that_gave_up_is_sent_again_after_the_receiver_is_fixed(clients):
+    from feedback.models import AuditEntry
+    from feedback.services import webhooks
+
+    fixed = Receiver([])  # answers 200 now
+    try:
+        row = _failed(_hook(clients, url=fixed.url)["id"])
+        url = f"/api/webhooks/{row.webhook_id}/deliveries/{row.pk}/retry/"
+        body = clients["admin"].post(url).json()
+        assert body["status"] == "pending" and body["attempts"] == 0
+        assert DBTaskResult.objects.filter(args_kwargs__args=[row.pk]).count() == 1
+        assert webhooks.deliver_due() == 1 and fixed.wait_for(1)
+        row.refresh_from_db()
+        assert row.status == "delivered" and row.attempts == 1
+        assert AuditEntry.objects.filter(
+            action="change", object_type="feedback.webhookdelivery", object_id=str(row.pk)
+        ).exists()
+        assert_error(clients["admin"].post(url), 409, "conflict")  # delivered: nothing to resend
+    finally:
+        fixed.close()
+
+
+@pytest.mark.django_db
+def test_sending_again_names_a_delivery_of_that_webhook(clients):
+    first, other = _hook(clients), _hook(clients, "https://other.example.org/in")
+    row = _failed(first["id"])
+    assert_error(
+        clients["admin"].post(f"/api/webhooks/{other['id']}/deliveries/{row.pk}/retry/"), 404
+    )
+    assert_error(clients["admin"].post(f"/api/webhooks/{first['id']}/deliveries/99999/retry/"), 404)
+    assert_error(
+        clients["admin"].get(f"/api/webhooks/{first['id']}/deliveries/{row.pk}/retry/"), 405
+    )

@@ -31,8 +31,10 @@ def _name(viewport: dict[str, int]) -> str:
 
 
 def _check(page: Any, name: str) -> None:
-    """axe: no serious or critical violation; then a full-page screenshot to look at."""
+    """axe: no serious or critical violation, nothing wider than the screen; then a full-page
+    screenshot to look at."""
     assert axe_violations(page) == [], name
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
     page.evaluate("document.getElementById('toast').hidden = true")  # a passing toast hides content
     screenshot(page, name)
 
@@ -211,6 +213,11 @@ def test_admin_runs_tools_webhooks_and_every_screen_passes_axe(
     page.wait_for_selector(f"#deliveries-{hook.pk} tbody tr >> nth=1")
     log = page.inner_text(f"#deliveries-{hook.pk}")
     assert "Gave up" in log and "HTTP 503" in log and "Delivered" in log
+    failed = WebhookDelivery.objects.get(webhook=hook, status="failed")
+    page.click(f"#delivery-{failed.pk} .retry")  # the receiver is fixed: send it again
+    page.wait_for_selector(f"#delivery-{failed.pk}:has-text('Waiting to send')")
+    failed.refresh_from_db()
+    assert failed.status == "pending" and failed.attempts == 0
     page.click(f"{row} .pause")
     page.wait_for_selector(f"{row} .badge-off")
     assert not Webhook.objects.get(pk=hook.pk).active
@@ -273,3 +280,21 @@ def test_non_admins_see_no_admin_area_and_the_server_refuses_them(
     assert patched.status == 403
     assert not User.objects.filter(username="mallory").exists()
     assert User.objects.get(pk=target.pk).is_active
+
+
+def test_offline_the_admin_area_says_it_needs_the_server(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    make_user("admin", username="adele")
+    page = watched(PHONE)
+    login(page, live_server_url, "adele", PASSWORD)
+    page.goto(f"{live_server_url}/admin/users")
+    page.wait_for_selector("#new-user-form")
+    page.context.set_offline(True)
+    page.wait_for_selector("#net.offline")
+    _tab(page, "units")
+    text = page.inner_text("#admin-offline")
+    assert "Offline" in text and "Capture still works offline" in text
+    assert page.locator("#new-unit-form").count() == 0
+    _check(page, "admin-offline-phone")
+    page.context.set_offline(False)

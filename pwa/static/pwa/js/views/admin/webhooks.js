@@ -108,10 +108,7 @@ class Webhooks {
     const load = async (url) => {
       try {
         const page = await this.ctx.api(url ? pathOf(url) : `/api/webhooks/${hook.id}/deliveries/?page_size=50`);
-        body.append(...page.results.map((d) => row(LOG_HEAD, [when(d.created_at), eventLabel(d.event),
-          h("span", { class: `outcome outcome-${d.status}` }, OUTCOME[d.status] || humanize(d.status)), String(d.attempts),
-          d.last_error || (d.last_status_code ? `HTTP ${d.last_status_code}` : "–"),
-          d.delivered_at ? when(d.delivered_at) : d.next_attempt_at ? `next try ${when(d.next_attempt_at)}` : "–"])));
+        body.append(...page.results.map((d) => this.delivery(hook, d, msg)));
         if (!url && !page.results.length) msg.textContent = "Nothing sent to it yet.";
         return page.next;
       } catch (err) { msg.textContent = errorText(err); return null; }
@@ -119,6 +116,25 @@ class Webhooks {
     const more = pager(`deliveries-${hook.id}-more`, "Show older deliveries", load);
     log.append(msg, t, more.el);
     more.set(await load(null));
+  }
+
+  delivery(hook, d, msg) {
+    const outcome = h("span", { class: `outcome outcome-${d.status}` }, OUTCOME[d.status] || humanize(d.status));
+    const again = d.status !== "failed" ? null : h("button", { type: "button", class: "secondary retry" }, "Send again");
+    const tr = row(LOG_HEAD, [when(d.created_at), eventLabel(d.event), h("span", {}, outcome, " ", again),
+      String(d.attempts), d.last_error || (d.last_status_code ? `HTTP ${d.last_status_code}` : "–"),
+      d.delivered_at ? when(d.delivered_at) : d.next_attempt_at ? `next try ${when(d.next_attempt_at)}` : "–"]);
+    tr.id = `delivery-${d.id}`;
+    if (again) {
+      again.addEventListener("click", async () => {
+        try {
+          const fresh = await this.ctx.api(`/api/webhooks/${hook.id}/deliveries/${d.id}/retry/`, { method: "POST" });
+          tr.replaceWith(this.delivery(hook, fresh, msg));
+          msg.textContent = "Sending again, with a fresh set of attempts.";
+        } catch (err) { msg.textContent = errorText(err); }
+      });
+    }
+    return tr;
   }
 }
 
