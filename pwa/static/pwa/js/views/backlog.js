@@ -28,10 +28,11 @@ async function loadAll(api, path) {
 }
 
 async function loadRef(api) {
+  let failed = false;
   const [workflows, units, tools] = await Promise.all(
-    ["/api/workflows/", "/api/units/", "/api/tools/"].map((p) => loadAll(api, p).catch(() => [])));
+    ["/api/workflows/", "/api/units/", "/api/tools/"].map((p) => loadAll(api, p).catch(() => { failed = true; return []; })));
   const byId = (list) => Object.fromEntries(list.map((x) => [x.id, x.name]));
-  return { workflows, units, tools, workflowName: byId(workflows), toolName: byId(tools), unitName: byId(units) };
+  return { workflows, units, tools, workflowName: byId(workflows), toolName: byId(tools), unitName: byId(units), failed };
 }
 
 function filtersFromUrl() {
@@ -194,8 +195,9 @@ function detailIdFromPath() {
 }
 
 async function mount(main, ctx) {
-  refCache = refCache || await loadRef(ctx.api);
-  view = { main, ctx, ref: refCache, filters: filtersFromUrl(), rows: new Map(), maxPriority: 0, detailId: detailIdFromPath() };
+  const ref = refCache || await loadRef(ctx.api);
+  refCache = ref.failed ? null : ref; // a list that failed to load is asked for again next time
+  view = { main, ctx, ref, filters: filtersFromUrl(), rows: new Map(), maxPriority: 0, detailId: detailIdFromPath() };
   main.replaceChildren(
     h("h1", {}, "Backlog"),
     filterBar(),

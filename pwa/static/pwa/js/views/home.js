@@ -18,7 +18,11 @@ class Home extends View {
       h("section", { class: "card", "aria-labelledby": "notif-h" }, h("h2", { id: "notif-h" }, "Notifications"), list),
     );
     if (!state.online) {
-      fill(list, h("li", { class: "muted" }, "Offline: notifications load when the server answers again."));
+      this.main.querySelector("h1").after(h("p", { class: "offline-note", id: "home-offline", role: "status" },
+        state.net === "offline" ? "You are offline. " : "The Rounds server is not answering. ",
+        "Capture still works: what you log waits on this device and syncs by itself. "
+        + "The other areas open when the server answers again."));
+      fill(list, h("li", { class: "muted" }, "Notifications load when the server answers again."));
       return;
     }
     try {
