@@ -319,7 +319,7 @@ def test_non_admins_see_no_admin_area_and_the_server_refuses_them(
     assert User.objects.get(pk=target.pk).is_active
 
 
-def test_offline_the_admin_area_says_it_needs_the_server(
+def test_offline_the_admin_area_says_it_needs_the_server_and_reopens_when_back(
     live_server_url: str, watched: Any, make_user: Any
 ) -> None:
     make_user("admin", username="adele")
@@ -331,7 +331,9 @@ def test_offline_the_admin_area_says_it_needs_the_server(
     page.wait_for_selector("#net.offline")
     _tab(page, "units")
     text = page.inner_text("#admin-offline")
-    assert "Offline" in text and "Capture still works offline" in text
+    assert "You are offline" in text and "Capture still works offline" in text
     assert page.locator("#new-unit-form").count() == 0
     _check(page, "admin-offline-phone")
-    page.context.set_offline(False)
+    page.context.set_offline(False)  # back online: the section opens by itself, no tap
+    page.wait_for_selector("#new-unit-form", timeout=30000)
+    assert page.evaluate("location.pathname") == "/admin/units"
