@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# 127.0.0.1: this machine only. HOST=0.0.0.0: every interface, so tablets on the ward network
+# can reach a pilot (README "A pilot on the ward network" says what that exposes).
+HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= backend.settings.dev
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
@@ -26,9 +29,11 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(PY) manage.py migrate --noinput
 	PORT=$(PORT) $(PY) manage.py load_demo --if-empty
-	@echo "Rounds is serving on http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
+	@$(PY) tools/lan.py --host $(HOST) --port $(PORT)
 	$(PY) manage.py rounds_worker --verbosity 0 & worker=$$!; trap 'kill $$worker' EXIT; \
-	$(PY) -m backend.server -b 127.0.0.1 -p $(PORT) backend.asgi:application
+	export ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$$($(PY) tools/lan.py --host $(HOST) --allowed-hosts)}"; \
+	export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-$$($(PY) tools/lan.py --host $(HOST) --port $(PORT) --base-url)}"; \
+	$(PY) -m backend.server -b $(HOST) -p $(PORT) backend.asgi:application
 
 # Working on Rounds itself: Django's debug pages and code autoreload (never for users).
 dev: install

@@ -89,14 +89,14 @@ class BodyLimit:
             if declared.isdigit() and int(declared) > limit:
                 return await _too_large(send, limit)
             return await self.app(scope, receive, send)
-        body = await _read_up_to(receive, limit)
+        body = await read_up_to(receive, limit)
         if body is None:
             return await _too_large(send, limit)
         headers = [*scope["headers"], (b"content-length", str(len(body)).encode())]
-        return await self.app(dict(scope, headers=headers), _replay(body, receive), send)
+        return await self.app(dict(scope, headers=headers), replay(body, receive), send)
 
 
-async def _read_up_to(receive: Any, limit: int) -> bytes | None:
+async def read_up_to(receive: Any, limit: int) -> bytes | None:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -111,7 +111,7 @@ async def _read_up_to(receive: Any, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Any) -> Any:
+def replay(body: bytes, receive: Any) -> Any:
     sent = False
 
     async def replayed() -> dict[str, Any]:

@@ -11,6 +11,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from api.flag_intake import FlagIntake  # noqa: E402
 from api.middleware import BodyLimit  # noqa: E402
 from api.routing import websocket_urlpatterns  # noqa: E402
 from api.wsauth import AllowedHostsOriginCheck, TokenAuthMiddleware  # noqa: E402
@@ -24,7 +25,8 @@ gc.freeze()
 
 application = ProtocolTypeRouter(
     {
-        "http": BodyLimit(django_asgi_app),
+        # The widget's flags take a fast path in front of Django (api/flag_intake.py).
+        "http": BodyLimit(FlagIntake(django_asgi_app)),
         "websocket": AllowedHostsOriginCheck(
             AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
         ),

@@ -204,6 +204,11 @@ def _reading_copy(pixels: Image.Image, orientation: int) -> Image.Image:
     return _orient(_shrink(gray, _fit(gray.size, SIZES["full"])), orientation)
 
 
+def read(source: bytes | bytearray | memoryview | BinaryIO) -> bytes:
+    """An upload's bytes, refused when empty or over MAX_UPLOAD_BYTES (before any decoding)."""
+    return _read(source)
+
+
 def _read(source: bytes | bytearray | memoryview | BinaryIO) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
         if len(source) > MAX_UPLOAD_BYTES:

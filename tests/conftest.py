@@ -132,6 +132,17 @@ def clients(personas: dict[str, Any]) -> dict[str, Any]:
     return {name: token_client(user) for name, user in personas.items()}
 
 
+# Who may reach an admin-only endpoint, persona by persona (for `parametrize("persona,status", …)`).
+ADMIN_ONLY = [
+    ("admin", 200),
+    ("observer", 403),
+    ("clinician", 403),
+    ("product_owner", 403),
+    ("outsider", 403),
+    ("anon", 401),
+]
+
+
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
     """The SPEC error shape: JSON with code and detail (and errors only for validation)."""
     assert response.status_code == status, (response.status_code, response.content[:500])

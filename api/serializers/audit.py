@@ -24,3 +24,11 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "prev_hash",
             "hash",
         ]
+
+
+class AuditVocabularySerializer(serializers.Serializer):
+    actions = serializers.ListField(child=serializers.CharField())
+    object_types = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="[{value: 'feedback.unit', label: 'unit'}, ...]",
+    )

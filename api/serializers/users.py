@@ -33,3 +33,13 @@ class UserUpdateSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=ROLES), required=False, max_length=4
     )
     is_active = serializers.BooleanField(required=False)
+
+
+class PermissionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField()
+
+
+class RoleSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    permissions = PermissionSerializer(many=True)

@@ -60,14 +60,14 @@ class ToolScreensView(GenericAPIView):
 
     @extend_schema(
         request={"multipart/form-data": s.ScreenUploadSerializer},
-        responses={201: s.ScreenSerializer},
+        responses={201: s.ScreenSerializer, 200: s.ScreenSerializer},
     )
     def post(self, request: Request, tool_id: int) -> Response:
         tool = tool_or_404(tool_id)
         data = s.ScreenUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        screen = screen_create(
+        screen, created = screen_create(
             actor=actor_from_request(request),
             tool=tool,
             image=v["image"],
@@ -75,7 +75,8 @@ class ToolScreensView(GenericAPIView):
             version=v["version"],
             model_version=v["model_version"],
         )
-        return Response(sel.screen_public(screen, base_url(request)), status=201)
+        status = 201 if created else 200  # the same bytes again: the screen already stored
+        return Response(sel.screen_public(screen, base_url(request)), status=status)
 
 
 class ScreenDetailView(APIView):

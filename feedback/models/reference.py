@@ -74,6 +74,9 @@ class Screen(models.Model):
     thumb = models.FileField(upload_to="screens/thumb/")
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    # SHA-256 of the uploaded bytes: the same upload to the same tool returns this screen.
+    # Empty for screens stored before it was recorded.
+    content_sha256 = models.CharField(max_length=64, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -81,6 +84,13 @@ class Screen(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tool", "content_sha256"],
+                condition=~models.Q(content_sha256=""),
+                name="screen_content_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import django_filters
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from feedback import roles
 from feedback.errors import ValidationFailed
-from feedback.models import OutputFeedback, ToolKey
+from feedback.models import OutputFeedback, ToolKey, User
 from feedback.output_feedback import CATEGORIES, HARMS
 from feedback.selectors.observations import InstantFilter, shallow_filter_copies
 
@@ -33,13 +34,27 @@ def key_prefix(raw: str) -> str | None:
 
 def active_key(raw: str | None) -> ToolKey | None:
     """The live key `raw` spells (one indexed read), or None: unknown, malformed or revoked."""
-    prefix = key_prefix(raw or "")
-    if prefix is None:
-        return None
-    key = ToolKey.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
-    if key is None or not hmac.compare_digest(key.key_hash, key_hash(raw or "")):
-        return None
-    return key
+    return active_keys([raw]).get(raw) if raw else None
+
+
+def active_keys(raws: Iterable[str]) -> dict[str, ToolKey]:
+    """active_key for several raw keys with one read: raw key -> its live row (absent when
+    unknown, malformed or revoked)."""
+    prefixes = {p: raw for raw in raws if (p := key_prefix(raw)) is not None}
+    rows = ToolKey.objects.filter(prefix__in=list(prefixes), revoked_at__isnull=True)
+    return {
+        prefixes[k.prefix]: k
+        for k in rows
+        if hmac.compare_digest(k.key_hash, key_hash(prefixes[k.prefix]))
+    }
+
+
+def may_flag(user_ids: Iterable[int]) -> set[int]:
+    """Which of these users may flag AI outputs now: active, with a role that flags (or a
+    superuser). Read on every flag, so a deactivation or a lost role counts at once."""
+    may = Q(is_superuser=True) | Q(groups__name__in=sorted(roles.FLAG_OUTPUT.roles))
+    found = User.objects.filter(may, pk__in=list(user_ids), is_active=True)
+    return set(found.values_list("pk", flat=True))
 
 
 def burst_rule() -> tuple[int, int]:

@@ -20,6 +20,8 @@ from feedback import audit_chain
 from feedback.context import Actor
 from feedback.models import AuditEntry
 
+# Every action the trail records (the admin area's filter offers these).
+ACTIONS = ("create", "change", "delete", "merge", "export", "view", "login")
 AUDIT_LOCK_KEY = 0x526F756E6473  # "Rounds": the advisory lock id guarding the chain's head
 siem_log = logging.getLogger("rounds.audit")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from feedback.output_feedback import (
     problems,
 )
 from feedback.ratelimit import FixedWindow
+from feedback.selectors import output_feedback as sel
 from feedback.selectors.output_feedback import KEY_PREFIX, burst_rule, flag_public, key_hash
 from feedback.services.audit import audit_record
 from feedback.services.webhooks import webhook_enqueue
@@ -110,8 +112,8 @@ def anonymous_limiter() -> FixedWindow:
     return FixedWindow(name="anonflags", limit=per_minute, seconds=60)
 
 
-def _check(data: FlagInput) -> phi.Masked:
-    """Validate the flag; return its comment PHI-masked."""
+def flag_problems(data: FlagInput) -> dict[str, list[str]]:
+    """The flag's field errors (empty when it is valid), each saying how to fix it."""
     errors = problems(
         output_ref=data.output_ref,
         model_version=data.model_version,
@@ -122,6 +124,12 @@ def _check(data: FlagInput) -> phi.Masked:
     )
     if len(data.comment) > MAX_COMMENT:
         errors["comment"] = [f"Keep the comment to {MAX_COMMENT} characters."]
+    return errors
+
+
+def _check(data: FlagInput) -> phi.Masked:
+    """Validate the flag; return its comment PHI-masked."""
+    errors = flag_problems(data)
     if errors:
         raise ValidationFailed("The flag is invalid; fix the fields listed.", errors=errors)
     return phi.mask(data.comment) if data.comment.strip() else phi.Masked(text="", types=[])
@@ -190,11 +198,22 @@ def _replayed(flag: OutputFeedback, data: FlagInput, comment: str) -> OutputFeed
 def _create(
     tool_id: int, data: FlagInput, masked: phi.Masked, reporter: Any, key: ToolKey | None
 ) -> OutputFeedback:
-    flag = OutputFeedback.objects.create(
+    flag = _new_flag(tool_id, data, masked, getattr(reporter, "pk", reporter), key)
+    flag.save(force_insert=True)
+    events.send_soon_on_commit(events.FLAGS_GROUP, events.flag_event(flag_public(flag)))
+    if flag.verdict == "not_helpful":
+        _check_burst(flag)
+    return flag
+
+
+def _new_flag(
+    tool_id: int, data: FlagInput, masked: phi.Masked, reporter_id: int | None, key: ToolKey | None
+) -> OutputFeedback:
+    return OutputFeedback(
         tool_id=tool_id,
         client_id=data.client_id,
         key=key,
-        reporter_id=getattr(reporter, "pk", reporter),
+        reporter_id=reporter_id,
         output_ref=data.output_ref,
         model_version=data.model_version,
         verdict=data.verdict,
@@ -205,13 +224,85 @@ def _create(
         comment=masked.text,
         phi_redacted=masked.types,
     )
-    events.send_soon_on_commit(events.FLAGS_GROUP, events.flag_event(flag_public(flag)))
-    if flag.verdict == "not_helpful":
+
+
+@dataclass(frozen=True)
+class KeyedFlag:
+    """A flag sent with a tool key (as the caller sent it), the caller's normalized Origin (None
+    from a server) and the user a reporter token names (checked again when it is stored)."""
+
+    tool_id: int
+    raw_key: str
+    origin: str | None
+    reporter_id: int
+    data: FlagInput
+
+
+def flag_submit_batch(*, items: Sequence[KeyedFlag]) -> list[OutputFeedback | None]:
+    """Store new signed-in flags sent with tool keys, all in one transaction: one read of the
+    keys, one of the reporters, one of the client_ids already used, one insert, one burst check
+    per model version. The flag where stored, else None: that flag needs flag_submit's own
+    answer (a key unknown, revoked, of another tool or not allowing the origin; a reporter who
+    may no longer flag; a client_id already stored or repeated in the batch; a refused field)."""
+    masked = [_masked_or_none(item.data) for item in items]  # outside the write lock
+    with transaction.atomic():
+        keys = sel.active_keys({item.raw_key for item in items})
+        reporters = sel.may_flag({item.reporter_id for item in items})
+        taken = set(
+            OutputFeedback.objects.filter(
+                tool_id__in={i.tool_id for i in items},
+                client_id__in={i.data.client_id for i in items},
+            ).values_list("tool_id", "client_id")
+        )
+        rows: list[OutputFeedback | None] = []
+        for item, text in zip(items, masked, strict=True):
+            key = keys.get(item.raw_key)
+            row = None
+            if text is not None and _admits(key, item, reporters, taken):
+                row = _new_flag(item.tool_id, item.data, text, item.reporter_id, key)
+            rows.append(row)
+            taken.add((item.tool_id, item.data.client_id))
+        stored = OutputFeedback.objects.bulk_create([r for r in rows if r is not None])
+        _announce(stored)
+    return rows
+
+
+def _masked_or_none(data: FlagInput) -> phi.Masked | None:
+    try:
+        return _check(data)
+    except ValidationFailed:
+        return None
+
+
+def _admits(
+    key: ToolKey | None, item: KeyedFlag, reporters: set[int], taken: set[tuple[int, Any]]
+) -> bool:
+    return (
+        key is not None
+        and key.tool_id == item.tool_id
+        and (item.origin is None or item.origin in key.origins)
+        and item.reporter_id in reporters
+        and (item.tool_id, item.data.client_id) not in taken
+    )
+
+
+def _announce(flags: list[OutputFeedback]) -> None:
+    """The live frames (one per flag, sent together) and one burst check per model version."""
+    if not flags:
+        return
+    frames = [events.flag_event(flag_public(f)) for f in flags]
+    events.send_all_soon_on_commit(events.FLAGS_GROUP, frames)
+    last = {(f.tool_id, f.model_version): f for f in flags if f.verdict == "not_helpful"}
+    for flag in last.values():
         _check_burst(flag)
-    return flag
 
 
 def _check_burst(flag: OutputFeedback) -> None:
+    # Announced once per window per version, however many more flags arrive in it; once it
+    # was, the count (the costliest read of a flag: bench/bench_flags.py) is not needed.
+    once = f"flagburst:{flag.tool_id}:{key_hash(flag.model_version)[:16]}"
+    if cache.get(once) is not None:
+        return
     count, minutes = burst_rule()
     since = timezone.now() - dt.timedelta(minutes=minutes)
     recent = OutputFeedback.objects.filter(
@@ -220,8 +311,6 @@ def _check_burst(flag: OutputFeedback) -> None:
         verdict="not_helpful",
         created_at__gte=since,
     ).count()
-    # Announced once per window per version, however many more flags arrive in it.
-    once = f"flagburst:{flag.tool_id}:{key_hash(flag.model_version)[:16]}"
     if recent >= count and cache.add(once, 1, timeout=minutes * 60):
         data = {
             "tool": flag.tool_id,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any, BinaryIO
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from feedback import images
 from feedback import regions as regions_rules
@@ -25,20 +26,28 @@ def screen_create(
     title: str,
     version: str = "1",
     model_version: str = "",
-) -> Screen:
-    """Decode, re-encode and store a screen's renditions, then record it."""
+) -> tuple[Screen, bool]:
+    """Decode, re-encode and store a screen's renditions, then record it. Returns (screen,
+    created): the same bytes uploaded again for the same tool return the screen already stored
+    (by their SHA-256), so a double tap or a re-run script never makes twins."""
     if model_version and not MODEL_VERSION.match(model_version):
         raise ValidationFailed(
             "model_version is invalid.",
             errors={"model_version": ["Use 1-40 letters, digits and ._:+- (or leave it out)."]},
         )
+    data = images.read(image)
+    digest = hashlib.sha256(data).hexdigest()
+    stored = _same_bytes(tool, digest)
+    if stored is not None:
+        return stored, False
     # Decoding happens before the transaction: it is the slow part and needs no row locks.
-    processed = images.process(image)
+    processed = images.process(data)
     screen = Screen(
         tool=tool,
         title=title,
         version=version or "1",
         model_version=model_version,
+        content_sha256=digest,
         width=processed.width,
         height=processed.height,
         created_by=actor.user if getattr(actor.user, "pk", None) else None,
@@ -50,11 +59,28 @@ def screen_create(
         ("thumb", processed.thumb),
     ):
         getattr(screen, field).save(f"{stem}.jpg", ContentFile(rendition.data), save=False)
-    with transaction.atomic():
-        screen.full_clean()
-        screen.save()
-        audit_record(actor=actor, action="create", obj=screen)
-    return screen
+    try:
+        with transaction.atomic():
+            screen.full_clean(validate_constraints=False)
+            screen.save()
+            audit_record(actor=actor, action="create", obj=screen)
+    except IntegrityError:
+        # The same bytes raced in from another request: the unique index kept one.
+        _delete_files(screen)
+        stored = _same_bytes(tool, digest)
+        if stored is None:
+            raise
+        return stored, False
+    return screen, True
+
+
+def _same_bytes(tool: Tool, digest: str) -> Screen | None:
+    return Screen.objects.filter(tool=tool, content_sha256=digest).first()
+
+
+def _delete_files(screen: Screen) -> None:
+    for field in ("image", "web", "thumb"):
+        getattr(screen, field).delete(save=False)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from feedback.context import Actor
 from feedback.errors import Conflict, ValidationFailed
 from feedback.models import ROLES, User
+from feedback.roles import ADMIN
 from feedback.services.audit import audit_record
 from feedback.services.notifications import notify
 
@@ -58,6 +59,18 @@ def user_create(
     return user
 
 
+def _keep_own_access(
+    *, actor: Actor, user: User, roles: list[str] | None, is_active: bool | None
+) -> None:
+    """An admin cannot lock themselves out (the last admin would leave nobody to undo it)."""
+    if actor.user is None or actor.user.pk != user.pk:
+        return
+    if is_active is False:
+        raise Conflict("You cannot deactivate your own account; ask another admin to do it.")
+    if roles is not None and ADMIN not in roles and not user.is_superuser:
+        raise Conflict("You cannot remove your own admin role; ask another admin to do it.")
+
+
 @transaction.atomic
 def user_update(
     *,
@@ -67,16 +80,18 @@ def user_update(
     roles: Iterable[str] | None = None,
     is_active: bool | None = None,
 ) -> User:
+    wanted = None if roles is None else list(roles)
+    _keep_own_access(actor=actor, user=user, roles=wanted, is_active=is_active)
     changed: dict[str, object] = {}
     if display_name is not None:
         user.display_name = changed["display_name"] = display_name
     if is_active is not None:
         user.is_active = changed["is_active"] = is_active
     user.save()
-    if roles is not None:
+    if wanted is not None:
         before = user.role_names()
-        _set_roles(user, roles)
-        changed["roles"] = after = sorted(set(roles))
+        _set_roles(user, wanted)
+        changed["roles"] = after = sorted(set(wanted))
         if before != after:
             notify(
                 users=[user],

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from feedback.context import Actor
-from feedback.errors import ValidationFailed
+from feedback.errors import Conflict, ValidationFailed
 from feedback.models import Webhook, WebhookDelivery
 from feedback.services.audit import audit_record
 
@@ -78,6 +78,34 @@ def webhook_create(*, actor: Actor, url: str, secret: str, events: list[str]) ->
     )
     audit_record(actor=actor, action="create", obj=hook, detail={"events": hook.events})
     return hook
+
+
+@transaction.atomic
+def webhook_update(*, actor: Actor, hook: Webhook, active: bool) -> Webhook:
+    """Pause (`active=False`) or resume a receiver; events while paused are not queued for it."""
+    if hook.active != active:
+        hook.active = active
+        hook.save(update_fields=["active"])
+        audit_record(actor=actor, action="change", obj=hook, detail={"active": active})
+    return hook
+
+
+@transaction.atomic
+def webhook_redeliver(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery that gave up once more, with a fresh set of attempts (after the receiver
+    is fixed); its job is enqueued in the same transaction, like a new event's."""
+    from feedback.tasks import deliver_webhook
+
+    if delivery.status != "failed":
+        raise Conflict(
+            f"Only a delivery that gave up can be sent again; this one is {delivery.status}."
+        )
+    delivery.status, delivery.attempts = "pending", 0
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    deliver_webhook.enqueue(delivery.pk)
+    audit_record(actor=actor, action="change", obj=delivery, detail={"redeliver": True})
+    return delivery
 
 
 @transaction.atomic

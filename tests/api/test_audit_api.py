@@ -8,22 +8,12 @@ from django.db import connection, transaction
 from feedback.context import Actor
 from feedback.models import AuditEntry
 from feedback.services.audit import audit_record
-from tests.conftest import assert_error
+from tests.conftest import ADMIN_ONLY, assert_error
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("admin", 200),
-        ("observer", 403),
-        ("clinician", 403),
-        ("product_owner", 403),
-        ("outsider", 403),
-        ("anon", 401),
-    ],
-)
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
 def test_who_may_read_the_audit_trail(clients, persona, status):
     response = clients[persona].get("/api/audit/")
     if status == 200:
@@ -87,3 +77,32 @@ def test_postgres_itself_refuses_tampering(admin_user):
         connection.cursor() as cur,
     ):
         cur.execute("DELETE FROM feedback_auditentry WHERE id=%s", [entry.pk])
+
+
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
+def test_who_may_read_the_audit_vocabulary(clients, persona, status):
+    clients["admin"].post("/api/units/", {"name": "6 North"}, format="json")
+    response = clients[persona].get("/api/audit/vocabulary/")
+    if status != 200:
+        assert_error(response, status)
+        return
+    body = response.json()
+    assert {"create", "change", "delete", "export", "view"} <= set(body["actions"])
+    types = {t["value"]: t["label"] for t in body["object_types"]}
+    assert types["feedback.unit"] == "unit" and len(types) == len(body["object_types"])
+
+
+def test_audit_filters_combine(clients, admin_user, product_owner):
+    clients["admin"].post("/api/units/", {"name": "6 North"}, format="json")
+    clients["product_owner"].post("/api/units/", {"name": "7 South"}, format="json")
+    clients["admin"].post("/api/workflows/", {"name": "discharge"}, format="json")
+    rows = (
+        clients["admin"]
+        .get(f"/api/audit/?actor={product_owner.pk}&action=create&object_type=feedback.unit")
+        .json()["results"]
+    )
+    assert [r["actor_name"] for r in rows] == ["parker"]
+    since = rows[0]["at"]
+    later = clients["admin"].get("/api/audit/", {"since": since}).json()["results"]
+    assert {r["object_type"] for r in later} == {"feedback.unit", "feedback.workflow"}
+    assert_error(clients["admin"].get("/api/audit/?since=yesterday"), 400, "invalid")

@@ -104,3 +104,33 @@ def test_screen_list_query_count_is_pinned(clients, django_assert_max_num_querie
     with django_assert_max_num_queries(4):
         response = clients["observer"].get(f"/api/tools/{tool.pk}/screens/")
     assert len(response.json()["results"]) == 15
+
+
+def test_the_same_bytes_twice_return_the_stored_screen(clients):
+    from feedback.models import Screen
+
+    tool = ToolFactory()
+    data = imagedata.screen_png(800, 600)
+    first = upload(clients["observer"], tool.pk, data)
+    again = upload(clients["product_owner"], tool.pk, data, title="Renamed on the second try")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()  # the stored screen, its title unchanged
+    assert Screen.objects.filter(tool=tool).count() == 1
+
+
+def test_the_same_bytes_for_another_tool_or_other_bytes_make_new_screens(clients):
+    from feedback.models import Screen
+
+    tool, other = ToolFactory(), ToolFactory()
+    data = imagedata.screen_png(800, 600)
+    assert upload(clients["observer"], tool.pk, data).status_code == 201
+    assert upload(clients["observer"], other.pk, data).status_code == 201
+    different = imagedata.screen_png(801, 600)
+    assert upload(clients["observer"], tool.pk, different).status_code == 201
+    assert Screen.objects.filter(tool=tool).count() == 2
+
+
+def test_a_refused_upload_is_not_remembered(clients):
+    tool = ToolFactory()
+    assert_error(upload(clients["observer"], tool.pk, imagedata.truncated_jpeg()), 400)
+    assert_error(upload(clients["observer"], tool.pk, imagedata.truncated_jpeg()), 400)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feedback.models import AuditEntry, Notification, User
-from tests.conftest import assert_error
+from tests.conftest import ADMIN_ONLY, assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +17,7 @@ NEW = {
 }
 
 
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("admin", 200),
-        ("observer", 403),
-        ("clinician", 403),
-        ("product_owner", 403),
-        ("outsider", 403),
-        ("anon", 401),
-    ],
-)
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
 def test_who_may_list_users(clients, persona, status):
     response = clients[persona].get("/api/users/")
     if status == 200:
@@ -127,3 +117,70 @@ def test_password_is_never_returned(clients):
     for body in (created, detail, *listed):
         assert not {"password", "password_hash"} & set(body)
     assert NEW["password"] not in str(listed)
+
+
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
+def test_who_may_read_the_roles_and_what_they_allow(clients, persona, status):
+    response = clients[persona].get("/api/users/roles/")
+    if status != 200:
+        assert_error(response, status)
+        return
+    rows = {r["name"]: [p["name"] for p in r["permissions"]] for r in response.json()}
+    assert list(rows) == ["observer", "clinician", "product_owner", "admin"]
+    assert "administer" in rows["admin"] and "administer" not in rows["product_owner"]
+    assert "triage" in rows["product_owner"] and "capture" in rows["clinician"]
+
+
+def test_users_filter_by_text_role_and_state(clients, make_user):
+    make_user("clinician", username="cleo.ward", display_name="Cleo Ward")
+    make_user("observer", username="obi", display_name="Obi", is_active=False)
+
+    def names(query):
+        page = clients["admin"].get(f"/api/users/?{query}").json()
+        return [u["username"] for u in page["results"]]
+
+    assert names("q=ward") == ["cleo.ward"]
+    assert names("q=WARD&role=observer") == []
+    assert set(names("role=clinician")) == {"cleo.ward", "casey"}
+    assert names("is_active=false") == ["obi"]
+    assert "ada" in names("role=admin")
+    assert_error(clients["admin"].get("/api/users/?role=wizard"), 400, "invalid")
+
+
+def test_deactivating_a_user_locks_them_out_and_is_audited(clients, clinician, admin_user):
+    response = clients["admin"].patch(
+        f"/api/users/{clinician.pk}/", {"is_active": False}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["is_active"] is False
+    assert_error(clients["clinician"].get("/api/me/"), 401)
+    assert AuditEntry.objects.filter(
+        action="change", object_id=str(clinician.pk), detail={"fields": ["is_active"]}
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "body", [{"is_active": False}, {"roles": ["observer"]}, {"roles": []}], ids=str
+)
+def test_an_admin_cannot_lock_themselves_out(clients, admin_user, body):
+    assert_error(
+        clients["admin"].patch(f"/api/users/{admin_user.pk}/", body, format="json"), 409, "conflict"
+    )
+    admin_user.refresh_from_db()
+    assert admin_user.is_active and admin_user.role_names() == ["admin"]
+
+
+def test_an_admin_may_still_rename_themselves_and_add_roles(clients, admin_user):
+    body = {"display_name": "Ada A.", "roles": ["admin", "observer"]}
+    response = clients["admin"].patch(f"/api/users/{admin_user.pk}/", body, format="json")
+    assert response.status_code == 200 and response.json()["roles"] == ["admin", "observer"]
+
+
+@pytest.mark.parametrize("persona", ["observer", "clinician", "product_owner", "outsider"])
+def test_non_admins_cannot_change_users(clients, personas, persona):
+    target = personas["clinician"]
+    response = clients[persona].patch(
+        f"/api/users/{target.pk}/", {"roles": ["admin"], "is_active": False}, format="json"
+    )
+    assert_error(response, 403)
+    target.refresh_from_db()
+    assert target.is_active and target.role_names() == ["clinician"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from feedback.models import WebhookDelivery
-from tests.conftest import assert_error
+from tests.conftest import ADMIN_ONLY, assert_error
 from tests.live import worker
 
 SECRET = "synthetic-webhook-secret"
@@ -243,3 +243,134 @@ def test_a_redirecting_receiver_is_a_failed_attempt_not_followed(settings, admin
         server.shutdown()
         server.server_close()
         target.close()
+
+
+def _hook(clients, url="https://hooks.example.org/rounds"):
+    body = {"url": url, "secret": SECRET, "events": ["backlog.item.created"]}
+    return clients["admin"].post("/api/webhooks/", body, format="json").json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona,status", ADMIN_ONLY)
+def test_who_may_read_a_webhooks_delivery_log(clients, persona, status):
+    hook = _hook(clients)
+    WebhookDelivery.objects.create(
+        webhook_id=hook["id"], event="backlog.item.created", body='{"secret-ish": 1}',
+        status="failed", attempts=8, last_status_code=500, last_error="HTTP 500",
+    )  # fmt: skip
+    response = clients[persona].get(f"/api/webhooks/{hook['id']}/deliveries/")
+    if status != 200:
+        assert_error(response, status)
+        return
+    assert response.status_code == 200
+    (row,) = response.json()["results"]
+    assert row["status"] == "failed" and row["attempts"] == 8 and row["last_status_code"] == 500
+    assert row["last_error"] == "HTTP 500" and "body" not in row
+
+
+@pytest.mark.django_db
+def test_a_delivery_log_lists_only_its_own_webhook_newest_first(clients):
+    first, second = _hook(clients), _hook(clients, "https://other.example.org/in")
+    for event in ("backlog.item.created", "backlog.item.changed"):
+        WebhookDelivery.objects.create(webhook_id=first["id"], event=event, body="{}")
+    WebhookDelivery.objects.create(webhook_id=second["id"], event="backlog.item.merged", body="{}")
+    rows = clients["admin"].get(f"/api/webhooks/{first['id']}/deliveries/").json()["results"]
+    assert [r["event"] for r in rows] == ["backlog.item.changed", "backlog.item.created"]
+    assert_error(clients["admin"].get("/api/webhooks/999999/deliveries/"), 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "persona,status",
+    [("admin", 200), ("product_owner", 403), ("observer", 403), ("clinician", 403), ("anon", 401)],
+)
+def test_who_may_list_webhook_events(clients, persona, status):
+    response = clients[persona].get("/api/webhooks/events/")
+    if status != 200:
+        assert_error(response, status)
+        return
+    body = response.json()
+    assert "backlog.item.status_changed" in body["events"] and body["all"] == "*"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["observer", "clinician", "product_owner", "outsider", "anon"])
+def test_only_admins_pause_webhooks(clients, persona):
+    from feedback.models import Webhook
+
+    hook = _hook(clients)
+    code = 401 if persona == "anon" else 403
+    patch = clients[persona].patch(f"/api/webhooks/{hook['id']}/", {"active": False}, format="json")
+    assert_error(patch, code)
+    assert Webhook.objects.get(pk=hook["id"]).active
+
+
+@pytest.mark.django_db
+def test_a_paused_webhook_gets_no_new_deliveries_until_resumed(clients):
+    from feedback.models import AuditEntry
+
+    hook = _hook(clients)
+    url = f"/api/webhooks/{hook['id']}/"
+    assert clients["admin"].patch(url, {"active": False}, format="json").json()["active"] is False
+    clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue"}, format="json")
+    assert not WebhookDelivery.objects.exists()
+    assert clients["admin"].patch(url, {"active": True}, format="json").json()["active"] is True
+    clients["product_owner"].post("/api/backlog/", {"title": "Alert fatigue 2"}, format="json")
+    assert WebhookDelivery.objects.filter(webhook_id=hook["id"]).count() == 1
+    changes = AuditEntry.objects.filter(action="change", object_type="feedback.webhook")
+    assert [e.detail for e in changes.order_by("id")] == [{"active": False}, {"active": True}]
+    assert_error(clients["admin"].patch(url, {"active": "maybe"}, format="json"), 400, "invalid")
+    assert_error(clients["admin"].patch(url, {}, format="json"), 400, "invalid")
+
+
+def _failed(hook_id):
+    return WebhookDelivery.objects.create(
+        webhook_id=hook_id, event="backlog.item.created", body="{}", status="failed", attempts=8,
+        last_status_code=503, last_error="HTTP 503",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["observer", "clinician", "product_owner", "outsider", "anon"])
+def test_only_admins_send_a_delivery_again(clients, persona):
+    row = _failed(_hook(clients)["id"])
+    response = clients[persona].post(f"/api/webhooks/{row.webhook_id}/deliveries/{row.pk}/retry/")
+    assert_error(response, 401 if persona == "anon" else 403)
+    row.refresh_from_db()
+    assert row.status == "failed" and not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_delivery_that_gave_up_is_sent_again_after_the_receiver_is_fixed(clients):
+    from feedback.models import AuditEntry
+    from feedback.services import webhooks
+
+    fixed = Receiver([])  # answers 200 now
+    try:
+        row = _failed(_hook(clients, url=fixed.url)["id"])
+        url = f"/api/webhooks/{row.webhook_id}/deliveries/{row.pk}/retry/"
+        body = clients["admin"].post(url).json()
+        assert body["status"] == "pending" and body["attempts"] == 0
+        assert DBTaskResult.objects.filter(args_kwargs__args=[row.pk]).count() == 1
+        assert webhooks.deliver_due() == 1 and fixed.wait_for(1)
+        row.refresh_from_db()
+        assert row.status == "delivered" and row.attempts == 1
+        assert AuditEntry.objects.filter(
+            action="change", object_type="feedback.webhookdelivery", object_id=str(row.pk)
+        ).exists()
+        assert_error(clients["admin"].post(url), 409, "conflict")  # delivered: nothing to resend
+    finally:
+        fixed.close()
+
+
+@pytest.mark.django_db
+def test_sending_again_names_a_delivery_of_that_webhook(clients):
+    first, other = _hook(clients), _hook(clients, "https://other.example.org/in")
+    row = _failed(first["id"])
+    assert_error(
+        clients["admin"].post(f"/api/webhooks/{other['id']}/deliveries/{row.pk}/retry/"), 404
+    )
+    assert_error(clients["admin"].post(f"/api/webhooks/{first['id']}/deliveries/99999/retry/"), 404)
+    assert_error(
+        clients["admin"].get(f"/api/webhooks/{first['id']}/deliveries/{row.pk}/retry/"), 405
+    )

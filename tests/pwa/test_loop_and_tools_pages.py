@@ -49,7 +49,6 @@ def test_tools_admin_issues_a_key_once_revokes_it_and_edits_versions_and_card(
     make_user("product_owner", username="pia")
     tool = ToolFactory(name="Discharge summary drafter")
     page = new_context().new_page()
-    page.on("dialog", lambda d: d.accept())
     login(page, live_server_url, "pia", PASSWORD)
     page.click("#nav a[data-area=tools]")
     page.wait_for_selector("#key-form")
@@ -62,6 +61,11 @@ def test_tools_admin_issues_a_key_once_revokes_it_and_edits_versions_and_card(
     row = ToolKey.objects.get(tool=tool)
     assert row.origins == ["https://ehr.hospital.example"] and key not in row.key_hash
     page.click(f"#key-{row.pk} button")
+    page.click("#key-revoke-confirm-no")  # asked first: cancelling keeps the key
+    row.refresh_from_db()
+    assert row.revoked_at is None
+    page.click(f"#key-{row.pk} button")
+    page.click("#key-revoke-confirm-yes")
     page.wait_for_selector(f"#key-{row.pk}:has-text('revoked')")
     row.refresh_from_db()
     assert row.revoked_at is not None

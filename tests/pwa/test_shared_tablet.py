@@ -171,7 +171,8 @@ def test_an_admin_sees_devices_with_unsynced_items(
                           last_seen_at="2026-03-01T07:00:00Z")  # fmt: skip
     page = new_context().new_page()
     login(page, live_server_url, "adele", PASSWORD)
-    page.click("#nav a[data-area='lifecycle']")
+    page.click("#nav a[data-area='admin']")
+    page.click("#admin-nav a[data-tab='lifecycle']")
     page.wait_for_selector("#devices tbody tr")
     row = page.locator("#devices tbody tr.warn").first
     assert "tab-4w-07" in row.inner_text() and "anna" in row.inner_text()

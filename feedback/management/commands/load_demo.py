@@ -1,4 +1,5 @@
-"""Loads synthetic demo data (units, workflows, tools, one user per role) into an empty database."""
+"""Loads synthetic demo data into an empty database: units, workflows, tools, one user per
+role, and activity (observations, a finished session, backlog items) for every view to show."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from feedback import demo
 from feedback.context import SYSTEM
 from feedback.models import Tool, Unit, User, Workflow
 from feedback.services.users import ensure_role_groups, user_create
@@ -61,7 +63,10 @@ class Command(BaseCommand):
                     display_name=display,
                     roles=roles,
                 )
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        people = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in USERS])}
+        added = demo.load(people=people)
+        shown = ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for what, n in added.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({shown} added)."))
         self.stdout.write(
             f"Sign in at http://127.0.0.1:{os.environ.get('PORT', '8000')}/ as observer, "
             f"clinician, owner or admin with password {DEMO_PASSWORD}"

@@ -1,6 +1,6 @@
 // App shell: who is signed in (remembered for offline starts), role-aware navigation, routing.
 import { api, ApiError, ensureCsrf } from "./api.js";
-import { AREAS, areaFor, areasFor } from "./areas.js";
+import { AREAS, areaFor, areasFor, navAreas } from "./areas.js";
 import { confirmDialog, h, plural } from "./dom.js";
 import * as net from "./net.js";
 import * as tablet from "./tablet.js";
@@ -54,7 +54,7 @@ function renderNav() {
   nav.replaceChildren();
   who.replaceChildren();
   if (!state.me) return;
-  for (const area of areasFor(state.me).filter((a) => a.nav !== false)) {
+  for (const area of navAreas(state.me)) {
     nav.append(h("a", { href: area.path, "data-link": true, dataset: { area: area.id } }, area.label));
   }
   who.append(
@@ -123,7 +123,7 @@ async function show(main, mod, extra = {}) {
   const abort = new AbortController();
   current = { mod, abort };
   main.replaceChildren();
-  const areas = state.me ? areasFor(state.me) : [];
+  const areas = state.me ? navAreas(state.me) : [];
   await mod.render(main, { state, navigate, toast, api, areas, signal: abort.signal, ...extra });
   return turn === routing;
 }
@@ -147,13 +147,27 @@ export async function route() {
     renderNav();
     return show(main, await import("./views/login.js"), { onLogin: afterLogin });
   }
-  const area = areaFor(path, areasFor(state.me)) || AREAS[0];
+  const area = areaFor(path, areasFor(state.me));
+  const closed = !area && areaFor(path, AREAS.filter((a) => a.path !== "/"));
+  const shown = area || AREAS[0];
   document.querySelectorAll("#nav a").forEach((a) => {
-    if (a.dataset.area === area.id) a.setAttribute("aria-current", "page");
+    if (!closed && a.dataset.area === shown.id) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   });
-  const mod = await area.load();
+  // A page of an area this user's roles do not open says so, instead of quietly showing Home.
+  const mod = closed ? notAllowed(closed) : await shown.load();
   if (await show(main, mod)) main.focus({ preventScroll: true });
+}
+
+function notAllowed(area) {
+  return {
+    render(main) {
+      main.append(
+        h("h1", { id: "not-allowed" }, `${area.label} is not open to you`),
+        h("p", {}, "Your roles do not include this area. If you need it, ask an admin to give you the role."),
+        h("p", {}, h("a", { href: "/", "data-link": true }, "Back to Home")));
+    },
+  };
 }
 
 export function navigate(path) {

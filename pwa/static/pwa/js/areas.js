@@ -19,17 +19,25 @@ export const AREAS = [
     blurb: "Pain points and ratings over time.", load: () => import("./views/dashboard.js") },
   { id: "loop", path: "/units", label: "You said, we did", perm: "loop_read",
     blurb: "What was done about your unit's feedback.", load: () => import("./views/loop.js") },
-  { id: "tools", path: "/tools", label: "AI tools", perm: "tool_keys",
-    blurb: "Widget keys, model versions and model cards.", load: () => import("./views/tools.js") },
-  { id: "lifecycle", path: "/admin/lifecycle", label: "Data & devices", perm: "administer",
-    blurb: "Retention, legal holds, devices with unsynced items, a leaver's export and erasure.",
-    load: () => import("./views/lifecycle.js") },
+  // Admins find AI tools under Admin; product owners keep it in the top bar.
+  { id: "tools", path: "/tools", label: "AI tools", perm: "tool_keys", navUnless: "administer",
+    blurb: "Tools, their screens, widget keys, model versions and model cards.",
+    load: () => import("./views/tools.js") },
+  { id: "admin", path: "/admin", label: "Admin", perm: "administer",
+    blurb: "Users and roles, units, workflows, AI tools, webhooks, the audit log, data and devices.",
+    load: () => import("./views/admin.js") },
 ];
 
 /** The areas `me` may open (from its `permissions`; none but Home when signed out). */
 export function areasFor(me) {
   const held = new Set((me && me.permissions) || []);
   return AREAS.filter((a) => a.perm === null || held.has(a.perm));
+}
+
+/** The areas `me` sees in the top bar and on Home (routing still opens every allowed one). */
+export function navAreas(me) {
+  const held = new Set((me && me.permissions) || []);
+  return areasFor(me).filter((a) => a.nav !== false && !(a.navUnless && held.has(a.navUnless)));
 }
 
 /** The area a path belongs to among `allowed` (longest matching prefix), or null. */

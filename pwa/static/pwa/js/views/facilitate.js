@@ -1,5 +1,6 @@
 // Facilitate: set up a session (tool, screens, uploads, guests), then run it live from the console.
 import { ApiError } from "../api.js";
+import { h } from "../dom.js";
 import {
   LiveSocket, closeOnLeave, drawAggregate, drawNotes, items, pinOf, statusPill, wsUrl,
 } from "../live.js";
@@ -10,6 +11,7 @@ let live = null;
 /** Leaving the console closes its socket. */
 export function unmount() {
   if (live) { live.close("Left the console."); live = null; }
+  document.getElementById("fs-code")?.close();
 }
 
 export async function render(main, ctx) {
@@ -28,6 +30,34 @@ function recentSessions(me) {
 function remember(me, s) {
   const list = [s, ...recentSessions(me).filter((r) => r.id !== s.id)].slice(0, RECENT_MAX);
   localStorage.setItem(recentKey(me), JSON.stringify(list));
+}
+
+/** For a huddle room: the join code and a QR code filling the screen (the browser's own full
+ *  screen where it allows it). Escape, the Close button or leaving full screen closes it. */
+function showCodeFullScreen({ code, url, qr, title }) {
+  const close = h("button", { type: "submit", id: "fs-code-close", class: "secondary" }, "Close");
+  const dlg = h("dialog", { class: "fs-code", id: "fs-code", "aria-labelledby": "fs-code-title" },
+    h("form", { method: "dialog" },
+      h("h2", { id: "fs-code-title" }, title ? `Join “${title}”` : "Join the session"),
+      h("p", { class: "fs-code-url" }, `Scan the square, or open ${url.replace(/\/join\/[^/]+\/?$/, "/join")} and type`),
+      h("p", { class: "fs-code-big", id: "fs-code-value" }, code),
+      h("img", { class: "fs-code-qr", src: qr, alt: "QR code of the join link" }),
+      close));
+  const leftFullScreen = () => { if (!document.fullscreenElement && dlg.open) dlg.close(); };
+  dlg.addEventListener("close", () => {
+    document.removeEventListener("fullscreenchange", leftFullScreen);
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    dlg.remove();
+    document.getElementById("c-fullscreen")?.focus();
+  });
+  document.body.append(dlg);
+  dlg.showModal();
+  close.focus();
+  const full = document.documentElement.requestFullscreen?.();
+  if (full) {
+    full.then(() => document.addEventListener("fullscreenchange", leftFullScreen)).catch(() => {});
+  }
+  return dlg;
 }
 
 function fieldErrors(err) {
@@ -141,11 +171,14 @@ class Setup {
       const screen = await this.ctx.api(`/api/tools/${this.$("#s-tool").value}/screens/`, { method: "POST", form });
       const checked = this.checkedIds();
       checked.add(screen.id);
-      this.screens.push(screen);
+      // The same image again answers with the screen already stored: tick it, list it once.
+      const known = this.screens.some((s) => s.id === screen.id);
+      if (!known) this.screens.push(screen);
       this.drawScreens(checked);
       this.$("#up-image").value = "";
       this.$("#up-title").value = "";
-      status.textContent = `Uploaded ${screen.title}.`;
+      status.textContent = known ? `That image is already screen “${screen.title}”; it is ticked.`
+        : `Uploaded ${screen.title}.`;
       status.className = "ok";
     } catch (err) {
       status.textContent = fieldErrors(err);
@@ -241,6 +274,9 @@ class Console {
     join.href = s.join_url || `/join/${s.code}`;
     join.textContent = s.join_url || `${location.origin}/join/${s.code}`;
     this.$("#c-qr").src = `/api/sessions/${this.id}/qr.svg`;
+    this.$("#c-fullscreen").addEventListener("click", () => showCodeFullScreen({
+      code: s.code, url: join.textContent, qr: `/api/sessions/${this.id}/qr.svg`, title: s.title,
+    }));
     this.pill = statusPill();
     this.$("#c-status").replaceWith(this.pill.el);
     this.pill.el.id = "c-status";
@@ -479,6 +515,7 @@ const CONSOLE_HTML = `
         <p>Join at <a id="c-join-url" target="_blank" rel="noopener"></a> with code</p>
         <p class="big-code" id="c-code"></p>
         <img id="c-qr" class="qr" alt="QR code of the join link">
+        <p><button type="button" id="c-fullscreen" class="secondary">Show code full screen</button></p>
       </div>
       <div class="card presence-card">
         <p><strong id="c-presence" class="presence">0</strong> connected</p>

@@ -1,6 +1,7 @@
-// Admin: data lifecycle and devices — retention per data class, legal holds, what each purge
-// deleted (counts), devices holding unsynced items, and a person's tokens, export and erasure.
-import { h } from "../dom.js";
+// Admin > Data & devices: retention per data class, legal holds, what each purge deleted (counts)
+// and devices holding unsynced items. A person's export and erasure are under Admin > Users.
+import { confirmDialog, h } from "../dom.js";
+import { errorText, row, table } from "./admin/kit.js";
 
 const FIELDS = [
   ["observations_days", "Observations"], ["photos_days", "Photos"], ["ratings_days", "Ratings"],
@@ -10,13 +11,9 @@ const FIELDS = [
 
 const el = h; // props (className, textContent, onclick …) as dom.js takes them
 
-function row(cells, tag = "td") {
-  return el("tr", {}, ...cells.map((c) => (c instanceof Node ? el(tag, {}, c) : el(tag, { textContent: String(c ?? "") }))));
-}
-
-function table(id, head, rows) {
-  return el("table", { id }, el("thead", {}, row(head, "th")), el("tbody", {}, ...rows));
-}
+const HOLDS = ["Matter", "Unit", "Person", "From", "Until", "Release"];
+const RUNS = ["Started", "Trigger", "Deleted", "Kept by holds"];
+const DEVICES = ["Device", "User", "Unsynced items", "Last seen", "Browser"];
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 const counts = (obj) => Object.entries(obj || {}).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -40,7 +37,7 @@ async function retention(section, { api, toast }) {
       await api("/api/retention/", { method: "PUT", body });
       toast("Retention saved.");
     } catch (err) {
-      error.textContent = `${err.message} ${Object.entries(err.errors).map(([f, m]) => `${f}: ${m}`).join(" ")}`;
+      error.textContent = errorText(err);
     }
   });
   section.append(form);
@@ -56,15 +53,20 @@ async function holds(section, ctx) {
   const rows = list.results.map((h) => {
     const release = el("button", { className: "secondary", textContent: "Release", type: "button" });
     release.addEventListener("click", async () => {
-      if (!confirm(`Release legal hold "${h.name}"? Covered data becomes purgeable.`)) return;
-      await api(`/api/legal-holds/${h.id}/`, { method: "DELETE" });
-      toast("Hold released.");
-      refresh(section, holds, ctx);
+      const ok = await confirmDialog({ id: "release-confirm", title: `Release legal hold "${h.name}"?`,
+        body: "The data it covers becomes purgeable again under the retention rules.", confirm: "Release hold", danger: true });
+      if (!ok) return;
+      try {
+        await api(`/api/legal-holds/${h.id}/`, { method: "DELETE" });
+        toast("Hold released.");
+        refresh(section, holds, ctx);
+      } catch (err) { toast(errorText(err)); }
     });
-    return row([h.name, unitName.get(h.unit) || "", userName.get(h.person) || "", when(h.created_from),
-      when(h.created_until), release]);
+    return row(HOLDS, [h.name, unitName.get(h.unit) || "any", userName.get(h.person) || "anyone",
+      when(h.created_from) || "–", when(h.created_until) || "–", release]);
   });
-  section.append(table("holds", ["Matter", "Unit", "Person", "From", "Until", ""], rows));
+  section.append(rows.length ? table("holds", "Legal holds in force", HOLDS, rows)
+    : el("p", { className: "muted", id: "no-holds", textContent: "No legal hold is in force." }));
   const form = el("form", { id: "hold-form", className: "grid-form" });
   const unit = el("select", { name: "unit", id: "hold-unit" }, el("option", { value: "", textContent: "any unit" }),
     ...units.results.map((u) => el("option", { value: u.id, textContent: u.name })));
@@ -92,7 +94,7 @@ async function holds(section, ctx) {
       toast("Legal hold placed.");
       refresh(section, holds, ctx);
     } catch (err) {
-      error.textContent = err.message;
+      error.textContent = errorText(err);
     }
   });
   section.append(form);
@@ -100,70 +102,37 @@ async function holds(section, ctx) {
 
 async function runs(section, { api }) {
   const list = await api("/api/retention/runs/");
-  section.append(table("runs", ["Started", "Trigger", "Deleted", "Kept by holds"],
-    list.results.map((r) => row([when(r.started_at), r.trigger, counts(r.deleted), counts(r.held)]))));
-  if (!list.results.length) section.append(el("p", { className: "muted", textContent: "No purge has run yet." }));
+  if (!list.results.length) {
+    section.append(el("p", { className: "muted", textContent: "No purge has run yet." }));
+    return;
+  }
+  section.append(table("runs", "What each purge deleted (counts only)", RUNS,
+    list.results.map((r) => row(RUNS, [when(r.started_at), r.trigger, counts(r.deleted) || "nothing", counts(r.held) || "–"]))));
 }
 
 async function devices(section, { api }) {
   const list = await api("/api/devices/?page_size=200");
   const rows = list.results.map((d) => {
-    const tr = row([d.device_id, d.username, d.unsynced, when(d.last_seen_at), d.user_agent]);
+    const tr = row(DEVICES, [d.device_id, d.username, String(d.unsynced), when(d.last_seen_at), d.user_agent]);
     if (d.unsynced > 0) tr.className = "warn";
     return tr;
   });
-  section.append(table("devices", ["Device", "User", "Unsynced", "Last seen", "Browser"], rows));
-}
-
-async function people(section, ctx) {
-  const { api, toast } = ctx;
-  const users = await api("/api/users/?page_size=200");
-  const pick = el("select", { id: "person-pick" },
-    ...users.results.map((u) => el("option", { value: u.id, textContent: `${u.username}${u.display_name ? ` (${u.display_name})` : ""}` })));
-  const status = el("p", { role: "status", id: "person-status" });
-  const act = (label, fn, cls = "secondary") => {
-    const b = el("button", { type: "button", className: cls, textContent: label });
-    b.addEventListener("click", async () => {
-      try { status.textContent = await fn(Number(pick.value)); } catch (err) { status.textContent = err.message; }
-    });
-    return b;
-  };
-  section.append(el("label", { htmlFor: "person-pick", textContent: "Person" }), pick,
-    el("div", { className: "actions" },
-      act("Revoke tokens and sessions", async (id) => {
-        const r = await api(`/api/users/${id}/revoke-tokens/`, { method: "POST" });
-        return `Revoked ${r.revoked_tokens} token(s), ended ${r.ended_sessions} session(s).`;
-      }),
-      act("Export their data", async (id) => {
-        const data = await api(`/api/users/${id}/export/`);
-        const link = el("a", { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)],
-          { type: "application/json" })), download: `rounds-person-${id}.json` });
-        link.click();
-        return "Export downloaded.";
-      }),
-      act("Erase account", async (id) => {
-        if (!confirm("Erase this account? Their contributions stay, attributed to \"former staff\".")) return "Not erased.";
-        await api(`/api/users/${id}/erase/`, { method: "POST" });
-        toast("Account erased.");
-        refresh(section, people, ctx);
-        return "";
-      }, "danger"),
-    ), status);
+  section.append(table("devices", "Devices, with how many items each still holds unsynced", DEVICES, rows));
 }
 
 async function refresh(section, fill, ctx) {
   const heading = section.querySelector("h2");
   section.replaceChildren(heading);
   try { await fill(section, ctx); } catch (err) {
-    section.append(el("p", { className: "error", textContent: err.message }));
+    section.append(el("p", { className: "error", textContent: errorText(err) }));
   }
 }
 
 export async function render(main, ctx) {
-  main.innerHTML = "<h1>Data and devices</h1>";
+  main.append(el("h1", { textContent: "Data and devices" }));
   const parts = [
     ["Retention", retention], ["Legal holds", holds], ["Purges", runs],
-    ["Devices with unsynced items", devices], ["People", people],
+    ["Devices with unsynced items", devices],
   ];
   for (const [title, fill] of parts) {
     const id = title.toLowerCase().replace(/\W+/g, "-");
