@@ -317,6 +317,13 @@ def main() -> None:
         "--servers", type=int, default=1, help="Daphne processes on one socket (make run: 1)"
     )
     parser.add_argument(
+        "--capacity-clients",
+        type=int,
+        default=0,
+        help="clients of the closed-loop context figure (default --clients); on a shared"
+        " PostgreSQL keep it low: each no-op in flight holds a database connection",
+    )
+    parser.add_argument(
         "--write-report", action="store_true", help="also write the tracked bench/reports file"
     )
     args = parser.parse_args()
@@ -338,7 +345,8 @@ def main() -> None:
         burst["missing"] = len(set(burst["accepted"]) - listed)
         burst["dashboard_count"] = counted
         cap = {
-            k: asyncio.run(capacity(port, world, k, args.clients, 5.0)) for k in ("noop", "flag")
+            k: asyncio.run(capacity(port, world, k, args.capacity_clients or args.clients, 5.0))
+            for k in ("noop", "flag")
         }
     finally:
         for proc in procs:
@@ -394,7 +402,9 @@ def report(
 ) -> str:
     flag = "" if args.db == "sqlite" else " --db postgres"
     flag += "" if args.servers == 1 else f" --servers {args.servers}"
+    flag += f" --capacity-clients {args.capacity_clients}" if args.capacity_clients else ""
     flag += " --quick" if args.quick else ""
+    env = f"REDIS_URL={os.environ['REDIS_URL']} " if os.environ.get("REDIS_URL") else ""
     ms = {k: (statistics.median(v) * 1000, p95(v) * 1000) for k, v in lat.items()}
     now = datetime.datetime.now(datetime.UTC)
     sized = f"{sizes['raw']} / {sizes['gzip9']} / {sizes['served_gzip']}"
@@ -404,7 +414,7 @@ def report(
         f"- {now:%Y-%m-%d %H:%M UTC}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
         f" shared with other work (figures are noisy), {args.servers} Daphne processes on one"
         " listening socket on 127.0.0.1 (the load generator runs on the same CPUs)",
-        f"- command: `.venv/bin/python bench/bench_flags.py{flag}`",
+        f"- command: `{env}.venv/bin/python bench/bench_flags.py{flag}`",
         "- widget: `/widget.js` as served with `Accept-Encoding: gzip`; limit 15 KB compressed",
         f"- latency: {singles} interleaved sequential requests on keep-alive connections. Floor:"
         " `GET /api/me/` with `Authorization: Token` (authentication and a small JSON answer, no"
@@ -428,7 +438,8 @@ def report(
         f"| load: flags answered 201 but not listed by the API afterwards | {burst['missing']} |",
         f"| dashboard (stats) count of the tool's flags / stored | {burst['dashboard_count']} /"
         f" {stored} |",
-        f"| capacity, {args.clients} closed-loop clients, 5 s: no-op / flag requests per s |"
+        f"| capacity, {args.capacity_clients or args.clients} closed-loop clients, 5 s: no-op /"
+        " flag requests per s |"
         f" {cap['noop']:.0f} / {cap['flag']:.0f} |",
         "",
         "| ratio | measured | target | ok |",

@@ -132,6 +132,12 @@ def flag_event(flag: dict[str, Any]) -> dict[str, Any]:
     return {"type": "flags.message", "payload": {"type": "flag", "flag": flag}}
 
 
+def flags_event(flags: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several new flags in one channel-layer message (a batch stored together); each consumer
+    sends them as the same {"type": "flag"} frames, one per flag."""
+    return {"type": "flags.batch", "payloads": [{"type": "flag", "flag": f} for f in flags]}
+
+
 def flag_burst_event(burst: dict[str, Any]) -> dict[str, Any]:
     """ws/output-feedback/ frame {"type": "burst", "burst": {tool, model_version, count, ...}}."""
     return {"type": "flags.message", "payload": {"type": "burst", "burst": burst}}
@@ -144,29 +150,16 @@ def send_soon_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _send_soon(group, event))
 
 
-def send_all_soon_on_commit(group: str, batch: list[dict[str, Any]]) -> None:
-    """send_soon_on_commit for several events at once, sent in order by one task (a batch of
-    flags hands the serving loop one coroutine, not one per flag)."""
-    transaction.on_commit(lambda: _send_soon(group, batch), robust=True)
-
-
-def _send_soon(group: str, event: dict[str, Any] | list[dict[str, Any]]) -> None:
+def _send_soon(group: str, event: dict[str, Any]) -> None:
     from asgiref.sync import SyncToAsync
 
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     layer = get_channel_layer()
-    batch = event if isinstance(event, list) else [event]
     if layer is None or loop is None or loop.is_closed() or not loop.is_running():
-        for one in batch:
-            send_now(group, one)
+        send_now(group, event)
         return
-    future = asyncio.run_coroutine_threadsafe(_group_send_all(layer, group, batch), loop)
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
     future.add_done_callback(_log_failure(group))
-
-
-async def _group_send_all(layer: Any, group: str, batch: list[dict[str, Any]]) -> None:
-    for event in batch:
-        await layer.group_send(group, event)
 
 
 def _log_failure(group: str) -> Callable[[Any], None]:

@@ -14,3 +14,7 @@ class OutputFeedbackConsumer(WatchConsumer):
 
     async def flags_message(self, event: dict[str, Any]) -> None:
         await self.send_json(event["payload"])
+
+    async def flags_batch(self, event: dict[str, Any]) -> None:
+        for payload in event["payloads"]:
+            await self.send_json(payload)

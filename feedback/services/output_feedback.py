@@ -290,8 +290,11 @@ def _announce(flags: list[OutputFeedback]) -> None:
     """The live frames (one per flag, sent together) and one burst check per model version."""
     if not flags:
         return
-    frames = [events.flag_event(flag_public(f)) for f in flags]
-    events.send_all_soon_on_commit(events.FLAGS_GROUP, frames)
+    # One layer message per batch, not per flag: on Redis, 500 publishes a second cost the
+    # serving loop more than the flags themselves (bench_flags.py --db postgres).
+    events.send_soon_on_commit(
+        events.FLAGS_GROUP, events.flags_event([flag_public(f) for f in flags])
+    )
     last = {(f.tool_id, f.model_version): f for f in flags if f.verdict == "not_helpful"}
     for flag in last.values():
         _check_burst(flag)
