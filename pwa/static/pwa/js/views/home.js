@@ -1,6 +1,7 @@
 // Home: the areas open to this user (from the router, which reads /api/me/'s permissions), and
 // their latest notifications (live over ws/notifications/).
 import { fill, h, mountable, View } from "../dom.js";
+import { LiveSocket, wsUrl } from "../socket.js";
 
 function notificationItem(n) {
   return h("li", { class: n.read_at ? "muted" : "" }, `${n.title}${n.body ? ` — ${n.body}` : ""}`);
@@ -25,6 +26,11 @@ class Home extends View {
       fill(list, h("li", { class: "muted" }, "Notifications load when the server answers again."));
       return;
     }
+    await this.load(list);
+    if (this.alive) this.connect(list);
+  }
+
+  async load(list) {
     try {
       const page = await this.ctx.api("/api/notifications/", { signal: this.signal });
       if (!this.alive) return;
@@ -32,19 +38,20 @@ class Home extends View {
     } catch (err) {
       if (this.alive) fill(list, h("li", { class: "error" }, err.message));
     }
-    if (this.alive) this.connect(list);
   }
 
+  // ws/notifications/ through the app's one reconnecting socket; after a reconnect the list is
+  // read again, so nothing sent while it was down is missed.
   connect(list) {
-    const proto = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${proto}://${location.host}/ws/notifications/`);
-    this.onUnmount(() => socket.close(1000));
-    socket.addEventListener("message", (event) => {
-      const msg = JSON.parse(event.data);
-      if (msg.type !== "notification" || !this.alive) return;
-      list.prepend(notificationItem(msg));
-      document.dispatchEvent(new CustomEvent("rounds:notification", { detail: msg }));
-    });
+    const socket = new LiveSocket(wsUrl("/ws/notifications/"), {
+      onReady: (frame, n) => { if (n > 1) this.load(list); },
+      onFrame: (msg) => {
+        if (msg.type !== "notification" || !this.alive) return;
+        list.prepend(notificationItem(msg));
+        document.dispatchEvent(new CustomEvent("rounds:notification", { detail: msg }));
+      },
+    }).open();
+    this.onUnmount(() => socket.close("Left Home."));
   }
 }
 
