@@ -9,6 +9,17 @@ export class ApiError extends Error {
   }
 }
 
+/** A request that got no answer at all (offline, or the server down): said in plain words where
+ *  a view shows `err.message`, instead of the browser's "Failed to fetch". */
+export class NoAnswer extends Error {
+  constructor() {
+    super(navigator.onLine
+      ? "The Rounds server is not answering. Try again in a moment; Capture still works meanwhile."
+      : "Offline: this needs the server. Try again when you are back online; Capture still works meanwhile.");
+    this.name = "NoAnswer";
+  }
+}
+
 export function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : "";
@@ -29,8 +40,9 @@ export async function api(path, { method = "GET", body, form, signal } = {}) {
     res = await fetch(path, { method, headers, body: payload, credentials: "same-origin", signal });
   } catch (err) {
     // No answer at all: let the reachability probe (net.js) find out whether the server is gone.
-    if (!(signal && signal.aborted)) window.dispatchEvent(new CustomEvent("rounds:unreachable"));
-    throw err;
+    if (signal && signal.aborted) throw err;
+    window.dispatchEvent(new CustomEvent("rounds:unreachable"));
+    throw new NoAnswer();
   }
   if (res.status === 204) return null;
   const type = res.headers.get("Content-Type") || "";

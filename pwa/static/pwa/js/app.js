@@ -18,11 +18,36 @@ export function toast(message) {
 
 function setNet() {
   const el = document.getElementById("net");
+  const was = state.net;
   state.net = net.net.state;
   state.online = state.net === "online";
   el.textContent = net.PILL[state.net];
   el.dataset.state = state.net;
   el.classList.toggle("offline", !state.online);
+  if (was !== state.net) netChanged();
+}
+
+// The area shown now: one that needs the server says so when the connection goes, and opens
+// by itself when the server answers again.
+let shownArea = null;
+
+async function netChanged() {
+  const main = document.getElementById("main");
+  const offlinePage = main.querySelector("#offline-page");
+  main.querySelector("#net-note")?.remove();
+  if (shownArea && shownArea.id === "home") { route(); return; } // it says what works, or not
+  if (state.online) {
+    if (offlinePage) route();
+    return;
+  }
+  if (!shownArea || shownArea.offline || offlinePage) {
+    if (offlinePage) route(); // "offline" and "unreachable" word it differently
+    return;
+  }
+  const { offlineSentence } = await import("./views/offline.js");
+  main.prepend(h("p", { class: "offline-note", id: "net-note", role: "status" },
+    offlineSentence(state.net, "This page shows what was loaded and saves nothing until"),
+    " Capture still works."));
 }
 
 async function loadMe() {
@@ -138,6 +163,7 @@ function nextPath() {
 export async function route() {
   const main = document.getElementById("main");
   const path = location.pathname;
+  shownArea = null;
   if (!state.me && /^\/join\/[^/]+\/?$/.test(path)) {
     // A QR link opened by someone without an account: join as a guest if the session allows it.
     renderNav();
@@ -154,6 +180,11 @@ export async function route() {
     if (!closed && a.dataset.area === shown.id) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   });
+  shownArea = closed ? null : shown;
+  if (!closed && !shown.offline && state.net !== "online") {
+    await show(main, await import("./views/offline.js"), { area: shown });
+    return;
+  }
   // A page of an area this user's roles do not open says so, instead of quietly showing Home.
   const mod = closed ? notAllowed(closed) : await shown.load();
   if (await show(main, mod)) main.focus({ preventScroll: true });

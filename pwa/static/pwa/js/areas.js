@@ -1,10 +1,12 @@
 // The app's areas: the navigation shows the areas whose permission the signed-in user holds, as
 // listed by /api/me/'s `permissions` (the names in feedback/roles.py), so no role is spelled here.
+// `offline: true` areas open without the server (they say themselves what waits for it); the
+// others show what still works instead (views/offline.js) until the server answers again.
 export const AREAS = [
-  { id: "home", path: "/", label: "Home", perm: null, load: () => import("./views/home.js") },
-  { id: "capture", path: "/capture", label: "Capture", perm: "capture",
+  { id: "home", path: "/", label: "Home", perm: null, offline: true, load: () => import("./views/home.js") },
+  { id: "capture", path: "/capture", label: "Capture", perm: "capture", offline: true,
     blurb: "Log a pain point in seconds, online or not.", load: () => import("./views/capture.js") },
-  { id: "join", path: "/join", label: "Join session", perm: "join",
+  { id: "join", path: "/join", label: "Join session", perm: "join", offline: true,
     blurb: "Rate prototype screens in a live session.", load: () => import("./views/join.js") },
   { id: "facilitate", path: "/facilitate", label: "Facilitate", perm: "facilitate",
     blurb: "Run a live co-design session and read its results.", load: () => import("./views/facilitate.js") },
@@ -23,7 +25,7 @@ export const AREAS = [
   { id: "tools", path: "/tools", label: "AI tools", perm: "tool_keys", navUnless: "administer",
     blurb: "Tools, their screens, widget keys, model versions and model cards.",
     load: () => import("./views/tools.js") },
-  { id: "admin", path: "/admin", label: "Admin", perm: "administer",
+  { id: "admin", path: "/admin", label: "Admin", perm: "administer", offline: true, // its tabs say it
     blurb: "Users and roles, units, workflows, AI tools, webhooks, the audit log, data and devices.",
     load: () => import("./views/admin.js") },
 ];

@@ -2,7 +2,8 @@
 // Data & devices). Each section is its own module rendered under the tabs; the server checks every
 // request again (the PWA only hides what /api/me/'s permissions do not open).
 import { h } from "../dom.js";
-import { offlineNote, problem } from "./admin/kit.js";
+import { problem } from "./admin/kit.js";
+import { offlineSentence } from "./offline.js";
 
 export const SECTIONS = [
   { id: "users", label: "Users", load: () => import("./admin/users.js") },
@@ -34,7 +35,13 @@ export async function render(main, ctx) {
   const body = h("div", { id: `admin-${section.id}`, class: "admin-section" });
   main.append(tabs(section), body);
   if (!ctx.state.online) {
-    body.append(h("h1", {}, section.label), offlineNote());
+    body.append(h("h1", {}, section.label), h("p", { class: "offline-note", id: "admin-offline", role: "status" },
+      offlineSentence(ctx.state.net, "The admin area reads and changes data on the server: it opens by itself when"),
+      " Capture still works offline."));
+    // Reopen this section once the server answers (the router leaves admin pages alone).
+    window.addEventListener("rounds:net", () => {
+      if (ctx.state.online) ctx.navigate(location.pathname + location.search);
+    }, { signal: ctx.signal });
     return;
   }
   try {

@@ -1,6 +1,7 @@
 // Backlog: filter, sort by priority, live updates from ws/backlog/, item detail, merge, status moves.
 import { dataTable, fmt, humanize, legend, stackedBar } from "../charts.js";
 import { h, plural } from "../dom.js";
+import { LiveSocket, wsUrl } from "../socket.js";
 
 const STATUSES = ["new", "triaged", "planned", "in_progress", "shipped", "declined", "duplicate"];
 const OPEN = ["new", "triaged", "planned", "in_progress"];
@@ -28,10 +29,11 @@ async function loadAll(api, path) {
 }
 
 async function loadRef(api) {
+  let failed = false;
   const [workflows, units, tools] = await Promise.all(
-    ["/api/workflows/", "/api/units/", "/api/tools/"].map((p) => loadAll(api, p).catch(() => [])));
+    ["/api/workflows/", "/api/units/", "/api/tools/"].map((p) => loadAll(api, p).catch(() => { failed = true; return []; })));
   const byId = (list) => Object.fromEntries(list.map((x) => [x.id, x.name]));
-  return { workflows, units, tools, workflowName: byId(workflows), toolName: byId(tools), unitName: byId(units) };
+  return { workflows, units, tools, workflowName: byId(workflows), toolName: byId(tools), unitName: byId(units), failed };
 }
 
 function filtersFromUrl() {
@@ -157,22 +159,28 @@ function liveItem(item) {
   if (view && view.main.querySelector("#backlog-list")) onLiveItem(item);
 }
 
+// ws/backlog/ through the app's one reconnecting socket (back-off, heartbeat). The server's
+// `hello` means this socket has joined the backlog group; after a reconnect the list is read
+// again, so changes made while the socket was down are not missed.
 function connect() {
-  if (socket && socket.readyState <= 1) return;
-  const proto = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${proto}://${location.host}/ws/backlog/`);
-  socket.addEventListener("message", (event) => {
-    const msg = JSON.parse(event.data);
-    // The server says hello once this socket has joined the backlog group: from then on it is live.
-    if (msg.type === "hello") document.body.dataset.backlogLive = "1";
-    else if (msg.type === "item") liveItem(msg.item);
-  });
-  const mine = socket;
-  socket.addEventListener("close", () => {
-    delete document.body.dataset.backlogLive;
-    if (socket !== mine) return; // closed on purpose (left the board)
-    if (view && location.pathname.startsWith("/backlog")) setTimeout(connect, 3000);
-  });
+  if (socket && !socket.stopped) return;
+  socket = new LiveSocket(wsUrl("/ws/backlog/"), {
+    onReady: (frame, n) => {
+      document.body.dataset.backlogLive = "1";
+      if (n > 1) reloadList();
+    },
+    onFrame: (msg) => { if (msg.type === "item") liveItem(msg.item); },
+    onStatus: ({ state }) => { if (state !== "live") delete document.body.dataset.backlogLive; },
+  }).open();
+}
+
+async function reloadList() {
+  const list = view && view.main.querySelector("#backlog-list");
+  if (!list) return;
+  list.replaceChildren();
+  view.rows.clear();
+  view.main.querySelector("#backlog-empty")?.remove();
+  await loadPage(`/api/backlog/${queryString(view.filters)}`).catch(() => {});
 }
 
 async function loadPage(url) {
@@ -194,8 +202,9 @@ function detailIdFromPath() {
 }
 
 async function mount(main, ctx) {
-  refCache = refCache || await loadRef(ctx.api);
-  view = { main, ctx, ref: refCache, filters: filtersFromUrl(), rows: new Map(), maxPriority: 0, detailId: detailIdFromPath() };
+  const ref = refCache || await loadRef(ctx.api);
+  refCache = ref.failed ? null : ref; // a list that failed to load is asked for again next time
+  view = { main, ctx, ref, filters: filtersFromUrl(), rows: new Map(), maxPriority: 0, detailId: detailIdFromPath() };
   main.replaceChildren(
     h("h1", {}, "Backlog"),
     filterBar(),
@@ -229,7 +238,8 @@ export async function render(main, ctx) {
 /** Leaving the board: its socket closes (and does not come back) and late answers are dropped. */
 export function unmount() {
   view = null;
-  if (socket) { const s = socket; socket = null; s.close(1000); }
+  if (socket) { const s = socket; socket = null; s.close("Left the backlog."); }
+  delete document.body.dataset.backlogLive;
 }
 
 // Opening or closing an item keeps the list (scroll position, live rows) and swaps only the panel.

@@ -1,6 +1,7 @@
 // Home: the areas open to this user (from the router, which reads /api/me/'s permissions), and
 // their latest notifications (live over ws/notifications/).
 import { fill, h, mountable, View } from "../dom.js";
+import { LiveSocket, wsUrl } from "../socket.js";
 
 function notificationItem(n) {
   return h("li", { class: n.read_at ? "muted" : "" }, `${n.title}${n.body ? ` — ${n.body}` : ""}`);
@@ -18,9 +19,18 @@ class Home extends View {
       h("section", { class: "card", "aria-labelledby": "notif-h" }, h("h2", { id: "notif-h" }, "Notifications"), list),
     );
     if (!state.online) {
-      fill(list, h("li", { class: "muted" }, "Offline: notifications load when the server answers again."));
+      this.main.querySelector("h1").after(h("p", { class: "offline-note", id: "home-offline", role: "status" },
+        state.net === "offline" ? "You are offline. " : "The Rounds server is not answering. ",
+        "Capture still works: what you log waits on this device and syncs by itself. "
+        + "The other areas open when the server answers again."));
+      fill(list, h("li", { class: "muted" }, "Notifications load when the server answers again."));
       return;
     }
+    await this.load(list);
+    if (this.alive) this.connect(list);
+  }
+
+  async load(list) {
     try {
       const page = await this.ctx.api("/api/notifications/", { signal: this.signal });
       if (!this.alive) return;
@@ -28,19 +38,20 @@ class Home extends View {
     } catch (err) {
       if (this.alive) fill(list, h("li", { class: "error" }, err.message));
     }
-    if (this.alive) this.connect(list);
   }
 
+  // ws/notifications/ through the app's one reconnecting socket; after a reconnect the list is
+  // read again, so nothing sent while it was down is missed.
   connect(list) {
-    const proto = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${proto}://${location.host}/ws/notifications/`);
-    this.onUnmount(() => socket.close(1000));
-    socket.addEventListener("message", (event) => {
-      const msg = JSON.parse(event.data);
-      if (msg.type !== "notification" || !this.alive) return;
-      list.prepend(notificationItem(msg));
-      document.dispatchEvent(new CustomEvent("rounds:notification", { detail: msg }));
-    });
+    const socket = new LiveSocket(wsUrl("/ws/notifications/"), {
+      onReady: (frame, n) => { if (n > 1) this.load(list); },
+      onFrame: (msg) => {
+        if (msg.type !== "notification" || !this.alive) return;
+        list.prepend(notificationItem(msg));
+        document.dispatchEvent(new CustomEvent("rounds:notification", { detail: msg }));
+      },
+    }).open();
+    this.onUnmount(() => socket.close("Left Home."));
   }
 }
 

@@ -33,10 +33,11 @@ export async function render(main, ctx) {
   return renderEntry(main, ctx);
 }
 
-function renderEntry(main, { navigate }) {
+function renderEntry(main, { navigate, state }) {
   const room = sessionStorage.getItem(ROOM_KEY);
   main.innerHTML = `
     <h1>Join a session</h1>
+    <p class="offline-note" id="join-offline" role="status" hidden></p>
     <p class="card" id="return-room" hidden>You are in session <strong class="code-inline"></strong>.
       <a class="button" data-link href="">Back to the session</a></p>
     <form class="card join-entry" id="join-form" novalidate>
@@ -52,6 +53,13 @@ function renderEntry(main, { navigate }) {
     back.hidden = false;
     back.querySelector(".code-inline").textContent = room;
     back.querySelector("a").setAttribute("href", `/join/${room}`);
+  }
+  if (state && state.net !== "online") {
+    const note = main.querySelector("#join-offline");
+    note.hidden = false;
+    note.textContent = state.net === "offline"
+      ? "You are offline. Joining needs the server: enter the code when this device is back online."
+      : "The Rounds server is not answering. Joining needs it: try again in a moment.";
   }
   const input = main.querySelector("#join-code");
   const error = main.querySelector("#join-error");
