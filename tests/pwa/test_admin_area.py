@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from feedback.context import Actor
-from feedback.models import AuditEntry, Tool, Unit, User, Webhook, WebhookDelivery
+from feedback.models import AuditEntry, Tool, Unit, User, Webhook, WebhookDelivery, Workflow
 from feedback.services import reference as reference_svc
 from feedback.services.webhooks import webhook_create
 from tests.factories import PASSWORD, UnitFactory, WorkflowFactory
@@ -59,7 +59,8 @@ def test_admin_creates_a_user_and_a_unit_and_reads_the_filtered_audit_log(
     page = watched(viewport)
     login(page, live_server_url, "adele", PASSWORD)
     assert page.locator("#nav a[data-area=admin]").count() == 1
-    assert page.locator("#nav a[data-area=tools]").count() == 0  # under Admin for admins
+    for area in ("tools", "reference"):  # under Admin for admins
+        assert page.locator(f"#nav a[data-area={area}]").count() == 0
 
     page.click("#nav a[data-area=admin]")
     page.wait_for_selector("#new-user-form")
@@ -337,3 +338,25 @@ def test_offline_the_admin_area_says_it_needs_the_server_and_reopens_when_back(
     page.context.set_offline(False)  # back online: the section opens by itself, no tap
     page.wait_for_selector("#new-unit-form", timeout=30000)
     assert page.evaluate("location.pathname") == "/admin/units"
+
+
+@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
+def test_a_product_owner_adds_a_unit_and_a_workflow_without_the_admin_area(
+    live_server_url: str, watched: Any, make_user: Any, viewport: dict[str, int]
+) -> None:
+    make_user("product_owner", username="pia")
+    page = watched(viewport)
+    login(page, live_server_url, "pia", PASSWORD)
+    assert page.locator("#nav a[data-area=admin]").count() == 0
+    page.click("#nav a[data-area=reference]")
+    page.wait_for_selector("#new-unit-form")
+    page.fill("#new-unit-name", "3 South Step-down")
+    page.click("#new-unit-form button[type=submit]")
+    page.wait_for_selector("#unit-list li:has-text('3 South Step-down')")
+    page.click("#reference-nav a[data-tab=workflows]")
+    page.fill("#new-workflow-name", "handoff")
+    page.click("#new-workflow-form button[type=submit]")
+    page.wait_for_selector("#workflow-list li:has-text('handoff')")
+    assert Unit.objects.filter(name="3 South Step-down").exists()
+    assert Workflow.objects.filter(name="handoff").exists()
+    _check(page, f"reference-workflows-{_name(viewport)}")
