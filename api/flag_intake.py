@@ -83,7 +83,7 @@ UNAVAILABLE = (
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "ROUNDS_FLAG_INTAKE", True)) and (
+    return bool(settings.ROUNDS_FLAG_INTAKE) and (
         tuple(settings.MIDDLEWARE) == MIDDLEWARE
     )
 
