@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -61,7 +61,8 @@ def main() -> None:
             if covered(row["text"], g, spans):
                 found[g["type"]] = found.get(g["type"], 0) + 1
             elif g["type"] in kinds:
-                misses.append(f"{g['type']}: {row['text'][g['start']:g['end']]!r}  <<  {row['text']!r}")
+                value = row["text"][g["start"] : g["end"]]
+                misses.append(f"{g['type']}: {value!r}  <<  {row['text']!r}")
     for kind in sorted(gold):
         print(f"{kind:8s} {found.get(kind, 0) / gold[kind]:.3f} ({gold[kind]})")
     seen = set()

@@ -35,7 +35,8 @@ _LABEL_AFTER = regex.compile(r"(?i)-(?:office|fax|cell|home|mobile|work|pager)\b
 def phone_like(text: str, start: int, value: str) -> bool:
     """A run of digit groups is a phone number when it has 7-15 digits before any extension (6
     after a phone cue or before a glued label) and is not a date, a time range or a decimal."""
-    digits = sum(c.isdigit() for c in _EXTENSION.sub("", value))
+    number: str = _EXTENSION.sub("", value)
+    digits = sum(c.isdigit() for c in number)
     if _TIME_RANGE.fullmatch(value) or _DATE_LIKE.fullmatch(value) or _DECIMAL.fullmatch(value):
         return False
     if value.startswith("+") or value.startswith("("):

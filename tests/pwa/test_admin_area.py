@@ -97,6 +97,13 @@ def test_admin_creates_a_user_and_a_unit_and_reads_the_filtered_audit_log(
     _confirm(page, "deactivate-confirm")
     page.wait_for_selector(f"{item} .badge-off")
     assert not User.objects.get(pk=nina.pk).is_active
+    page.click(f"{item} details.change summary")  # her history, from her row
+    page.click(f"{item} a.history")
+    page.wait_for_function("[...document.querySelectorAll('#audit-table tbody tr')].length === 3")
+    assert page.inner_text("#audit-table tbody").count(f"#{nina.pk}") == 3
+    assert page.input_value("#audit-id") == str(nina.pk)
+    page.go_back()
+    page.wait_for_selector(f"{item} .badge-off")
     me = User.objects.get(username="adele")
     page.click(f"#user-{me.pk} details.change summary")
     assert page.is_disabled(f"#user-{me.pk} .deactivate")  # no locking yourself out
