@@ -83,9 +83,7 @@ UNAVAILABLE = (
 
 
 def enabled() -> bool:
-    return bool(settings.ROUNDS_FLAG_INTAKE) and (
-        tuple(settings.MIDDLEWARE) == MIDDLEWARE
-    )
+    return bool(settings.ROUNDS_FLAG_INTAKE) and (tuple(settings.MIDDLEWARE) == MIDDLEWARE)
 
 
 class FlagIntake:
