@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= backend.settings.dev
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run dev test install install-test lint typecheck test-sqlite test-postgres test-browser bench clean
+.PHONY: run dev test install install-test lint typecheck test-sqlite test-postgres test-fuzz test-browser bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,9 +57,14 @@ test-sqlite: install-test
 test-postgres: install-test
 	@if $(PY) tools/reachable.py $(PG_URL) $(REDIS_TEST_URL); then \
 		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) DJANGO_SETTINGS_MODULE=backend.settings.test \
-		$(PY) -m pytest -m "not browser" -p no:cacheprovider; \
+		$(PY) -m pytest -m "not browser and not fuzz" -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL or Redis unreachable: failing"; exit 1; \
 	else echo "SKIPPED the PostgreSQL + Redis leg: start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379"; fi
+
+# The API fuzzed from its OpenAPI schema for longer than the SQLite leg's short seeded run.
+test-fuzz: install-test
+	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=backend.settings.test \
+		ROUNDS_FUZZ_EXAMPLES=$${ROUNDS_FUZZ_EXAMPLES:-20} $(PY) -m pytest tests/fuzz -p no:cacheprovider
 
 test: lint typecheck test-sqlite test-postgres
 

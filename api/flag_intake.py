@@ -83,9 +83,7 @@ UNAVAILABLE = (
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "ROUNDS_FLAG_INTAKE", True)) and (
-        tuple(settings.MIDDLEWARE) == MIDDLEWARE
-    )
+    return bool(settings.ROUNDS_FLAG_INTAKE) and (tuple(settings.MIDDLEWARE) == MIDDLEWARE)
 
 
 class FlagIntake:

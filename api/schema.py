@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from rest_framework.permissions import AllowAny
 
 from api.serializers.errors import ErrorSerializer
 
@@ -15,8 +14,10 @@ _DESCRIPTIONS = {
     "403": "Authenticated, but your role may not do this.",
     "404": "Missing, or not visible to you.",
     "405": "Method not allowed on this path.",
+    "406": "The Accept header asks for a type this path cannot answer with.",
     "409": "Conflict with the current state (duplicate key, illegal transition).",
     "413": "Payload too large.",
+    "415": "Unsupported Content-Type for the body.",
     "429": "Throttled; see the Retry-After header.",
     "503": "Something the server needs for this (e.g. OCR for photos) is missing or busy; retry.",
 }
@@ -24,13 +25,13 @@ _DESCRIPTIONS = {
 
 class ErrorAwareSchema(AutoSchema):
     def _error_codes(self) -> list[str]:
-        codes = ["400", "405", "429"] if self.method != "GET" else ["405", "429"]
-        if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
-            codes += ["401", "403"]
-        if "{" in self.path or self.method != "GET":
-            codes.append("404")
-        if self.method in ("POST", "PATCH", "PUT"):
-            codes += ["409", "413"]
+        # Any call can carry a bad query parameter, filter or cursor (400), a bad or expired
+        # token (401, even where anonymous callers are welcome), a session cookie without its
+        # CSRF token or a role that may not (403), and name a missing or invisible row or an
+        # invalid cursor (404).
+        codes = ["400", "401", "403", "404", "405", "406", "429"]
+        if self.method in ("POST", "PATCH", "PUT", "DELETE"):
+            codes += ["409", "413", "415"]
         codes += getattr(self.view, "extra_error_statuses", ())  # e.g. "503" where OCR runs
         return sorted(set(codes))
 

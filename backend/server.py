@@ -76,6 +76,15 @@ class BodyToDjangoRequest(http_protocol.WebRequest):  # type: ignore[misc]
         self.handle_reply({"type": "http.response.body", "body": body})
 
 
+class QuietHTTPFactory(http_protocol.HTTPFactory):  # type: ignore[misc]
+    """Daphne writes the access log itself (RedactingAccessLog). Twisted formatted a second,
+    unredacted line per request (query strings and all) into its never-started log buffer:
+    about 5% of a small request's time, for nothing."""
+
+    def log(self, request: Any) -> None:
+        return None
+
+
 class ClosingWebSocketFactory(WebSocketFactory):  # type: ignore[misc]
     """Autobahn drops the TCP connection on an oversized message by default; 1009 says why."""
 
@@ -97,6 +106,7 @@ def main() -> None:
     cli.AccessLogGenerator = RedactingAccessLog  # daphne's CLI builds its logger from this name
     http_protocol.WebRequest = BodyToDjangoRequest  # HTTPFactory.buildProtocol looks it up here
     daphne_server.WebSocketFactory = ClosingWebSocketFactory  # Server.run looks it up here
+    daphne_server.HTTPFactory = QuietHTTPFactory  # and this one
     http.RESPONSES.setdefault(429, b"Too Many Requests")  # Twisted's table lacks it
     cli.CommandLineInterface().run(daphne_args(sys.argv[1:]))
 

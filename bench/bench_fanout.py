@@ -1,8 +1,10 @@
-"""Fan-out benchmark: rating -> every participant holds the new aggregate, vs a one-frame floor.
+"""Fan-out benchmark: a rating -> every participant holds the aggregate that counts it, for Rounds
+and, in the same run on the same Daphne, for the floor and the textbook Channels broadcast
+(bench/refapp.py; docs/sessions.md says what they are).
 
-Real Daphne process(es), real `websockets` clients, synthetic users only. Writes
-bench/reports/fanout.md (or fanout-redis-<layer>.md with --redis: two Daphne processes, Redis,
-PostgreSQL).
+Real Daphne process(es) started like `make run`, real `websockets` clients, synthetic users only.
+With --write-report writes bench/reports/fanout.md (or fanout-redis-<layer>.md with --redis: two
+Daphne processes, Redis, PostgreSQL).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 def environment(tmp: Path, redis: bool, layer: str = "pubsub") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="backend.settings.production",
+        # The embedded default as `make run` serves it (DEBUG off); production settings with Redis.
+        DJANGO_SETTINGS_MODULE="backend.settings.production" if redis else "backend.settings.dev",
         SECRET_KEY=secrets.token_urlsafe(50),
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -43,6 +46,7 @@ def environment(tmp: Path, redis: bool, layer: str = "pubsub") -> dict[str, str]
         ROUNDS_CHANNEL_PREFIX=f"bench-{os.getpid()}",
     )
     env.pop("REDIS_URL", None)
+    env.pop("ROUNDS_DEBUG", None)
     if redis:
         env["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
         env["REDIS_URL"] = REDIS_URL
@@ -108,7 +112,8 @@ def seed(env: dict[str, str], participants: int) -> dict[str, Any]:
 
 
 def start_daphne(env: dict[str, str], tmp: Path, name: str) -> tuple[subprocess.Popen[bytes], str]:
-    proc, port = launch(env, tmp / f"{name}.log")
+    """Daphne through the launcher `make run` uses, serving Rounds plus the reference routes."""
+    proc, port = launch(env, tmp / f"{name}.log", app="bench.refapp:application")
     return proc, f"127.0.0.1:{port}"
 
 
@@ -201,41 +206,110 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
+TARGETS = ("rounds", "textbook", "floor")
+# (row label, seconds between ratings, ratings a target gets in a row before the next target)
+MODES = (("ratings 150 ms apart", 0.15, 1), ("back to back", 0.0, 5))
+
+
+async def connect_ref(host: str, kind: str, room: str) -> Any:
+    import websockets
+
+    return await websockets.connect(
+        f"ws://{host}/ws/bench/{kind}/{room}/", max_queue=None, open_timeout=30
+    )
+
+
+async def connect_refs(host: str, kind: str, room: str, n: int) -> list[Client]:
+    clients: list[Client] = []
+    for start in range(0, n, 50):
+        batch = await asyncio.gather(
+            *(connect_ref(host, kind, room) for _ in range(min(50, n - start)))
+        )
+        clients += [Client(ws) for ws in batch]
+    return clients
+
+
+class Targets:
+    """The three servers under test, each with its own N sockets, and how to rate on each."""
+
+    def __init__(self, data: dict[str, Any], groups: dict[str, list[Client]]) -> None:
+        self.data, self.groups = data, groups
+        self.counts = dict.fromkeys(TARGETS, 0)
+        self.raters = 0  # Rounds counts participants who rated: each rating from a new one
+
+    async def rate(self, target: str) -> float:
+        """Send one rating to `target`; seconds until all its sockets hold a frame counting it."""
+        clients = self.groups[target]
+        dims = self.data["dimensions"]
+        i = self.counts[target]
+        scores = {d: (i + j) % 5 + 1 for j, d in enumerate(dims)}
+        if target == "rounds":
+            rater = clients[self.raters]
+            self.raters += 1
+            frame = {"type": "rate", "screen": self.data["screen"], "scores": scores}
+            frame["client_id"] = _uuid()
+            expected = self.base + self.raters
+        else:
+            rater = clients[i % len(clients)]
+            frame = {"type": "rate", "scores": scores}
+            expected = i + 1
+        self.counts[target] = i + 1
+        sent = time.perf_counter()
+        await rater.ws.send(json.dumps(frame))
+        return await wait_all(clients, first_aggregate(expected, sent)) - sent
+
+    base = 0  # Rounds' count before this group's first rating
+
+
 async def measure(
-    hosts: list[str], data: dict[str, Any], n: int, samples: int, sustain: float
+    hosts: list[str],
+    data: dict[str, Any],
+    n: int,
+    samples: int,
+    sustain: float,
+    rated_before: int,
 ) -> dict[str, Any]:
+    """One group of N sockets per target; each row interleaves the targets round by round
+    (rotating who goes first) so the machine's load falls on all three alike."""
+    room = f"{os.getpid()}-{n}"
     facilitator = await connect(hosts[0], data["code"], data["facilitator"])
     tasks = [asyncio.create_task(_drain(facilitator))]
-    clients = await connect_all(hosts, data["code"], data["participants"][:n])
-    tasks += [asyncio.create_task(c.pump()) for c in clients]
+    keys = data["participants"][:n]
+    groups = {
+        "rounds": await connect_all(hosts, data["code"], keys),
+        "textbook": await connect_refs(hosts[0], "textbook", room, n),
+        "floor": await connect_refs(hosts[0], "floor", room, n),
+    }
+    for clients in groups.values():
+        tasks += [asyncio.create_task(c.pump()) for c in clients]
     await facilitator.send(json.dumps({"type": "show_screen", "screen": data["screen"]}))
-    await asyncio.sleep(0.5)
-
-    floor = []
-    for i in range(samples):  # floor: one frame (results_visible) fanned out to every socket
-        visible = i % 2 == 0
-        sent = time.perf_counter()
-        await facilitator.send(json.dumps({"type": "reveal_results", "visible": visible}))
-        floor.append(await wait_all(clients, first_visible(visible, sent)) - sent)
-        await asyncio.sleep(0.15)
     await facilitator.send(json.dumps({"type": "reveal_results", "visible": True}))
-    await wait_all(clients, first_visible(True, time.perf_counter() - 0.001))
-
-    latency = []
-    dims = data["dimensions"]
-    for i in range(samples):  # each rating from a new participant: count goes up by one
-        sent = time.perf_counter()
-        scores = {d: (i + j) % 5 + 1 for j, d in enumerate(dims)}
-        frame = {"type": "rate", "screen": data["screen"], "scores": scores, "client_id": _uuid()}
-        await clients[i % len(clients)].ws.send(json.dumps(frame))
-        latency.append(await wait_all(clients, first_aggregate(i + 1, sent)) - sent)
-        await asyncio.sleep(0.15)  # past the 100 ms coalescing window: one broadcast per rating
-
-    misses = await sustained(clients, data, sustain)
-    for c in clients:
-        await c.ws.close()
+    await wait_all(groups["rounds"], first_visible(True, 0.0), timeout=30)
+    await asyncio.sleep(1.0)  # presence frames of the joins settle
+    targets = Targets(data, groups)
+    targets.base = rated_before
+    targets.raters = rated_before
+    rows: dict[str, dict[str, list[float]]] = {}
+    for label, gap, block in MODES:
+        latency: dict[str, list[float]] = {t: [] for t in TARGETS}
+        for r in range(samples // block):
+            order = TARGETS[r % 3 :] + TARGETS[: r % 3]
+            for target in order:
+                for _ in range(block):
+                    latency[target].append(await targets.rate(target))
+                    if gap:
+                        await asyncio.sleep(gap)
+                if not gap:  # a target's block of back-to-back ratings ends before the next
+                    await asyncio.sleep(0.15)
+        rows[label] = latency
+    misses = await sustained(groups["rounds"], data, sustain) if sustain else None
+    for clients in groups.values():
+        for c in clients:
+            await c.ws.close()
     await facilitator.close()
-    return {"floor": floor, "latency": latency, "misses": misses}
+    for task in tasks:
+        task.cancel()
+    return {"n": n, "rows": rows, "misses": misses, "rated": targets.raters}
 
 
 async def sustained(clients: list[Client], data: dict[str, Any], seconds: float) -> dict[str, Any]:
@@ -294,41 +368,75 @@ async def memory_per_socket(host: str, pid: int, data: dict[str, Any], n: int) -
     }
 
 
+def ms(values: list[float]) -> str:
+    return f"{pct(values, 0.5) * 1e3:.0f} / {pct(values, 0.95) * 1e3:.0f}"
+
+
 def report(
-    args: argparse.Namespace, result: dict[str, Any], memory: dict[str, float] | None
+    args: argparse.Namespace,
+    results: list[dict[str, Any]],
+    memory: dict[str, float] | None,
+    load: tuple[tuple[float, ...], tuple[float, ...]],
 ) -> str:
-    floor, lat = result["floor"], result["latency"]
-    f50, f95, l50, l95 = pct(floor, 0.5), pct(floor, 0.95), pct(lat, 0.5), pct(lat, 0.95)
-    ratio = l95 / f95 if f95 else float("inf")
     mode = (
-        f"two Daphne processes + Redis ({args.layer} layer) + PostgreSQL"
+        f"two Daphne processes + Redis ({args.layer} layer) + PostgreSQL, production settings; "
+        "the floor and textbook sockets all on the first process (no Redis hop in the floor)"
         if args.redis
-        else ("one Daphne process, embedded default (SQLite + in-process layer)")
+        else "one Daphne process started like `make run` (backend.settings.dev, DEBUG off, "
+        "SQLite + in-process layer), serving bench/refapp.py"
     )
-    miss = result["misses"]
+    command = " ".join(
+        [".venv/bin/python bench/bench_fanout.py"]
+        + ([f"--redis --layer {args.layer}"] if args.redis else [])
+        + ["--participants", *map(str, args.participants)]
+        + (["--quick"] if args.quick else [])
+        + ["--write-report"]
+    )
+    first = results[0]["rows"][MODES[0][0]]["rounds"]
     lines = [
         f"# Fan-out benchmark ({f'redis, {args.layer} layer' if args.redis else 'embedded'})",
         "",
-        f"- {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, nproc {os.cpu_count()}; {mode}",
-        f"- Command: `.venv/bin/python bench/bench_fanout.py"
-        f"{f' --redis --layer {args.layer}' if args.redis else ''}"
-        f"{' --quick' if args.quick else ''}`",
-        f"- {args.participants} participants (`websockets` clients) in one session, "
-        f"{len(lat)} ratings",
+        f"- {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, nproc {os.cpu_count()}, "
+        f"load average {' / '.join(f'{x:.2f}' for x in load[0])} at the start, "
+        f"{' / '.join(f'{x:.2f}' for x in load[1])} at the end (shared, loaded machine)",
+        f"- {mode}",
+        f"- Command: `flock /work/bench.lock {command}`",
+        f"- {len(first)} ratings per target per row, the three targets interleaved round by "
+        "round (back to back: blocks of 5 per target). Latency: a participant sends `rate` -> "
+        "every one of the N `websockets` clients holds the frame that counts it.",
+        "- floor: one committed insert, then one pre-serialized frame (framed once) written "
+        "straight to every local socket; textbook: the same insert, then `group_send` on "
+        "Channels' `InMemoryChannelLayer`, each consumer serializing and sending in its handler "
+        "(bench/refapp.py)",
         "",
-        "| measure | p50 ms | p95 ms |",
-        "|---|---|---|",
-        f"| floor: one frame (results_visible) to every socket "
-        f"| {f50 * 1e3:.1f} | {f95 * 1e3:.1f} |",
-        f"| rating -> every participant holds the new aggregate "
-        f"| {l50 * 1e3:.1f} | {l95 * 1e3:.1f} |",
-        "",
-        f"- p95 rating / p95 floor = **{ratio:.2f}x** "
-        f"(target <= 2: {'ok' if ratio <= 2 else 'MISSED'})",
-        f"- sustained: {miss['ratings_sent']} ratings in {miss['seconds']} s (20/s); "
-        f"participants whose last aggregate differs from the final one: "
-        f"**{miss['participants_off_final']}**",
+        "| configuration | N | Rounds p50 / p95 ms | textbook p50 / p95 ms | floor p50 / p95 ms "
+        "| Rounds ÷ floor (p95) | textbook ÷ Rounds (p95) | targets (≤ 2x, ≥ 2x) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    for result in results:
+        for label, latency in result["rows"].items():
+            r95, t95, f95 = (pct(latency[t], 0.95) for t in TARGETS)
+            over_floor, under_textbook = r95 / f95, t95 / r95
+            verdict = ", ".join(
+                [
+                    "ok" if over_floor <= 2 else "MISSED",
+                    "ok" if under_textbook >= 2 else "MISSED",
+                ]
+            )
+            lines.append(
+                f"| {label} | {result['n']} | {ms(latency['rounds'])} | "
+                f"{ms(latency['textbook'])} | {ms(latency['floor'])} | {over_floor:.2f}x | "
+                f"{under_textbook:.2f}x | {verdict} |"
+            )
+    lines.append("")
+    for result in results:
+        miss = result["misses"]
+        if miss:
+            lines.append(
+                f"- sustained, N = {result['n']}: {miss['ratings_sent']} ratings in "
+                f"{miss['seconds']} s (20/s) on Rounds; participants whose last aggregate "
+                f"differs from the final one: **{miss['participants_off_final']}**"
+            )
     if memory:
         lines.append(
             f"- {memory['connected']} participants connected: RSS {memory['rss_before_mb']:.0f} -> "
@@ -347,25 +455,44 @@ def main() -> None:
         help="with --redis: channels-redis' RedisPubSubChannelLayer or its core RedisChannelLayer",
     )
     parser.add_argument("--quick", action="store_true", help="fewer ratings, 10 s sustained")
-    parser.add_argument("--participants", type=int, default=200)
+    parser.add_argument(
+        "--participants",
+        type=int,
+        nargs="+",
+        default=[200],
+        help="N sockets per target, one group after the other (e.g. 200 500)",
+    )
+    parser.add_argument(
+        "--write-report", action="store_true", help="write bench/reports/fanout*.md"
+    )
     args = parser.parse_args()
-    samples, sustain = (20, 10.0) if args.quick else (60, 60.0)
+    samples, sustain = (15, 10.0) if args.quick else (40, 60.0)
+    sizes = sorted(args.participants)
+    if len(sizes) * 2 * samples > sizes[0]:
+        parser.error(f"each Rounds rating needs a new participant: N >= {len(sizes) * 2 * samples}")
+    load_start = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="rounds-fanout-"))
     env = environment(tmp, args.redis, args.layer)
     if args.redis:
         create_postgres(PG_NAME)
     procs = []
     try:
-        data = seed(env, max(500, args.participants))
+        data = seed(env, max(500, sizes[-1]))
         procs = [start_daphne(env, tmp, f"daphne{i}") for i in range(2 if args.redis else 1)]
         hosts = [h for _, h in procs]
-        result = asyncio.run(measure(hosts, data, args.participants, samples, sustain))
+        results, rated = [], 0
+        for n in sizes:
+            last = n == sizes[-1]
+            result = asyncio.run(measure(hosts, data, n, samples, sustain if last else 0.0, rated))
+            rated = result["rated"]
+            results.append(result)
         memory = None
-        if not args.redis:
+        if not args.redis and not args.quick:
             memory = asyncio.run(memory_per_socket(hosts[0], procs[0][0].pid, data, 500))
-        text = report(args, result, memory)
-        name = f"fanout-redis-{args.layer}.md" if args.redis else "fanout.md"
-        (ROOT / "bench" / "reports" / name).write_text(text)
+        text = report(args, results, memory, (load_start, os.getloadavg()))
+        if args.write_report:
+            name = f"fanout-redis-{args.layer}.md" if args.redis else "fanout.md"
+            (ROOT / "bench" / "reports" / name).write_text(text)
         print(text)
     finally:
         for proc, _ in procs:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -93,15 +92,26 @@ def mask_many(texts: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def _resolve_overlaps(found: list[tuple[int, int, str, float]]) -> list[Span]:
-    """Keep the surest, then longest, finding wherever findings overlap."""
-    chosen: list[tuple[int, int, str]] = []  # kept sorted by start, never overlapping
-    for start, end, kind, _score in sorted(found, key=lambda f: (-f[3], f[0] - f[1], f[0])):
-        at = bisect.bisect_left(chosen, (start, end, kind))
-        clear_left = at == 0 or chosen[at - 1][1] <= start
-        clear_right = at == len(chosen) or chosen[at][0] >= end
-        if start < end and clear_left and clear_right:
-            chosen.insert(at, (start, end, kind))
-    return [Span(s, e, k) for s, e, k in chosen]
+    """Overlapping findings become one span over all of them, so nothing any recognizer found
+    stays readable ("+45 51-42-36-94": a dashed record number inside an international phone).
+    The span is typed by its longest finding, then the surest."""
+    spans: list[Span] = []
+    group: list[tuple[int, int, str, float]] = []
+    end = -1
+    for finding in sorted(f for f in found if f[0] < f[1]):
+        if group and finding[0] >= end:
+            spans.append(_one_span(group))
+            group = []
+        group.append(finding)
+        end = max(end, finding[1]) if len(group) > 1 else finding[1]
+    if group:
+        spans.append(_one_span(group))
+    return spans
+
+
+def _one_span(group: list[tuple[int, int, str, float]]) -> Span:
+    typed = max(group, key=lambda f: (f[1] - f[0], f[3]))
+    return Span(min(f[0] for f in group), max(f[1] for f in group), typed[2])
 
 
 # --- the Presidio recognizers: built once, lazily, without any NLP model ----------------------
@@ -240,6 +250,8 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                 (shapes.ADDRESS_INTL_SUFFIX, gate(1, endings=shapes.INTL_SUFFIXES)),
                 (shapes.ADDRESS_INTL_AFTER, gate(1, words=(shapes.INTL_AFTER_WORDS,))),
                 (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"), run=5)),
+                (shapes.ADDRESS_AFTER_PREPOSITION, gate(cased_words=shapes.STREET_ONLY_WORDS)),
+                (shapes.ADDRESS_INTL_SUFFIX_WORD, gate(1, words=(shapes.INTL_SUFFIX_WORDS,))),
                 (
                     shapes.ADDRESS_UNIT_LINE,
                     gate(1, cased_words=frozenset(("Apt", "Apartment", "Suite", "Ste"))),

@@ -101,7 +101,7 @@ _STATE = (
     r"NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)"
 )
 _WORD = r"(?:[A-Z][a-zA-Z'.-]*|\d+(?:st|nd|rd|th)|[NSEW]\.?)"
-_UNIT = r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|Lot|\#)\.?\s*\#?\s*[\w-]{1,6})"
+_UNIT = r"(?:,?\s+(?:(?:Apt|Apartment|Unit|Suite|Ste|Lot)\b|\#)\.?\s*\#?\s*[\w-]{1,6})"
 _CITY = (
     rf"(?:,\s*[A-Z][a-zA-Z.-]+(?:\s+[A-Z][a-zA-Z.-]+){{0,2}}"
     rf"(?:,?\s+{_STATE}\b)?(?:\s+\d{{5}}(?:-\d{{4}})?)?)"

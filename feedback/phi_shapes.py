@@ -27,16 +27,24 @@ _DATE_LIKE = regex.compile(
 _DECIMAL = regex.compile(r"\d+\.\d{1,2}")
 
 
+_EXTENSION = regex.compile(r"[ ]?(?:x|ext\.?)[ ]?\d{1,6}\Z")
+# A label glued on after a hyphen: "66 17 89-Office", "844-767-4257x56582-Fax".
+_LABEL_AFTER = regex.compile(r"(?i)-(?:office|fax|cell|home|mobile|work|pager)\b")
+
+
 def phone_like(text: str, start: int, value: str) -> bool:
-    """A run of digit groups is a phone number when it has 7-15 digits (6 after a phone cue) and
-    is not a date, a time range or a decimal."""
-    digits = sum(c.isdigit() for c in value)
+    """A run of digit groups is a phone number when it has 7-15 digits before any extension (6
+    after a phone cue or before a glued label) and is not a date, a time range or a decimal."""
+    number: str = _EXTENSION.sub("", value)
+    digits = sum(c.isdigit() for c in number)
     if _TIME_RANGE.fullmatch(value) or _DATE_LIKE.fullmatch(value) or _DECIMAL.fullmatch(value):
         return False
     if value.startswith("+") or value.startswith("("):
         return 6 <= digits <= 15
     grouped = any(c in " .-" for c in value)
     if 7 <= digits <= 15 and (grouped or digits >= 9):
+        return True
+    if digits >= 6 and _LABEL_AFTER.match(text, start + len(value)):
         return True
     return digits >= 6 and bool(_PHONE_CUE.search(text[max(0, start - 16) : start]))
 
@@ -110,14 +118,18 @@ _STATE = (
     "AE|AP"
 )
 _CAP = r"\p{Lu}[\p{L}\p{M}'.-]*"
-_UNIT = r"(?:,?[ \t]*\n?[ \t]*(?:Apt|Apartment|Unit|Suite|Ste|Bldg|Building|Fl|Floor|\#)\.?[ \t]*\#?[ \t]*[\w-]{1,6})"
+# The unit word ends a word: "Fl" of "Flynnshire" on the next line is a city, not a floor.
+_UNIT = (
+    r"(?:,?[ \t]*\n?[ \t]*(?:(?:Apt|Apartment|Unit|Suite|Ste|Bldg|Building|Fl|Floor)\b|\#)"
+    r"\.?[ \t]*\#?[ \t]*[\w-]{1,6})"
+)
 _CITY = (
     rf"(?:(?:,[ \t]*\n?|[ \t]*\n)[ \t]*{_CAP}(?:[ \t]+{_CAP}){{0,3}}"
     rf"(?:(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:{_STATE})\b)?(?:[ \t]*\n?[ \t]*\d{{5}}(?:-\d{{4}})?)?)"
 )
 ADDRESS_US = regex.compile(
     rf"""(?x)(?<![\w\#-])(?P<v>
-    (?:(?:Apt|Apartment|Unit|Suite|Ste)\.?[ \t]*\#?[ \t]*[\w-]{{1,6}},?[ \t]+)?
+    (?:(?:Apt|Apartment|Unit|Suite|Ste)\b\.?[ \t]*\#?[ \t]*[\w-]{{1,6}},?[ \t]+)?
     \d{{1,6}}[A-Za-z]?[ \t]+(?:(?:[NSEW]\.?|{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{0,3}}
     (?:{_USPS})\.?(?![\w-]){_UNIT}?{_CITY}?)"""
 )
@@ -160,6 +172,48 @@ ADDRESS_NAMED = regex.compile(
     rf"""(?x)(?i:\b(?:lives?|living|resides?|residing|located|address(?:\s+is)?|moved|side\s+of|
     staying|home\s+(?:is\s+)?(?:on|at)))(?:[ \t]+(?:on|at|in|to|of|the|is|:))*[ \t]*:?[ \t]*
     (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS})\.?)(?![\w-])"""
+)
+# A street with no house number after a preposition: "enter on Tate Extension St.". Only suffixes
+# that name streets and little else on a ward ("on Morse Falls precautions", "at the Nurses
+# Station", "Epic Way" and "Park" stay readable).
+_STREET_ONLY = (
+    "Alley|Avenue|Ave|Boulevard|Blvd|Bypass|Causeway|Circles?|Courts?|Crescent|Drives?|Estates|"
+    "Expressway|Expy|Extensions?|Freeway|Fwy|Gardens|Heights|Highway|Hwy|Junctions?|Lane|Ln|"
+    "Manors?|Meadows|Motorway|Orchard|Oval|Overpass|Parkway|Pkwy|Pike|Plains|Plaza|Ridges?|"
+    "Road|Roads|Rd|Shores|Spurs?|Squares?|Stravenue|Streets?|Terrace|Throughway|Trafficway|"
+    "Turnpike|Underpass|Valleys?|Viaduct|Villages?|Vista"
+)
+ADDRESS_AFTER_PREPOSITION = regex.compile(
+    rf"""(?x)\b(?:on|onto|at|to|from|off|along|near|via|down|up|across)[ \t]+
+    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_STREET_ONLY})\b\.?
+    (?:[ \t]+(?:St|Street|Ave|Rd)\b\.?)?)"""
+)
+STREET_ONLY_WORDS = _forms(_STREET_ONLY)
+# "Gosposka ulica 58": a street word of another country standing as a word of its own.
+ADDRESS_INTL_SUFFIX_WORD = regex.compile(
+    rf"""(?x)(?<![\w-])(?P<v>
+    \p{{Lu}}[\p{{L}}\p{{M}}'-]*[ \t]+(?:ulica|cesta|ulice|utca|gata|gatan|vej|gade|straat|weg|
+    gasse|katu|tie|veien|sokak|caddesi)[ \t]+\d{{1,5}}[A-Za-z]?\b{_TAIL})"""
+)
+INTL_SUFFIX_WORDS = frozenset(
+    [
+        "ulica",
+        "cesta",
+        "ulice",
+        "utca",
+        "gata",
+        "gatan",
+        "vej",
+        "gade",
+        "straat",
+        "weg",
+        "gasse",
+        "katu",
+        "tie",
+        "veien",
+        "sokak",
+        "caddesi",
+    ]
 )
 # "Apt. 605" or "Suite 798" on a line of its own (a multi-line address's second line).
 ADDRESS_UNIT_LINE = regex.compile(

@@ -10,7 +10,7 @@ urlpatterns = [
     path("widget.js", views.widget, name="widget"),
     path("", views.shell, name="shell"),
     re_path(
-        r"^(?:capture|join|facilitate|backlog|dashboard|admin|login|units|tools|sessions|evidence)(?:/.*)?$",
+        r"^(?:capture|join|facilitate|backlog|dashboard|admin|login|units|tools|sessions|evidence|reference)(?:/.*)?$",
         views.shell,
     ),
 ]

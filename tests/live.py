@@ -50,15 +50,18 @@ def wait_for(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float
 
 
 def launch(
-    env: dict[str, str], log: Path, port: int | None = None
+    env: dict[str, str],
+    log: Path,
+    port: int | None = None,
+    app: str = "backend.asgi:application",
 ) -> tuple[subprocess.Popen[bytes], int]:
-    """Start `backend.server` (the Daphne launcher `make run` uses) on `port` (or a free one) with
-    `env`, output to `log`; returns once it listens."""
+    """Start `backend.server` (the Daphne launcher `make run` uses) serving `app` on `port` (or a
+    free one) with `env`, output to `log`; returns once it listens."""
     port = port or free_port()
     command = [sys.executable, "-m", "backend.server", "-b", "127.0.0.1", "-p", str(port)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [*command, "backend.asgi:application"],
+            [*command, app],
             cwd=ROOT,
             env=env,
             stdout=out,

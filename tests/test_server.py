@@ -92,6 +92,31 @@ def test_a_body_over_the_cap_is_dropped_not_buffered():
     assert body.getvalue() == b""
 
 
+def test_only_daphnes_redacting_access_log_is_written(monkeypatch):
+    """Twisted's own access line (unredacted query strings) is not even formatted."""
+    import io
+
+    from daphne import cli, http_protocol
+    from daphne import server as daphne_server
+
+    from backend import server
+
+    for module, name in [
+        (daphne_server, "HTTPFactory"),
+        (daphne_server, "WebSocketFactory"),
+        (http_protocol, "WebRequest"),
+        (cli, "AccessLogGenerator"),
+    ]:
+        monkeypatch.setattr(module, name, getattr(module, name))  # main() patches them
+    monkeypatch.setattr(cli.CommandLineInterface, "run", lambda self, args: None)
+    server.main()
+    assert daphne_server.HTTPFactory is server.QuietHTTPFactory
+    factory = server.QuietHTTPFactory(server=None)
+    factory._logFile = io.StringIO()
+    factory.log(request=None)  # the base class would format the (here absent) request
+    assert factory._logFile.getvalue() == ""
+
+
 def test_an_oversized_body_gets_a_json_413_from_the_launcher(live_server_url):
     from backend.server import MAX_BODY
 

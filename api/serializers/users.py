@@ -12,7 +12,15 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "roles", "is_active", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "roles",
+            "is_active",
+            "date_joined",
+            "last_login",
+        ]
 
     def get_roles(self, obj: User) -> list[str]:
         return obj.role_names()

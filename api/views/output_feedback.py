@@ -15,13 +15,14 @@ from rest_framework.views import APIView
 
 from api import cors
 from api.context import actor_from_request, authed_user
+from api.lookups import tool_or_404
 from api.pagination import Cursor
 from api.permissions import refusal, requires
 from api.reporter import reporter_from_token, reporter_token
 from api.serializers import output_feedback as s
 from feedback import roles
 from feedback.errors import Forbidden, NotFound, ValidationFailed
-from feedback.models import Tool, ToolKey
+from feedback.models import ToolKey
 from feedback.selectors import output_feedback as sel
 from feedback.services import output_feedback as svc
 
@@ -31,13 +32,6 @@ CanReadFlags = requires(roles.OUTPUT_FEEDBACK_READ)
 CanFlag = requires(roles.FLAG_OUTPUT)
 
 
-def _tool(tool_id: int) -> Tool:
-    tool = Tool.objects.filter(pk=tool_id).first()
-    if tool is None:
-        raise NotFound(f"No tool {tool_id}; pick one from /api/tools/.")
-    return tool
-
-
 class ToolKeysView(APIView):
     """GET lists a tool's keys (never the keys themselves); POST issues one, shown once."""
 
@@ -45,12 +39,12 @@ class ToolKeysView(APIView):
 
     @extend_schema(responses=s.KeySerializer(many=True))
     def get(self, request: Request, tool_id: int) -> Response:
-        keys = sel.tool_keys(tool_id=_tool(tool_id).pk)
+        keys = sel.tool_keys(tool_id=tool_or_404(tool_id).pk)
         return Response({"results": [sel.key_public(k) for k in keys]})
 
     @extend_schema(request=s.KeyCreateSerializer, responses={201: s.KeyCreatedSerializer})
     def post(self, request: Request, tool_id: int) -> Response:
-        tool = _tool(tool_id)
+        tool = tool_or_404(tool_id)
         data = s.KeyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key, raw = svc.tool_key_issue(
@@ -81,7 +75,7 @@ class ReporterTokenView(APIView):
 
     @extend_schema(request=None, responses={201: s.ReporterTokenSerializer})
     def post(self, request: Request, tool_id: int) -> Response:
-        tool = _tool(tool_id)
+        tool = tool_or_404(tool_id)
         token, expires = reporter_token(user_id=authed_user(request).pk, tool_id=tool.pk)
         return Response({"reporter": token, "expires_at": expires.isoformat()}, status=201)
 
@@ -120,7 +114,7 @@ class OutputFeedbackView(APIView):
             raise exceptions.NotAuthenticated()
         if not roles.allows(request.user, roles.OUTPUT_FEEDBACK_READ):
             raise exceptions.PermissionDenied(refusal(roles.OUTPUT_FEEDBACK_READ))
-        qs = sel.flags_list(tool_id=_tool(tool_id).pk, filters=request.query_params)
+        qs = sel.flags_list(tool_id=tool_or_404(tool_id).pk, filters=request.query_params)
         paginator = Cursor()
         page = paginator.paginate_queryset(qs, request, view=self) or []
         return paginator.get_paginated_response([sel.flag_public(f) for f in page])

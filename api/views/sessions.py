@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from api.context import actor_from_request, authed_user
 from api.guest import guest_from_token, guest_token
+from api.lookups import tool_or_404
 from api.permissions import requires
 from api.serializers import sessions as s
 from feedback import images, roles
@@ -40,13 +41,6 @@ def base_url(request: Request) -> str:
     return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
-def _tool(tool_id: int) -> Tool:
-    tool = Tool.objects.filter(pk=tool_id).first()
-    if tool is None:
-        raise NotFound(f"No tool {tool_id}.")
-    return tool
-
-
 class ToolScreensView(GenericAPIView):
     """GET lists a tool's screens (anyone signed in); POST uploads one (session runners)."""
 
@@ -56,7 +50,7 @@ class ToolScreensView(GenericAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no tool
             return Screen.objects.none()
-        return Screen.objects.filter(tool=_tool(self.kwargs["tool_id"]))
+        return Screen.objects.filter(tool=tool_or_404(self.kwargs["tool_id"]))
 
     @extend_schema(responses=s.ScreenSerializer(many=True))
     def get(self, request: Request, tool_id: int) -> Response:
@@ -69,7 +63,7 @@ class ToolScreensView(GenericAPIView):
         responses={201: s.ScreenSerializer, 200: s.ScreenSerializer},
     )
     def post(self, request: Request, tool_id: int) -> Response:
-        tool = _tool(tool_id)
+        tool = tool_or_404(tool_id)
         data = s.ScreenUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

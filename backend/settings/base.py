@@ -267,6 +267,9 @@ GUEST_TOKEN_MAX_AGE = 8 * 3600
 # AI output feedback (docs/output-feedback.md): anonymous flags per tool key per minute, and a
 # burst = this many not-helpful flags on one model version within this many minutes.
 ROUNDS_ANONYMOUS_FLAGS_PER_MINUTE = int(os.environ.get("ROUNDS_ANONYMOUS_FLAGS_PER_MINUTE", 30))
+# Widget flags (tool key + reporter token) are stored in batches by api/flag_intake.py; "0" sends
+# them through the DRF view one by one instead (docs/output-feedback.md).
+ROUNDS_FLAG_INTAKE = os.environ.get("ROUNDS_FLAG_INTAKE", "1") == "1"
 ROUNDS_FLAG_BURST = {
     "count": int(os.environ.get("ROUNDS_FLAG_BURST_COUNT", 5)),
     "minutes": int(os.environ.get("ROUNDS_FLAG_BURST_MINUTES", 15)),

@@ -94,6 +94,9 @@ async def test_group_send_ignores_full_channels(layer):
 async def test_group_send_to_unknown_group_is_a_no_op(layer):
     await layer.group_send("nobody-here", {"type": "message"})
     await layer.group_discard("nobody-here", "test-channel-1")
+    # Nothing was delivered anywhere: a member-less group reaches no channel.
+    await layer.send("test-channel-1", {"type": "marker"})
+    assert (await receive_soon(layer, "test-channel-1"))["type"] == "marker"
 
 
 @pytest.mark.asyncio

@@ -6,6 +6,7 @@ import pytest
 
 from feedback.models import AuditEntry, Notification, User
 from tests.conftest import ADMIN_ONLY, assert_error
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,20 @@ def test_non_admins_cannot_change_users(clients, personas, persona):
     assert_error(response, 403)
     target.refresh_from_db()
     assert target.is_active and target.role_names() == ["clinician"]
+
+
+def test_users_show_their_last_sign_in(clients, clinician):
+    from rest_framework.test import APIClient
+
+    def row():
+        listed = clients["admin"].get("/api/users/").json()["results"]
+        return next(u for u in listed if u["id"] == clinician.pk)
+
+    assert row()["last_login"] is None
+    browser = APIClient()
+    browser.get("/api/auth/csrf/")
+    signed_in = browser.post(
+        "/api/auth/login/", {"username": "casey", "password": PASSWORD}, format="json"
+    )
+    assert signed_in.status_code == 200
+    assert row()["last_login"] is not None

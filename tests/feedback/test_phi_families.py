@@ -196,3 +196,39 @@ def test_clinical_numbers_stay_readable(text: str) -> None:
         assert "2 days" in spans.text and "ADDRESS" not in spans.types
     else:
         assert spans == Masked(text=text, types=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # an extension glued to a number with a 001 trunk prefix
+        ("call him on 001-555-201-3344x40213 after clinic", "201-3344x40213"),
+        ("+1-555-201-8890x321-Office,555-201-4410x88-Fax", "201-8890x321 201-4410x88"),
+        # a short number with a glued label; an international number in dashed pairs
+        ("mother 61 27 93-Office, father +47 41-22-36-90", "61 27 93 41-22-36-90"),
+        # a city on the next line whose name starts like a unit word ("Fl", "Ste")
+        ("drove to 2210 Birch Junction\nFlintridge, VT 05401. Please", "Flintridge 05401"),
+        # a street with no house number after a preposition
+        ("visitors must enter on Harlow Extension St. after 8 pm", "Harlow Extension"),
+        ("she walks along Quimby Valleys every morning", "Quimby Valleys"),
+        # a street word of another country as a word of its own
+        ("his flat: Kamnita ulica 12, Ljubljana", "Kamnita 12"),
+    ],
+)
+def test_extensions_labels_unit_like_cities_and_bare_streets_are_masked(
+    text: str, secret: str
+) -> None:
+    _hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pt on Morse Falls precautions since Monday",
+        "meds at the Nurses Station drawer, Pyxis at Omnicell Station 2",
+        "huddle on Epic Way of working; the Tower wing is 4 West",
+        "tablets charged at Central Supply, then up to Main Lab",
+    ],
+)
+def test_wards_stations_and_products_after_prepositions_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])

@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from feedback.context import Actor
-from feedback.models import AuditEntry, Tool, Unit, User, Webhook, WebhookDelivery
+from feedback.models import AuditEntry, Tool, Unit, User, Webhook, WebhookDelivery, Workflow
 from feedback.services import reference as reference_svc
 from feedback.services.webhooks import webhook_create
 from tests.factories import PASSWORD, UnitFactory, WorkflowFactory
@@ -59,7 +59,8 @@ def test_admin_creates_a_user_and_a_unit_and_reads_the_filtered_audit_log(
     page = watched(viewport)
     login(page, live_server_url, "adele", PASSWORD)
     assert page.locator("#nav a[data-area=admin]").count() == 1
-    assert page.locator("#nav a[data-area=tools]").count() == 0  # under Admin for admins
+    for area in ("tools", "reference"):  # under Admin for admins
+        assert page.locator(f"#nav a[data-area={area}]").count() == 0
 
     page.click("#nav a[data-area=admin]")
     page.wait_for_selector("#new-user-form")
@@ -96,6 +97,13 @@ def test_admin_creates_a_user_and_a_unit_and_reads_the_filtered_audit_log(
     _confirm(page, "deactivate-confirm")
     page.wait_for_selector(f"{item} .badge-off")
     assert not User.objects.get(pk=nina.pk).is_active
+    page.click(f"{item} details.change summary")  # her history, from her row
+    page.click(f"{item} a.history")
+    page.wait_for_function("[...document.querySelectorAll('#audit-table tbody tr')].length === 3")
+    assert page.inner_text("#audit-table tbody").count(f"#{nina.pk}") == 3
+    assert page.input_value("#audit-id") == str(nina.pk)
+    page.go_back()
+    page.wait_for_selector(f"{item} .badge-off")
     me = User.objects.get(username="adele")
     page.click(f"#user-{me.pk} details.change summary")
     assert page.is_disabled(f"#user-{me.pk} .deactivate")  # no locking yourself out
@@ -164,6 +172,37 @@ def _seed() -> dict[str, Any]:
     return {"hook": hook}
 
 
+def _name_two_regions(page: Any, screen_id: int) -> None:
+    """One region dragged on the picture, one typed in percent (the keyboard way); then saved."""
+    editor = f"#reg-{screen_id}"
+    page.click(f"#screen-{screen_id} details.regions summary")
+    page.wait_for_function(
+        f"document.querySelector('{editor} .region-stage img')?.naturalWidth > 0"
+    )
+    pad = page.locator(f"{editor}-pad").bounding_box()
+    picture = page.locator(f"{editor} .region-stage img").bounding_box()
+    assert pad is not None and picture is not None
+    # Boxes are drawn where they land on the picture: the drawing pad covers exactly the picture.
+    assert all(abs(pad[k] - picture[k]) < 2 for k in ("x", "y", "width", "height")), (pad, picture)
+
+    def at(fx: float, fy: float) -> tuple[float, float]:
+        return pad["x"] + pad["width"] * fx, pad["y"] + pad["height"] * fy
+
+    page.mouse.move(*at(0.1, 0.1))
+    page.mouse.down()
+    page.mouse.move(*at(0.3, 0.25), steps=4)
+    page.mouse.move(*at(0.5, 0.4), steps=4)
+    page.mouse.up()
+    page.fill(f"{editor}-label", "Alert banner text")
+    page.click(f"{editor} .add-region")
+    page.fill(f"{editor}-label", "Lactate trend")
+    for name, value in (("x", "60"), ("y", "50"), ("w", "30"), ("h", "20")):
+        page.fill(f"{editor}-{name}", value)
+    page.click(f"{editor} .add-region")
+    page.click(f"{editor} .save-regions")
+    page.wait_for_selector(f"{editor}-status:has-text('Saved 2')")
+
+
 @pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
 def test_admin_runs_tools_webhooks_and_every_screen_passes_axe(
     live_server_url: str, watched: Any, make_user: Any, viewport: dict[str, int], tmp_path: Any
@@ -199,12 +238,18 @@ def test_admin_runs_tools_webhooks_and_every_screen_passes_axe(
     page.set_input_files("#scr-image", str(picture))
     page.fill("#scr-title", "Alert banner")
     page.click("#screen-form button[type=submit]")
-    page.wait_for_selector("#screen-list img[alt='Screen: Alert banner']")
+    page.wait_for_selector("#screen-list img[alt^='Screen: Alert banner']")
     page.wait_for_function(
         "() => { const i = document.querySelector('#screen-list img');"
         " return i.complete && i.naturalWidth > 0; }"
     )
-    assert tool.screens.count() == 1
+    (shown,) = tool.screens.all()
+    _name_two_regions(page, shown.pk)
+    shown.refresh_from_db()
+    assert [r["label"] for r in shown.regions] == ["Alert banner text", "Lactate trend"]
+    assert [round(v, 2) for v in shown.regions[1]["box"]] == [0.6, 0.5, 0.3, 0.2]
+    dragged = zip(shown.regions[0]["box"], [0.1, 0.1, 0.4, 0.3], strict=True)
+    assert all(abs(got - want) < 0.03 for got, want in dragged), shown.regions[0]
     _check(page, f"admin-tools-{size}")
 
     _tab(page, "webhooks")
@@ -282,7 +327,7 @@ def test_non_admins_see_no_admin_area_and_the_server_refuses_them(
     assert User.objects.get(pk=target.pk).is_active
 
 
-def test_offline_the_admin_area_says_it_needs_the_server(
+def test_offline_the_admin_area_says_it_needs_the_server_and_reopens_when_back(
     live_server_url: str, watched: Any, make_user: Any
 ) -> None:
     make_user("admin", username="adele")
@@ -294,7 +339,31 @@ def test_offline_the_admin_area_says_it_needs_the_server(
     page.wait_for_selector("#net.offline")
     _tab(page, "units")
     text = page.inner_text("#admin-offline")
-    assert "Offline" in text and "Capture still works offline" in text
+    assert "You are offline" in text and "Capture still works offline" in text
     assert page.locator("#new-unit-form").count() == 0
     _check(page, "admin-offline-phone")
-    page.context.set_offline(False)
+    page.context.set_offline(False)  # back online: the section opens by itself, no tap
+    page.wait_for_selector("#new-unit-form", timeout=30000)
+    assert page.evaluate("location.pathname") == "/admin/units"
+
+
+@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
+def test_a_product_owner_adds_a_unit_and_a_workflow_without_the_admin_area(
+    live_server_url: str, watched: Any, make_user: Any, viewport: dict[str, int]
+) -> None:
+    make_user("product_owner", username="pia")
+    page = watched(viewport)
+    login(page, live_server_url, "pia", PASSWORD)
+    assert page.locator("#nav a[data-area=admin]").count() == 0
+    page.click("#nav a[data-area=reference]")
+    page.wait_for_selector("#new-unit-form")
+    page.fill("#new-unit-name", "3 South Step-down")
+    page.click("#new-unit-form button[type=submit]")
+    page.wait_for_selector("#unit-list li:has-text('3 South Step-down')")
+    page.click("#reference-nav a[data-tab=workflows]")
+    page.fill("#new-workflow-name", "handoff")
+    page.click("#new-workflow-form button[type=submit]")
+    page.wait_for_selector("#workflow-list li:has-text('handoff')")
+    assert Unit.objects.filter(name="3 South Step-down").exists()
+    assert Workflow.objects.filter(name="handoff").exists()
+    _check(page, f"reference-workflows-{_name(viewport)}")

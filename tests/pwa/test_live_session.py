@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import need
 from tests.factories import PASSWORD, ToolFactory
 from tests.imagedata import screen_png
 from tests.pwa.conftest import login
@@ -18,14 +17,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 # The page's own copy of live.js (same URL as app.js imports, so the same module instance).
 LIVE_MODULE = "document.querySelector('script[type=module]').src.replace('app.js', 'live.js')"
-
-
-def _sessions_backend() -> None:
-    routing = (ROOT / "api" / "routing.py").read_text()
-    need(
-        "sessions" in routing and (ROOT / "api" / "consumers" / "sessions.py").exists(),
-        "the live-sessions backend (ws/sessions/) is not built yet",
-    )
 
 
 def _text_is(page: Any, selector: str, expected: str) -> None:
@@ -103,7 +94,6 @@ ALL_TWO = {"usefulness": 2, "clarity": 3, "trust": 4, "workflow_fit": 1}
 def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
     live_server_url: str, new_context: Any, make_user: Any, tmp_path: Path
 ) -> None:
-    _sessions_backend()
     base = live_server_url
     make_user("product_owner", username="fran", display_name="Fran Facilitator")
     make_user("clinician", username="nina", display_name="Nina Nurse")
@@ -171,7 +161,6 @@ def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
 def test_dropped_socket_reconnects_and_delivers_a_rating_made_offline(
     live_server_url: str, new_context: Any, make_user: Any, tmp_path: Path
 ) -> None:
-    _sessions_backend()
     base = live_server_url
     make_user("observer", username="omar", display_name="Omar Observer")
     make_user("clinician", username="nina", display_name="Nina Nurse")
@@ -203,7 +192,6 @@ def test_dropped_socket_reconnects_and_delivers_a_rating_made_offline(
 def test_unknown_code_explains_and_offers_another_try(
     live_server_url: str, new_context: Any, make_user: Any
 ) -> None:
-    _sessions_backend()
     make_user("clinician", username="nina")
     page = _clinician(live_server_url, new_context, "nina")
     page.goto(f"{live_server_url}/join/QQQQQQ")
@@ -473,7 +461,6 @@ def _api_session(owner: Any) -> dict[str, Any]:
 def test_only_facilitators_reach_the_console_and_only_for_their_sessions(
     live_server_url: str, new_context: Any, make_user: Any
 ) -> None:
-    _sessions_backend()
     base = live_server_url
     session = _api_session(make_user("observer", username="omar"))
     make_user("observer", username="olga")

@@ -52,8 +52,9 @@ def test_service_worker_root_scope_and_versioned_cache(client):
 
 def test_no_cdn_anywhere_in_the_app():
     pattern = re.compile(r"https?://(?!127\.0\.0\.1|localhost)[\w.-]+\.\w+/", re.I)
-    for file in STATIC.rglob("*"):
-        if file.suffix in (".js", ".css", ".html", ".json"):
-            text = file.read_text(encoding="utf-8", errors="ignore")
-            found = [m for m in pattern.findall(text) if "w3.org" not in m]
-            assert not found, f"{file} loads from {found}"
+    scanned = [f for f in STATIC.rglob("*") if f.suffix in (".js", ".css", ".html", ".json")]
+    assert len(scanned) >= 20, scanned  # an empty or moved folder must not pass vacuously
+    for file in scanned:
+        text = file.read_text(encoding="utf-8", errors="ignore")
+        found = [m for m in pattern.findall(text) if "w3.org" not in m]
+        assert not found, f"{file} loads from {found}"

@@ -25,6 +25,10 @@ export const AREAS = [
   { id: "tools", path: "/tools", label: "AI tools", perm: "tool_keys", navUnless: "administer",
     blurb: "Tools, their screens, widget keys, model versions and model cards.",
     load: () => import("./views/tools.js") },
+  { id: "reference", path: "/reference", label: "Units & workflows", perm: "reference_edit",
+    navUnless: "administer", offline: true, // its tabs say it
+    blurb: "The care units and clinical workflows observations are filed under.",
+    load: () => import("./views/reference.js") },
   { id: "admin", path: "/admin", label: "Admin", perm: "administer", offline: true, // its tabs say it
     blurb: "Users and roles, units, workflows, AI tools, webhooks, the audit log, data and devices.",
     load: () => import("./views/admin.js") },

@@ -3,6 +3,7 @@
 // (a new key is shown once, with the script tag to embed), model versions and the model card.
 import { confirmDialog, h } from "../dom.js";
 import { errorText, field, note } from "./admin/kit.js";
+import { regionEditor } from "./admin/regions.js";
 
 async function cardSection(tool, api) {
   const { fields } = await api("/api/model-card-fields/");
@@ -97,15 +98,26 @@ async function keysSection(tool, api) {
   return h("section", { class: "card", "aria-labelledby": "keys-h" }, h("h2", { id: "keys-h" }, "Widget keys"), list, form, shown);
 }
 
+function screenItem(screen, api) {
+  const summary = h("summary", {}, `Named regions (${(screen.regions || []).length})`);
+  const regions = h("details", { class: "change regions" }, summary);
+  regions.addEventListener("toggle", () => {
+    if (!regions.open || regions.dataset.built) return;
+    regions.dataset.built = "1";
+    regions.append(regionEditor(screen, { api, onSaved: (s) => { summary.textContent = `Named regions (${s.regions.length})`; } }));
+  });
+  return h("li", { id: `screen-${screen.id}` },
+    h("a", { href: screen.image_url, target: "_blank", rel: "noopener" },
+      h("img", { src: screen.thumb_url, alt: `Screen: ${screen.title} (opens full size)`, loading: "lazy", width: "160" })),
+    h("span", {}, h("strong", {}, screen.title), ` · version ${screen.version}`), regions);
+}
+
 async function screensSection(tool, api) {
   const list = h("ul", { id: "screen-list", class: "screen-grid" });
   const status = note("screen-status");
   const load = async () => {
     const page = await api(`/api/tools/${tool.id}/screens/?page_size=200`);
-    list.replaceChildren(...page.results.map((s) => h("li", { id: `screen-${s.id}` },
-      h("a", { href: s.image_url, target: "_blank", rel: "noopener" },
-        h("img", { src: s.thumb_url, alt: `Screen: ${s.title}`, loading: "lazy", width: "160" })),
-      h("span", {}, h("strong", {}, s.title), ` · version ${s.version}`))));
+    list.replaceChildren(...page.results.map((s) => screenItem(s, api)));
     if (!page.results.length) list.replaceChildren(h("li", { class: "muted" }, "No screens yet: add one below."));
   };
   const image = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", required: true });

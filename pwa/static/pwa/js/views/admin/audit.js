@@ -5,7 +5,7 @@ import { h, humanize } from "../../dom.js";
 import { errorText, field, note, pager, pathOf, row, table, when } from "./kit.js";
 
 const HEAD = ["When", "Who", "Action", "What", "Details", "From"];
-const FILTERS = ["actor", "action", "object_type", "since", "until"];
+const FILTERS = ["actor", "action", "object_type", "object_id", "since", "until"];
 
 function details(detail) {
   return Object.entries(detail || {}).map(([k, v]) => `${humanize(k)}: ${
@@ -46,13 +46,18 @@ class Audit {
 
   filterForm(vocab, users) {
     const params = new URLSearchParams(location.search);
-    const select = (name, any, options) => h("select", { name },
-      h("option", { value: "" }, any),
-      ...options.map(([value, label]) => h("option", { value, selected: params.get(name) === value }, label)));
+    const select = (name, any, options) => {
+      const wanted = params.get(name);
+      // A link may name a value the picker does not list yet (e.g. a kind of thing not audited so far).
+      if (wanted && !options.some(([value]) => value === wanted)) options.push([wanted, humanize(wanted)]);
+      return h("select", { name }, h("option", { value: "" }, any),
+        ...options.map(([value, label]) => h("option", { value, selected: wanted === value }, label)));
+    };
     this.inputs = {
       actor: select("actor", "Anyone", users.map((u) => [String(u.id), u.display_name ? `${u.display_name} (@${u.username})` : u.username])),
       action: select("action", "Any action", vocab.actions.map((a) => [a, humanize(a)])),
       object_type: select("object_type", "Anything", vocab.object_types.map((t) => [t.value, humanize(t.label)])),
+      object_id: h("input", { name: "object_id", inputmode: "numeric", maxlength: "64", value: params.get("object_id") || "" }),
       since: h("input", { type: "date", name: "since", value: params.get("since") || "" }),
       until: h("input", { type: "date", name: "until", value: params.get("until") || "" }),
     };
@@ -60,7 +65,8 @@ class Audit {
     const clear = h("button", { type: "button", class: "secondary", id: "audit-clear" }, "Clear filters");
     const form = h("form", { id: "audit-filter", class: "card filters", role: "search", "aria-label": "Filter the audit log" },
       field("audit-actor", "Who", i.actor), field("audit-action", "Action", i.action),
-      field("audit-type", "What", i.object_type), field("audit-since", "From (day)", i.since),
+      field("audit-type", "What", i.object_type), field("audit-id", "Its number (#)", i.object_id),
+      field("audit-since", "From (day)", i.since),
       field("audit-until", "To (day, included)", i.until),
       h("div", { class: "row" }, h("button", { type: "submit" }, "Show entries"), clear));
     form.addEventListener("submit", (event) => { event.preventDefault(); this.load(); });
@@ -69,7 +75,7 @@ class Audit {
   }
 
   chosen() {
-    return Object.fromEntries(FILTERS.map((k) => [k, this.inputs[k].value]).filter(([, v]) => v));
+    return Object.fromEntries(FILTERS.map((k) => [k, this.inputs[k].value.trim()]).filter(([, v]) => v));
   }
 
   query() {

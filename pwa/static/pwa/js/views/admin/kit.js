@@ -34,12 +34,6 @@ export function problem(err) {
   return h("p", { class: "error", role: "alert" }, errorText(err));
 }
 
-export function offlineNote() {
-  return h("p", { class: "offline-note", id: "admin-offline" },
-    "Offline: the admin area reads and changes data on the server, so it opens when the server "
-    + "answers again. Capture still works offline.");
-}
-
 /** A table whose rows become labelled cards on phones (each cell carries its column's name).
  *  `rows` are arrays of cells or rows already made with `row`. */
 export function table(id, caption, head, rows, { hideCaption = false } = {}) {

@@ -10,7 +10,7 @@ const UNITS = {
     { name: "name", label: "Unit name", max: 120, required: true },
     { name: "site", label: "Site (hospital or campus)", max: 120 },
   ],
-  line: (u) => [h("strong", {}, u.name), u.site ? h("span", { class: "muted" }, ` · ${u.site}`) : null],
+  line: (u) => [h("strong", {}, u.name), u.site ? h("span", { class: "muted" }, u.site) : null],
 };
 
 const WORKFLOWS = {
@@ -20,7 +20,7 @@ const WORKFLOWS = {
     { name: "name", label: "Workflow name", max: 120, required: true },
     { name: "description", label: "What it covers", max: 2000, long: true },
   ],
-  line: (w) => [h("strong", {}, w.name), w.description ? h("span", { class: "muted" }, ` · ${w.description}`) : null],
+  line: (w) => [h("strong", {}, w.name), w.description ? h("span", { class: "muted" }, w.description) : null],
 };
 
 function inputs(kind, prefix, values = {}) {

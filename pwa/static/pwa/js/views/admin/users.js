@@ -111,7 +111,8 @@ class Users {
           u.is_active ? null : h("span", { class: "badge badge-off" }, "Deactivated")),
         h("p", { class: "badges" }, ...(u.roles.length ? u.roles.map((r) => h("span", { class: "badge" }, roleLabel(r)))
           : [h("span", { class: "muted" }, "No role")])),
-        h("p", { class: "muted joined" }, `Joined ${when(u.date_joined)}`),
+        h("p", { class: "muted joined" }, `Joined ${when(u.date_joined)} · `,
+          u.last_login ? `last signed in ${when(u.last_login)}` : "no sign-in recorded yet"),
         this.changer(u, me, draw));
     };
     draw(user);
@@ -174,12 +175,15 @@ class Users {
         await this.load();
       } catch (err) { status.textContent = errorText(err); }
     });
+    const history = h("a", { href: `/admin/audit?object_type=feedback.user&object_id=${user.id}`, "data-link": true,
+      class: "history" }, `Changes to ${user.username} in the audit log`);
     return h("details", { class: "change" },
       h("summary", {}, `Change ${user.username}`),
       roles, h("div", { class: "row" }, saveRoles),
       h("h3", { class: "sub" }, "Account"),
       h("div", { class: "row" }, revoke, toggle, exporter, erase),
       me ? h("p", { class: "hint" }, "You cannot deactivate yourself or drop your own admin role: ask another admin.") : null,
+      h("p", {}, history),
       status);
   }
 }
