@@ -168,9 +168,11 @@ def _parse(table: str) -> list[DemoObservation]:
 OBSERVATIONS = _parse(_OBSERVATION_TABLE)
 CLINICIAN_OBSERVATIONS = {4, 19, 29}  # logged by the demo clinician (who sees only their own)
 
-# Mock-ups of three screens of the sepsis tool; regions are fractions of the 1024 x 640 drawing.
+# Mock-ups of three screens of the sepsis tool (rated in the demo session) and one of the
+# discharge assistant; regions are fractions of the 1024 x 640 drawing.
 SCREENS: list[dict[str, Any]] = [
     {
+        "tool": 0,
         "title": "Risk banner",
         "heading": "Sepsis risk: HIGH (0.82)",
         "alert": True,
@@ -183,6 +185,7 @@ SCREENS: list[dict[str, Any]] = [
         ],
     },
     {
+        "tool": 0,
         "title": "Why this alert",
         "heading": "Why this alert",
         "alert": False,
@@ -194,6 +197,7 @@ SCREENS: list[dict[str, Any]] = [
         ],
     },
     {
+        "tool": 0,
         "title": "Bundle checklist",
         "heading": "Bundle timer 0:42 of 3:00",
         "alert": False,
@@ -202,6 +206,17 @@ SCREENS: list[dict[str, Any]] = [
         "regions": [
             {"id": "timer", "label": "Bundle timer", "box": [0.05, 0.125, 0.9, 0.19]},
             {"id": "checklist", "label": "Checklist", "box": [0.05, 0.35, 0.9, 0.33]},
+        ],
+    },
+    {
+        "tool": 1,
+        "title": "Draft summary",
+        "heading": "Discharge summary (draft)",
+        "alert": False,
+        "rows": ["Pending labs: none listed", "Home medications: 12", "Follow-up: not booked"],
+        "buttons": ["Accept draft", "Edit"],
+        "regions": [
+            {"id": "sections", "label": "Summary sections", "box": [0.05, 0.35, 0.9, 0.33]},
         ],
     },
 ]
@@ -235,6 +250,7 @@ COMMENTS: list[tuple[int, int, str, Any]] = [
 ITEMS: list[dict[str, Any]] = [
     {
         "title": "Stop repeat sepsis alerts for the same patient after acknowledgement",
+        "description": "Acknowledged once, the alert stays quiet for that score on every device.",
         "workflow": 2,
         "tool": 0,
         "effort": 3,
@@ -244,6 +260,7 @@ ITEMS: list[dict[str, Any]] = [
     },
     {
         "title": "Show which vitals and labs raised the sepsis risk",
+        "description": "Lead with the reasons (vitals, labs, trend); the number second.",
         "workflow": 2,
         "tool": 0,
         "effort": 2,
@@ -254,6 +271,7 @@ ITEMS: list[dict[str, Any]] = [
     },
     {
         "title": "Discharge summary draft: include labs pending at discharge",
+        "description": "List labs pending at discharge in the draft, with who follows them up.",
         "workflow": 1,
         "tool": 1,
         "effort": 3,
@@ -262,6 +280,7 @@ ITEMS: list[dict[str, Any]] = [
     },
     {
         "title": "Med rec screen readable on tablets",
+        "description": "Columns fit a 10-inch tablet; verified home medications are marked.",
         "workflow": 0,
         "tool": None,
         "effort": 2,
@@ -270,6 +289,7 @@ ITEMS: list[dict[str, Any]] = [
     },
     {
         "title": "Bed board refreshes after a transfer",
+        "description": "Transfers show on the bed board within seconds, without a manual refresh.",
         "workflow": 4,
         "tool": None,
         "effort": 2,
@@ -279,6 +299,7 @@ ITEMS: list[dict[str, Any]] = [
     },
     {
         "title": "Change the sepsis alert sound",
+        "description": "Give the sepsis alert a sound distinct from IV pump alarms.",
         "workflow": 2,
         "tool": 0,
         "effort": 1,
@@ -288,6 +309,7 @@ ITEMS: list[dict[str, Any]] = [
     },
     {
         "title": "Structured checklist for ED to inpatient handoff",
+        "description": "A short structured checklist for the ED to inpatient handoff call.",
         "workflow": 3,
         "tool": None,
         "effort": 4,
@@ -296,6 +318,7 @@ ITEMS: list[dict[str, Any]] = [
     },
     {
         "title": "Sepsis alert keeps firing on the tablet after it was acknowledged",
+        "description": "Acknowledging on the workstation does not stop the alert on the tablet.",
         "workflow": 2,
         "tool": 0,
         "effort": 3,
@@ -334,7 +357,7 @@ def _client_id(n: int) -> uuid.UUID:
 
 def _observations(refs: _Refs) -> int:
     now = timezone.now()
-    batches: dict[str, list[dict[str, Any]]] = {"observer": [], "clinician": []}
+    batches_in_order: list[tuple[str, dict[str, Any]]] = []
     stored = set(Observation.objects.values_list("client_id", flat=True))
     for n, row in enumerate(OBSERVATIONS):
         if _client_id(n) in stored:
@@ -356,12 +379,12 @@ def _observations(refs: _Refs) -> int:
             item["minutes_lost"] = row.minutes
         if row.tool is not None:
             item["tool"] = refs.tools[row.tool].pk
-        batches["clinician" if n in CLINICIAN_OBSERVATIONS else "observer"].append(item)
+        batches_in_order.append(("clinician" if n in CLINICIAN_OBSERVATIONS else "observer", item))
     created = 0
-    for who, items in batches.items():
-        if items:
-            results = observation_sync(actor=Actor(user=refs.people[who]), items=items)
-            created += sum(r.status == "created" for r in results)
+    for who, item in sorted(batches_in_order, key=lambda pair: pair[1]["captured_at"]):
+        # One at a time, oldest first: ids then follow capture time, as on a real install.
+        (result,) = observation_sync(actor=Actor(user=refs.people[who]), items=[item])
+        created += result.status == "created"
     return created
 
 
@@ -379,7 +402,7 @@ def screen_png(spec: dict[str, Any]) -> bytes:
     draw = ImageDraw.Draw(image)
     big, small = ImageFont.load_default(size=40), ImageFont.load_default(size=28)
     draw.rectangle((0, 0, width, 60), fill=navy)
-    draw.text((24, 12), f"Sepsis Early Warning - {spec['title']}", font=small, fill="white")
+    draw.text((24, 12), f"{spec['tool_name']} - {spec['title']}", font=small, fill="white")
     alert = spec["alert"]
     draw.rectangle((50, 80, width - 50, 200), fill=red if alert else "white", outline=navy)
     draw.text((80, 115), spec["heading"], font=big, fill="white" if alert else "black")
@@ -397,11 +420,13 @@ def screen_png(spec: dict[str, Any]) -> bytes:
 
 
 def _screens(refs: _Refs, actor: Actor) -> list[Screen]:
-    tool, screens = refs.tools[0], []
+    """Every demo screen (made if missing); the sepsis tool's come first, in order."""
+    screens = []
     for spec in SCREENS:
+        tool = refs.tools[spec["tool"]]
         screen = Screen.objects.filter(tool=tool, title=spec["title"]).first()
         if screen is None:
-            png = screen_png(spec)
+            png = screen_png({**spec, "tool_name": tool.name})
             screen, _ = screen_create(actor=actor, tool=tool, image=png, title=spec["title"])
             screen_set_regions(actor=actor, screen=screen, regions=spec["regions"])
         screens.append(screen)
@@ -412,7 +437,7 @@ def _session(refs: _Refs) -> int:
     if CodesignSession.objects.filter(title=SESSION_TITLE).exists():
         return 0
     facilitator = Actor(user=refs.people["observer"])
-    screens = _screens(refs, facilitator)
+    screens = [s for s in _screens(refs, facilitator) if s.tool_id == refs.tools[0].pk]
     session = session_services.session_create(
         actor=facilitator,
         title=SESSION_TITLE,
@@ -501,6 +526,7 @@ def _backlog(refs: _Refs) -> int:
     for spec in ITEMS:
         data = {
             "title": spec["title"],
+            "description": spec["description"],
             "effort": spec["effort"],
             "workflow": refs.workflows[spec["workflow"]],
             "tool": refs.tools[spec["tool"]] if spec["tool"] is not None else None,

@@ -224,6 +224,11 @@ def _note_error(message: str) -> ValidationFailed:
     return ValidationFailed(message, errors={"resolution_note": [message]})
 
 
+def _said(status: str) -> str:
+    """A status as people read it: "in progress", not in_progress."""
+    return status.replace("_", " ")
+
+
 def _notify_status(item: BacklogItem, old: str, actor: Actor) -> None:
     """Followers hear about status changes (not the person who made the change). When an item
     is shipped or declined, everyone whose evidence is linked — exactly them — is told what was
@@ -244,11 +249,16 @@ def _notify_status(item: BacklogItem, old: str, actor: Actor) -> None:
             },
         )
     users = item.followers.exclude(pk=actor.user_id or 0).exclude(pk__in=contributors)
+    moved = (
+        f"merged into #{item.merged_into_id}"
+        if item.status == "duplicate"
+        else f"moved to {_said(item.status)}"
+    )
     notify(
         users=users,
         kind="backlog_status",
-        title=f"Backlog item #{item.pk} moved to {item.status}",
-        body=f"{item.title} — {old} → {item.status}",
+        title=f"Backlog item #{item.pk} {moved}",
+        body=f"{item.title} — {_said(old)} → {_said(item.status)}",
         data={"item": item.pk, "from": old, "to": item.status, "merged_into": item.merged_into_id},
     )
 

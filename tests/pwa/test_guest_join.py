@@ -11,7 +11,7 @@ from feedback.models import CodesignSession, Rating
 from tests.factories import PASSWORD, ToolFactory
 from tests.imagedata import screen_png
 from tests.pwa.conftest import login
-from tests.pwa.test_live_session import ALL_FOUR, _rate, _sessions_backend, _start_session
+from tests.pwa.test_live_session import ALL_FOUR, _rate, _start_session
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,6 @@ def _start_session_with_guests(base: str, page: Any, tmp_path: Path) -> str:
 def test_guest_joins_by_qr_link_and_rates_when_allowed(
     live_server_url: str, new_context: Any, make_user: Any, tmp_path: Path
 ) -> None:
-    _sessions_backend()
     make_user("product_owner", username="fran", display_name="Fran Facilitator")
     ToolFactory(name="Sepsis early warning")
     fac = new_context().new_page()
@@ -70,7 +69,6 @@ def test_guest_joins_by_qr_link_and_rates_when_allowed(
 def test_guest_is_told_to_sign_in_when_guests_are_not_allowed(
     live_server_url: str, new_context: Any, make_user: Any, tmp_path: Path
 ) -> None:
-    _sessions_backend()
     make_user("product_owner", username="fran", display_name="Fran Facilitator")
     ToolFactory(name="Sepsis early warning")
     fac = new_context().new_page()

@@ -98,6 +98,17 @@ export function dataTable(caption, headers, rows) {
   return table;
 }
 
+/** A wide table in a box that scrolls sideways on a phone, reachable by keyboard. */
+export function tableScroller(table, label) {
+  const box = document.createElement("div");
+  box.className = "table-box";
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", label);
+  box.append(table);
+  return box;
+}
+
 function niceMax(value) {
   if (value <= 5) return 5;
   const mag = 10 ** Math.floor(Math.log10(value));
@@ -119,7 +130,7 @@ export function lineChart({ title, desc, series, width = 720, height = 320, high
   const box = { left: 48, right: width - 32, top: 16, bottom: height - 40 };
   const times = series[0] ? series[0].points.map((p) => p.t) : [];
   const max = niceMax(Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.value))));
-  yAxis(svg, box, max);
+  yAxis(svg, box, max, max <= 10 ? max : 5); // counts: whole-number ticks (6, not 1.2 steps)
   const xOf = (i) => box.left + (times.length > 1 ? ((box.right - box.left) * i) / (times.length - 1) : 0);
   const yOf = (v) => box.bottom - ((box.bottom - box.top) * v) / max;
   const every = Math.max(1, Math.ceil(times.length / 8));

@@ -136,7 +136,7 @@ export async function askPersistence() {
     document.querySelector(".topbar .status")?.prepend(note);
   }
   note.hidden = granted;
-  note.textContent = granted ? "" : "Storage not kept: sync before closing";
+  note.textContent = granted ? "" : "Sync before closing";
   note.title = granted ? "" : "The browser refused persistent storage, so it may clear unsynced items "
     + "when space runs low. Sync often, or install Rounds to the home screen.";
   return granted;

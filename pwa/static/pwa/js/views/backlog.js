@@ -89,6 +89,14 @@ function barFraction(priority) {
   return view.maxPriority > 0 ? Math.log1p(Math.max(0, priority)) / Math.log1p(view.maxPriority) : 0;
 }
 
+// "3 observations · 1 comment": the kinds of evidence an item has (zeros left out).
+function evidenceSummary(counts) {
+  const kinds = [["observations", "observation"], ["ratings", "rating"], ["comments", "comment"],
+    ["output_feedback", "AI-output flag"]];
+  const parts = kinds.filter(([key]) => counts[key]).map(([key, word]) => plural(counts[key], word));
+  return parts.length ? parts.join(" · ") : "no evidence linked";
+}
+
 function rowContent(item) {
   const { ref } = view;
   const counts = item.evidence_counts || {};
@@ -99,8 +107,7 @@ function rowContent(item) {
       h("span", { class: `item-status item-status-${item.status}` }, humanize(item.status)),
       h("span", { class: "priority", "aria-label": `priority ${fmt(item.priority)}` }, fmt(item.priority))),
     h("div", { class: "bar-wrap" }, stackedBar(item.priority_breakdown, { fraction: barFraction(item.priority) })),
-    h("p", { class: "muted item-meta" },
-      `${meta ? `${meta} · ` : ""}${plural(counts.observations || 0, "observation")} · ${plural(counts.ratings || 0, "rating")} · ${plural(counts.comments || 0, "comment")} · ${plural(counts.output_feedback || 0, "AI-output flag")}`),
+    h("p", { class: "muted item-meta" }, [meta, evidenceSummary(counts)].filter(Boolean).join(" · ")),
   ];
 }
 
@@ -276,7 +283,7 @@ async function openDetail(id) {
   if (!view || view.detailId !== id) return; // the user moved on while this loaded
   panel.hidden = false;
   panel.dataset.id = String(id);
-  panel.replaceChildren(
+  panel.replaceChildren(...[
     h("div", { class: "row detail-head" },
       h("h2", { id: "detail-title", tabindex: "-1" }, item.title),
       h("a", { href: `/backlog${location.search}`, "data-link": true, class: "button secondary", "aria-label": "Close item" }, "Close")),
@@ -290,7 +297,8 @@ async function openDetail(id) {
     h("div", { class: "row" }, h("button", { type: "button", class: "secondary", id: "follow", onclick: () => follow(item) }, "Follow"),
       OPEN.includes(item.status)
         ? h("a", { class: "button secondary", id: "attach-evidence", href: `/evidence?item=${item.id}`, "data-link": true }, "Attach more evidence")
-        : null));
+        : null),
+  ].filter(Boolean)); // replaceChildren would write a null as the text "null"
   loadDuplicates(item);
 }
 

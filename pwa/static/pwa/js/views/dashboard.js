@@ -21,6 +21,9 @@ function chartWithTable(svg, table, keyLegend) {
   const toggle = h("button", { type: "button", class: "secondary", "aria-expanded": "false", onclick: () => {
     const shown = tableBox.classList.toggle("sr-only");
     toggle.setAttribute("aria-expanded", String(!shown));
+    // Shown, a wide table scrolls sideways: keyboard users must be able to reach it.
+    if (shown) tableBox.removeAttribute("tabindex");
+    else tableBox.setAttribute("tabindex", "0");
     toggle.textContent = shown ? "Show as table" : "Hide table";
   } }, "Show as table");
   return [keyLegend, h("div", { class: "chart" }, svg), toggle, tableBox];
@@ -107,15 +110,26 @@ async function loadTools(api) {
   }
 }
 
+// The tool shown first: the first of (at most 8) tools whose screens have ratings, so a fresh
+// dashboard opens on something to read rather than on an empty tool.
+async function firstRated(api, tools) {
+  const checked = await Promise.all(tools.slice(0, 8).map((t) =>
+    api(`/api/stats/ratings/?tool=${encodeURIComponent(t.id)}`)
+      .then((d) => d.screens.some((s) => s.count)).catch(() => false)));
+  const found = tools[checked.indexOf(true)] || tools[0];
+  return found ? found.id : undefined;
+}
+
 export async function render(main, { api, state }) {
   const opts = { by: "workflow", weeks: 12 };
   const painBox = h("div", { id: "pain-chart", "aria-live": "polite" });
   const ratingsBox = h("div", { id: "ratings-chart", "aria-live": "polite" });
   const themesSection = h("section", { class: "card dash", "aria-labelledby": "themes-h", id: "themes-section" });
   const tools = await loadTools(api);
+  const first = await firstRated(api, tools);
   const flags = flagsPanel({ api });
   const picker = h("select", { id: "tool-picker", onchange: (e) => { drawRatings(ratingsBox, api, e.target.value); flags.setTool(e.target.value); } },
-    ...tools.map((t) => h("option", { value: String(t.id) }, t.name)));
+    ...tools.map((t) => h("option", { value: String(t.id), selected: t.id === first }, t.name)));
   main.replaceChildren(
     h("h1", {}, "Dashboard"),
     h("section", { class: "card dash", "aria-labelledby": "pain-h" },
@@ -130,7 +144,6 @@ export async function render(main, { api, state }) {
       ratingsBox),
     flags.el,
     themesSection);
-  const first = tools[0] && tools[0].id;
   await Promise.all([drawPain(painBox, api, opts), drawRatings(ratingsBox, api, first), flags.setTool(first),
     import("./themes.js").then((m) => m.renderThemes(themesSection, { api, me: state && state.me }))]);
 }

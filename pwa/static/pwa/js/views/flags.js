@@ -1,5 +1,5 @@
 // Dashboard panel: flags raised on an AI tool's outputs, per model version, live, with bursts.
-import { dataTable, humanize } from "../charts.js";
+import { dataTable, humanize, tableScroller } from "../charts.js";
 import { closeOnLeave, LiveSocket, wsUrl } from "../live.js";
 import { h } from "../dom.js";
 
@@ -46,11 +46,13 @@ function ci(entry) {
   return entry.ci95 ? `${entry.ci95[0]}–${entry.ci95[1]}` : "–";
 }
 
+const INSTRUMENT_NAMES = { sus: "SUS", umux_lite: "UMUX-Lite", seq: "SEQ", nasa_tlx: "NASA-TLX (raw)", pdqi9: "PDQI-9" };
+
 // Questionnaire results with n and 95% CI, overall and by role and unit.
 function instrumentTable(results) {
   const rows = [];
   for (const [name, entry] of Object.entries(results)) {
-    rows.push([humanize(name), "all", String(entry.n), String(entry.score), ci(entry)]);
+    rows.push([INSTRUMENT_NAMES[name] || humanize(name), "all", String(entry.n), String(entry.score), ci(entry)]);
     for (const [role, sub] of Object.entries(entry.by_role || {})) rows.push(["", `role: ${humanize(role)}`, String(sub.n), String(sub.score), ci(sub)]);
     for (const [unit, sub] of Object.entries(entry.by_unit || {})) rows.push(["", `unit: ${sub.name || unit}`, String(sub.n), String(sub.score), ci(sub)]);
   }
@@ -63,9 +65,10 @@ export function flagsPanel({ api }) {
   const tableBox = h("div", { id: "flag-versions" });
   const instrumentBox = h("div", { id: "instrument-results" });
   const list = h("ol", { id: "flag-list", class: "flags", "aria-live": "polite", "aria-label": "Latest flags" });
+  const flagsNone = h("p", { class: "muted", id: "flags-none" }, "No flags raised on this tool's outputs yet.");
   const el = h("section", { class: "card dash", "aria-labelledby": "flags-h" },
     h("h2", { id: "flags-h" }, "Model versions, AI output flags and questionnaires"), alertBox, tableBox,
-    h("h3", {}, "Latest flags"), list, instrumentBox);
+    h("h3", {}, "Latest flags"), list, flagsNone, h("h3", {}, "Questionnaires"), instrumentBox);
   let toolId = null;
   let timer = null;
 
@@ -82,10 +85,11 @@ export function flagsPanel({ api }) {
       const bursts = stats.versions.filter((v) => v.burst);
       alertBox.replaceChildren(...bursts.map((v) => h("p", { class: "error burst" },
         `Burst: ${v.recent_not_helpful} not-helpful flags on model version ${v.model_version} in the last ${stats.burst_rule.minutes} minutes.`)));
-      tableBox.replaceChildren(compare.versions.length ? versionTable(compare) : h("p", { class: "muted", id: "flags-empty" }, "No model versions, ratings by version or flags on this tool yet."));
+      tableBox.replaceChildren(compare.versions.length ? tableScroller(versionTable(compare), "Model versions side by side") : h("p", { class: "muted", id: "flags-empty" }, "No model versions recorded for this tool yet."));
       instrumentBox.replaceChildren(Object.keys(questionnaires.instruments).length
-        ? instrumentTable(questionnaires.instruments) : h("p", { class: "muted" }, "No questionnaire answers yet."));
+        ? tableScroller(instrumentTable(questionnaires.instruments), "Questionnaires") : h("p", { class: "muted" }, "No questionnaire answers yet."));
       list.replaceChildren(...page.results.map(flagItem));
+      flagsNone.hidden = page.results.length > 0;
     } catch (err) {
       tableBox.replaceChildren(h("p", { class: "error" }, `Could not load flags: ${err.message}`));
     }

@@ -88,13 +88,14 @@ class Results extends View {
     }
     if (!entries.length) return null;
     return h("section", { class: "card", "aria-labelledby": "q-h" }, h("h2", { id: "q-h" }, "Questionnaire scores"),
-      h("table", { id: "instrument-scores" },
+      h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Questionnaire scores table" },
+        h("table", { id: "instrument-scores" },
         h("thead", {}, h("tr", {}, h("th", {}, "Questionnaire"), h("th", {}, "Score"), h("th", {}, "Answers"), h("th", {}, "95% interval"))),
         h("tbody", {}, entries.map(([name, e]) => h("tr", { dataset: { instrument: name } },
           h("td", {}, INSTRUMENTS[name] || humanize(name)),
           h("td", {}, e.score === null || e.score === undefined ? "–" : String(Math.round(e.score * 10) / 10)),
           h("td", {}, String(e.n ?? "")),
-          h("td", {}, e.ci95 ? `${e.ci95[0]}–${e.ci95[1]}` : "–"))))));
+          h("td", {}, e.ci95 ? `${oneDecimal(e.ci95[0])}–${oneDecimal(e.ci95[1])}` : "–")))))));
   }
 
   screenCard(s, screen, session) {
@@ -137,6 +138,10 @@ class Results extends View {
       h("h3", {}, `Comments (${s.comments.length})`),
       s.comments.length ? list : h("p", { class: "muted" }, "No comments on this screen."));
   }
+}
+
+function oneDecimal(value) {
+  return String(Math.round(Number(value) * 10) / 10);
 }
 
 export const { render, unmount } = mountable(Results);

@@ -98,7 +98,7 @@ async function draw(box, ctx, opts, canTriage) {
   if (!data.themes.length) {
     box.replaceChildren(h("p", { class: "muted", id: "themes-empty" }, data.computed_at
       ? "No themes in this period: no problem was reported twice in similar words."
-      : "Themes have not been computed yet (manage.py recompute_themes)."));
+      : "No themes yet: the background worker groups the evidence every 15 minutes."));
     return;
   }
   const when = data.computed_at ? new Date(data.computed_at).toLocaleString() : "";
