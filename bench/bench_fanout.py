@@ -248,7 +248,7 @@ class Targets:
             self.raters += 1
             frame = {"type": "rate", "screen": self.data["screen"], "scores": scores}
             frame["client_id"] = _uuid()
-            expected = self.base + self.raters
+            expected = self.raters  # the screen's count: everyone who has rated it so far
         else:
             rater = clients[i % len(clients)]
             frame = {"type": "rate", "scores": scores}
@@ -256,9 +256,10 @@ class Targets:
         self.counts[target] = i + 1
         sent = time.perf_counter()
         await rater.ws.send(json.dumps(frame))
-        return await wait_all(clients, first_aggregate(expected, sent)) - sent
-
-    base = 0  # Rounds' count before this group's first rating
+        try:
+            return await wait_all(clients, first_aggregate(expected, sent)) - sent
+        except TimeoutError as exc:
+            raise TimeoutError(f"{target}: no frame with count {expected} on every socket") from exc
 
 
 async def measure(
@@ -287,8 +288,7 @@ async def measure(
     await wait_all(groups["rounds"], first_visible(True, 0.0), timeout=30)
     await asyncio.sleep(1.0)  # presence frames of the joins settle
     targets = Targets(data, groups)
-    targets.base = rated_before
-    targets.raters = rated_before
+    targets.raters = rated_before  # an earlier group's raters stay counted on the screen
     rows: dict[str, dict[str, list[float]]] = {}
     for label, gap, block in MODES:
         latency: dict[str, list[float]] = {t: [] for t in TARGETS}
@@ -480,15 +480,15 @@ def main() -> None:
         data = seed(env, max(500, sizes[-1]))
         procs = [start_daphne(env, tmp, f"daphne{i}") for i in range(2 if args.redis else 1)]
         hosts = [h for _, h in procs]
+        memory = None
+        if not args.redis and not args.quick:  # first: RSS never shrinks after sockets close
+            memory = asyncio.run(memory_per_socket(hosts[0], procs[0][0].pid, data, 500))
         results, rated = [], 0
         for n in sizes:
             last = n == sizes[-1]
             result = asyncio.run(measure(hosts, data, n, samples, sustain if last else 0.0, rated))
             rated = result["rated"]
             results.append(result)
-        memory = None
-        if not args.redis and not args.quick:
-            memory = asyncio.run(memory_per_socket(hosts[0], procs[0][0].pid, data, 500))
         text = report(args, results, memory, (load_start, os.getloadavg()))
         if args.write_report:
             name = f"fanout-redis-{args.layer}.md" if args.redis else "fanout.md"
