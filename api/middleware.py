@@ -53,6 +53,26 @@ class ApiNotFoundMiddleware:
         return json_error("server_error", detail, 500)
 
 
+_LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
+
+
+class PlainHttpCoopMiddleware:
+    """Drops Cross-Origin-Opener-Policy from plain-HTTP answers to a LAN address (a pilot on the
+    ward network, README): browsers ignore it there and log a console error on every page for
+    it. Over HTTPS and on localhost, where it works, it stays."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        host = request.get_host().rsplit(":", 1)[0] if request.get_host() else ""
+        trusted = request.is_secure() or host in _LOOPBACK or host.endswith(".localhost")
+        if not trusted and "Cross-Origin-Opener-Policy" in response:
+            del response["Cross-Origin-Opener-Policy"]
+        return response
+
+
 class PermanentRedirectKeepingMethod(HttpResponsePermanentRedirect):
     status_code = 308
 

@@ -17,6 +17,11 @@ export const STATUSES = ["pending", "syncing", "stored", "conflict", "rejected"]
 const handles = new Map();
 const dataKeys = new Map(); // userId -> CryptoKey (non-extractable), only while unlocked
 
+// WebCrypto exists only in secure contexts (HTTPS, localhost). A pilot opened over plain HTTP at
+// a LAN address has none: there the queue is kept in this page's memory only, never written to
+// the device unencrypted; it syncs at once when online and is lost if the page closes first.
+export const persistent = Boolean(globalThis.isSecureContext && globalThis.crypto && crypto.subtle);
+
 export class QueueLocked extends Error {
   constructor() { super("Sign in again (online) to open this tablet's queue."); }
 }
@@ -27,6 +32,7 @@ export function dbName(userId) {
 }
 
 export function open(userId) {
+  if (!persistent && !handles.has(userId)) handles.set(userId, Promise.resolve(memoryDb()));
   if (!handles.has(userId)) {
     handles.set(userId, openDB(dbName(userId), 2, {
       upgrade(db, oldVersion, newVersion, tx) {
@@ -42,6 +48,29 @@ export function open(userId) {
   return handles.get(userId);
 }
 
+/** The few IndexedDB calls this module makes, on Maps in this page's memory (plain HTTP). */
+function memoryDb() {
+  const stores = { [STORE]: new Map(), [KEYS]: new Map() };
+  const key = (name, value) => (name === KEYS ? value.id : value.client_id);
+  const db = {
+    objectStoreNames: { contains: (name) => name in stores },
+    async get(name, k) { return stores[name].get(k); },
+    async put(name, value) { stores[name].set(key(name, value), value); },
+    async add(name, value) {
+      if (stores[name].has(key(name, value))) throw new DOMException("Key already exists", "ConstraintError");
+      stores[name].set(key(name, value), value);
+    },
+    async delete(name, k) { stores[name].delete(k); },
+    async count(name) { return stores[name].size; },
+    async getAllFromIndex(name) { return [...stores[name].values()].sort((a, b) => a.created - b.created); },
+    transaction(names) {
+      const on = (name) => ({ put: (v) => db.put(name, v), add: (v) => db.add(name, v), delete: (k) => db.delete(name, k) });
+      return { store: on([].concat(names).pop()), objectStore: on, done: Promise.resolve() };
+    },
+  };
+  return db;
+}
+
 const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const aad = (clientId) => new TextEncoder().encode(String(clientId));
 
@@ -49,6 +78,7 @@ const aad = (clientId) => new TextEncoder().encode(String(clientId));
  *  time. The wrapping key is kept (non-extractable) until `lock()`, so an offline reload of a
  *  still signed-in tablet can open the queue. */
 export async function unlock(userId, wrappingKeyB64) {
+  if (!persistent) { dataKeys.set(userId, "memory"); announce(userId); return; }
   const wk = await crypto.subtle.importKey("raw", b64(wrappingKeyB64), "AES-GCM", false,
     ["wrapKey", "unwrapKey"]);
   const db = await open(userId);
@@ -60,6 +90,7 @@ export async function unlock(userId, wrappingKeyB64) {
 
 /** After a reload: unlock with the wrapping key kept since sign-in, if there is one. */
 export async function resume(userId) {
+  if (!persistent) return isUnlocked(userId);
   const row = await (await open(userId)).get(KEYS, "wk");
   if (!row) return false;
   await openDataKey(userId, row.key);
@@ -106,6 +137,7 @@ function keyOf(userId) {
 
 async function seal(userId, record) {
   const key = keyOf(userId);
+  if (!persistent) return { ...record }; // memory only: nothing reaches the device's storage
   const { photo, ...rest } = record;
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const plain = new TextEncoder().encode(JSON.stringify(rest));
@@ -126,6 +158,7 @@ async function seal(userId, record) {
 async function open_(userId, sealed) {
   if (!sealed) return sealed;
   const key = keyOf(userId);
+  if (!persistent) return { ...sealed };
   const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: sealed.iv, additionalData: aad(sealed.client_id) },
     key, sealed.data);
   const record = JSON.parse(new TextDecoder().decode(plain));

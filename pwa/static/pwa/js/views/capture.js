@@ -29,6 +29,7 @@ export async function render(main, { state, api, toast }) {
   const v = { me, state, api, toast, main, abort: new AbortController(), redactor: null, editing: null, ref: {} };
   view = v;
   main.innerHTML = template(); // constants only: every label below is a literal of this module
+  main.querySelector("#capture-memory").hidden = queue.persistent;
   const ref = await loadReference(api);
   if (view !== v) return; // left while the lists loaded
   view.ref = ref;
@@ -68,6 +69,9 @@ function template() {
     <span class="count-badge"><span id="capture-unsynced" data-unsynced>0</span> unsynced</span>
     <p id="capture-net" class="muted" role="status"></p>
   </div>
+  <p id="capture-memory" class="offline-note" hidden>This address is plain HTTP, so the browser keeps
+    nothing on this device: saved items wait in this page only and sync at once when online. Closing
+    the page loses items not yet synced. Offline capture needs Rounds on HTTPS.</p>
   <form id="capture-form" class="card capture-form" novalidate>
     <p id="edit-banner" class="edit-banner" hidden></p>
     <div class="capture-grid">
