@@ -434,7 +434,8 @@ def report(
         if miss:
             lines.append(
                 f"- sustained, N = {result['n']}: {miss['ratings_sent']} ratings in "
-                f"{miss['seconds']} s (20/s) on Rounds; participants whose last aggregate "
+                f"{miss['seconds']} s ({miss['ratings_sent'] / miss['seconds']:.1f}/s, aiming "
+                f"at 20/s) on Rounds; participants whose last aggregate "
                 f"differs from the final one: **{miss['participants_off_final']}**"
             )
     if memory:

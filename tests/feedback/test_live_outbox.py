@@ -134,3 +134,20 @@ def test_a_frame_is_framed_once_per_factory(size: int) -> None:
     protocol = FakeProtocol()
     first = frame.prepared_for(protocol)
     assert frame.prepared_for(protocol) is first
+
+
+def test_the_protocol_is_found_behind_the_session_middleware_daphne_serves_consumers_through() -> (
+    None
+):
+    """AuthMiddlewareStack hands consumers channels' session wrapper's `send`, not Daphne's
+    partial: frames must still be written as prepared messages, not through the ASGI path."""
+    import functools
+
+    from channels.sessions import InstanceSessionWrapper
+
+    protocol = FakeProtocol()
+    daphne_send = functools.partial(lambda protocol, message: None, protocol)
+    wrapper = InstanceSessionWrapper({"type": "websocket", "cookies": {}}, daphne_send)
+    assert ob.daphne_protocol(daphne_send) is protocol
+    assert ob.daphne_protocol(wrapper.send) is protocol
+    assert ob.daphne_protocol(lambda message: None) is None  # another server: the ASGI path
