@@ -72,6 +72,30 @@ function startSync() {
   import("./sync.js").then((m) => m.start(state)).catch(() => {});
 }
 
+// Says which edges of the sideways-scrolling nav hide areas (app.css fades those edges), and
+// keeps the current area in view.
+function markNavOverflow() {
+  const nav = document.getElementById("nav");
+  const more = [];
+  if (nav.scrollLeft > 1) more.push("left");
+  if (nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 1) more.push("right");
+  if (more.length) nav.dataset.more = more.join(" ");
+  else delete nav.dataset.more;
+}
+function showCurrentInNav() {
+  const nav = document.getElementById("nav");
+  const link = nav.querySelector('a[aria-current="page"]');
+  if (link) {
+    const box = nav.getBoundingClientRect();
+    const at = link.getBoundingClientRect();
+    if (at.right > box.right) nav.scrollLeft += at.right - box.right + 48;
+    else if (at.left < box.left) nav.scrollLeft -= box.left - at.left + 48;
+  }
+  markNavOverflow();
+}
+document.getElementById("nav")?.addEventListener("scroll", markNavOverflow, { passive: true });
+window.addEventListener("resize", markNavOverflow);
+
 function renderNav() {
   startSync();
   const nav = document.getElementById("nav");
@@ -185,6 +209,7 @@ export async function route() {
     if (!closed && a.dataset.area === shown.id) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   });
+  showCurrentInNav();
   shownArea = closed ? null : shown;
   if (!closed && !shown.offline && state.net !== "online") {
     await show(main, await import("./views/offline.js"), { area: shown });

@@ -461,7 +461,7 @@ const SETUP_HTML = `
   <form id="session-form" class="card" novalidate>
     <h2>New session</h2>
     <label for="s-title">Session title</label>
-    <input id="s-title" maxlength="200" required placeholder="e.g. Sepsis alert redesign, 4 West huddle">
+    <input id="s-title" maxlength="200" required placeholder="e.g. Sepsis alert, 4 West huddle">
     <label for="s-tool">AI tool under design</label>
     <select id="s-tool" required></select>
     <div id="new-tool" class="inline-add">
