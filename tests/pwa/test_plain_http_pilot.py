@@ -64,6 +64,18 @@ def test_capture_over_plain_http_saves_and_syncs_from_memory(
             ".filter((n) => n.startsWith('rounds-capture'))"
         )
         assert stored == []  # nothing written to the device
+
+        page.context.set_offline(True)  # an item that cannot sync yet: signing out warns
+        page.fill("#description", "Label printer offline at the nurses' station")
+        page.click("label[for='severity-1']")
+        page.click("#save")
+        page.wait_for_selector("#queue-list li[data-client-id]")
+        page.click("#logout")
+        dialog = page.wait_for_selector("dialog#logout-confirm[open]")
+        assert "this page only" in dialog.inner_text()
+        page.click("#logout-confirm-no")
+        page.context.set_offline(False)  # back online: it syncs by itself
+        page.wait_for_selector("#synced-list li >> text=Label printer offline", timeout=30000)
         errors.check()
     finally:
         stop(proc)

@@ -103,13 +103,18 @@ async function serverLogout() {
 // Unsynced items stay encrypted on this device until their owner signs in again: say so first.
 async function askLogout() {
   const sync = await import("./sync.js");
+  const { persistent } = await import("./queue.js");
   const n = await sync.refreshBadges().catch(() => 0);
   if (n > 0) {
+    const it = n === 1 ? "It" : "They";
     const ok = await confirmDialog({
       id: "logout-confirm",
       title: `${plural(n, "item")} not synced yet`,
-      body: `${n === 1 ? "It stays" : "They stay"} locked on this device and ${n === 1 ? "syncs" : "sync"} `
-        + "the next time you sign in here. Sign out anyway?",
+      body: persistent
+        ? `${n === 1 ? "It stays" : "They stay"} locked on this device and ${n === 1 ? "syncs" : "sync"} `
+          + "the next time you sign in here. Sign out anyway?"
+        : `${it} wait in this page only (plain HTTP): closing it loses ${n === 1 ? "it" : "them"}. `
+          + "Sync first, or sign out anyway?",
       confirm: "Sign out anyway",
       cancel: "Stay signed in",
     });
