@@ -470,7 +470,8 @@ def test_only_facilitators_reach_the_console_and_only_for_their_sessions(
     nina = _clinician(base, new_context, "nina")
     assert "Facilitate" not in nina.locator("#nav a").all_inner_texts()
     nina.goto(f"{base}/facilitate/{session['id']}")
-    nina.wait_for_selector("#hello-name")  # the router sends her home: not her area
+    nina.wait_for_selector("#not-allowed")  # not her area: the app says so, nothing else shows
+    assert nina.locator("#c-code").count() == 0
 
     olga = _clinician(base, new_context, "olga")
     olga.goto(f"{base}/facilitate/{session['id']}")
@@ -480,5 +481,5 @@ def test_only_facilitators_reach_the_console_and_only_for_their_sessions(
 
     oscar = _clinician(base, new_context, "oscar")
     oscar.goto(f"{base}/join/{session['code']}")
-    oscar.wait_for_selector("#hello-name")  # no role: no Join area
+    oscar.wait_for_selector("#not-allowed")  # no role: no Join area
     assert oscar.locator("#room-code").count() == 0

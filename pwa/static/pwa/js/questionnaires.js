@@ -68,7 +68,7 @@ export function questionnaireForm(name, def, { prefix = "", submit }) {
     const missing = values.indexOf(null);
     if (missing >= 0) {
       status.textContent = `Answer question ${missing + 1} first.`;
-      form.querySelector(`input[name="${base}-${keys[missing]}"]`).focus();
+      form.querySelector(`input[name="${base}-${keys[missing]}"]`)?.focus();
       return;
     }
     const answers = def.items ? values : Object.fromEntries(keys.map((k, i) => [k, values[i]]));

@@ -123,7 +123,7 @@ function renderGuest(main, ctx, code) {
       }
     }
   });
-  main.querySelector("#guest-name").focus();
+  main.querySelector("#guest-name")?.focus();
 }
 
 function renderJoinError(main, code, err) {
@@ -249,7 +249,7 @@ class Room {
     // Questionnaires are often answered last: they stay open after the session ends.
     const box = this.$("#questionnaires");
     if (!box.hidden) this.$("#room-ended").append(box);
-    this.$("#room-ended").focus();
+    this.$("#room-ended")?.focus();
   }
 
   instrumentUrl() {

@@ -75,5 +75,5 @@ export function render(main, { onLogin }) {
       error.textContent = err.message;
     }
   });
-  main.querySelector("#username").focus();
+  main.querySelector("#username")?.focus();
 }

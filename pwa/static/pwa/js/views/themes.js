@@ -75,7 +75,7 @@ function card(theme, ctx, canTriage) {
         made.replaceChildren("Created ", h("a", { href: `/backlog/${item.id}`, "data-link": "" },
           `backlog item #${item.id}`), ` with ${theme.size} reports.`);
       }));
-      box.querySelector("input").focus();
+      box.querySelector("input")?.focus();
     } }, "Create backlog item");
     box.append(h("div", { class: "row" }, button), made);
   }
