@@ -11,6 +11,7 @@ from api.views import (
     capture,
     definitions,
     devices,
+    export,
     lifecycle,
     loop,
     notifications,
@@ -116,7 +117,7 @@ loop_urls = [
 ]
 
 backlog_urls = [
-    path("backlog/export.csv", backlog.BacklogExportView.as_view(), name="backlog-export"),
+    path("backlog/export.csv", export.BacklogExportView.as_view(), name="backlog-export"),
 ]
 
 definition_urls = [

@@ -211,7 +211,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(frame, default=str))
 
     async def on_rate(self, content: dict[str, Any]) -> None:
-        args = _valid(s.RateSerializer, content)
+        args = s.frame_args(s.RateSerializer, content)
         rating = await database_sync_to_async(svc.rating_submit)(
             participant=self.participant, **args
         )
@@ -220,7 +220,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         )
 
     async def on_comment(self, content: dict[str, Any]) -> None:
-        args = _valid(s.CommentSerializer, content)
+        args = s.frame_args(s.CommentSerializer, content)
         comment = await database_sync_to_async(svc.comment_add)(
             participant=self.participant, **args
         )
@@ -329,16 +329,6 @@ def _too_big(text_data: str | None, bytes_data: bytes | None) -> bool:
     if text_data is None or len(text_data) <= MAX_FRAME_BYTES // 4:
         return False  # even 4-byte UTF-8 characters can't exceed the limit
     return len(text_data) > MAX_FRAME_BYTES or len(text_data.encode()) > MAX_FRAME_BYTES
-
-
-def _valid(serializer: type[serializers.Serializer], content: dict[str, Any]) -> dict[str, Any]:
-    data = serializer(data=content)
-    data.is_valid(raise_exception=True)
-    args = dict(data.validated_data)
-    args["screen_id"] = args.pop("screen")
-    if args.get("pin") is not None:
-        args["pin"] = dict(args["pin"])
-    return args
 
 
 def _scope_user(scope: dict[str, Any]) -> Any:

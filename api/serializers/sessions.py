@@ -275,3 +275,15 @@ class ScreenPatchSerializer(serializers.Serializer):
 
 class QuorumSerializer(serializers.Serializer):
     quorum = serializers.JSONField(help_text="Participants who must rate first, or null.")
+
+
+def frame_args(serializer: type[serializers.Serializer], content: Any) -> dict[str, Any]:
+    """A rating or comment, from a socket frame or a REST body alike: validated (a 400 / an
+    `error` frame otherwise) and named as the services take it."""
+    data = serializer(data=content)
+    data.is_valid(raise_exception=True)
+    args = dict(data.validated_data)
+    args["screen_id"] = args.pop("screen")
+    if args.get("pin") is not None:
+        args["pin"] = dict(args["pin"])
+    return args

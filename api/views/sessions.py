@@ -210,9 +210,9 @@ class SessionRatingsView(APIView):
     @extend_schema(request=s.RateSerializer, responses=s.RatingOutSerializer)
     def post(self, request: Request, pk: int) -> Response:
         participant = acting_participant(request, pk)
-        data = s.RateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rating = svc.rating_submit(participant=participant, **_frame_args(data.validated_data))
+        rating = svc.rating_submit(
+            participant=participant, **s.frame_args(s.RateSerializer, request.data)
+        )
         body = sel.rating_public(rating)
         if request.data.get("client_id") is not None:
             body["client_id"] = request.data["client_id"]  # as sent, like the socket's `ack`
@@ -225,9 +225,9 @@ class SessionCommentsView(APIView):
     @extend_schema(request=s.CommentSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         participant = acting_participant(request, pk)
-        data = s.CommentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        comment = svc.comment_add(participant=participant, **_frame_args(data.validated_data))
+        comment = svc.comment_add(
+            participant=participant, **s.frame_args(s.CommentSerializer, request.data)
+        )
         frame = sel.comment_frame(comment)
         frame.pop("type")
         return Response(frame, status=201)
@@ -280,14 +280,6 @@ class CommentDetailView(APIView):
             actor=actor_from_request(request), participant=participant, comment_id=comment.pk
         )
         return Response(status=204)
-
-
-def _frame_args(v: dict[str, Any]) -> dict[str, Any]:
-    args = dict(v)
-    args["screen_id"] = args.pop("screen")
-    if args.get("pin") is not None:
-        args["pin"] = dict(args["pin"])
-    return args
 
 
 class SessionEndView(APIView):
