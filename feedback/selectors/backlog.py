@@ -32,7 +32,7 @@ from feedback.priority import (
     ObservationEvidence,
     RatingEvidence,
 )
-from feedback.selectors.observations import IdFilter, StrictBooleanFilter, shallow_filter_copies
+from feedback.selectors.filters import IdFilter, StrictBooleanFilter, shallow_filter_copies
 from feedback.selectors.output_feedback import flag_public
 
 # Who sees the whole backlog (roles.BACKLOG_READ); every other role (clinicians) sees only the

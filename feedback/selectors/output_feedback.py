@@ -15,7 +15,7 @@ from feedback import roles
 from feedback.errors import ValidationFailed
 from feedback.models import OutputFeedback, ToolKey, User
 from feedback.output_feedback import CATEGORIES, HARMS
-from feedback.selectors.observations import InstantFilter, shallow_filter_copies
+from feedback.selectors.filters import InstantFilter, shallow_filter_copies
 
 KEY_PREFIX = "rtk_"
 
