@@ -39,7 +39,7 @@ from rest_framework.renderers import JSONRenderer
 
 from api import cors
 from api.errors import error_body
-from api.middleware import read_up_to, replay
+from api.middleware import LOOPBACK, read_up_to, replay
 from api.reporter import reporter_claim
 from feedback.models import OutputFeedback
 from feedback.output_feedback import MAX_COMMENT, normalize_origin
@@ -55,6 +55,7 @@ RETRY_AFTER = 1
 # The middleware whose effect on this answer is written out below (`_Answer`); with any other
 # list the fast path stays off, so a new middleware cannot be skipped by accident.
 MIDDLEWARE = (
+    "api.middleware.PlainHttpCoopMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,7 +111,7 @@ class FlagIntake:
         answer = await self.writer.submit(item)
         if answer is None:
             return await self.app(scope, replayed, send)
-        return await answer.send(send, _secure(scope, headers))
+        return await answer.send(send, _secure(scope, headers), _coop_kept(scope, headers))
 
 
 def _headers(scope: dict[str, Any]) -> dict[str, str] | None:
@@ -138,6 +139,12 @@ def _host_allowed(host: str) -> bool:
         return False
     domain, _port = split_domain_port(host)
     return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+
+
+def _coop_kept(scope: dict[str, Any], headers: dict[str, str]) -> bool:
+    """PlainHttpCoopMiddleware keeps Cross-Origin-Opener-Policy over HTTPS and on localhost."""
+    host = headers.get("host", "").rsplit(":", 1)[0]
+    return _secure(scope, headers) or host in LOOPBACK or host.endswith(".localhost")
 
 
 def _secure(scope: dict[str, Any], headers: dict[str, str]) -> bool:
@@ -219,8 +226,10 @@ class _Answer:
     def __init__(self, status: int, body: bytes, cors_origin: str | None) -> None:
         self.status, self.body, self.cors_origin = status, body, cors_origin
 
-    async def send(self, send: Any, secure: bool) -> None:
+    async def send(self, send: Any, secure: bool, coop: bool = True) -> None:
         headers = self.headers(secure)
+        if not coop:  # PlainHttpCoopMiddleware
+            headers = [h for h in headers if h[0].lower() != b"cross-origin-opener-policy"]
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
 

@@ -53,7 +53,7 @@ class ApiNotFoundMiddleware:
         return json_error("server_error", detail, 500)
 
 
-_LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 
 
 class PlainHttpCoopMiddleware:
@@ -67,7 +67,7 @@ class PlainHttpCoopMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         host = request.get_host().rsplit(":", 1)[0] if request.get_host() else ""
-        trusted = request.is_secure() or host in _LOOPBACK or host.endswith(".localhost")
+        trusted = request.is_secure() or host in LOOPBACK or host.endswith(".localhost")
         if not trusted and "Cross-Origin-Opener-Policy" in response:
             del response["Cross-Origin-Opener-Policy"]
         return response
