@@ -181,8 +181,9 @@ class Evidence extends View {
       h("div", { class: "grid-2" },
         h("div", {}, h("label", { for: "ni-workflow" }, "Workflow"), workflow),
         h("div", {}, h("label", { for: "ni-tool" }, "AI tool"), tool)),
+      h("p", { class: "hint" }, "Similar items already in the backlog are offered first, so evidence is not split across duplicates."),
       similar, error,
-      h("div", { class: "row" }, h("button", { type: "submit", id: "ni-create" }, "Check for similar items"),
+      h("div", { class: "row" }, h("button", { type: "submit", id: "ni-create" }, "Create item"),
         h("button", { type: "button", class: "secondary", onclick: () => { this.$("#ev-action").hidden = true; } }, "Cancel")));
     let checked = false;
     this.on(form, "submit", async (e) => {
