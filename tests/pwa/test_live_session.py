@@ -159,6 +159,11 @@ def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
     assert "Banner covers the lactate trend" in comments and "Too many alerts on nights" in comments
     _count_is(fac, "#results-view .pins-layer .pin-dot", 2)
 
+    # "Turn comments into backlog items": the session's comments first, not under every observation.
+    fac.click("#to-evidence")
+    _count_is(fac, "#ev-notes li input[type=checkbox]", 2)
+    assert fac.evaluate("document.querySelector('#main section').id") == "ev-ses"
+
 
 def test_dropped_socket_reconnects_and_delivers_a_rating_made_offline(
     live_server_url: str, new_context: Any, make_user: Any, tmp_path: Path
