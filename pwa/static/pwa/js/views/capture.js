@@ -253,6 +253,7 @@ function photoTools(shown, note = "") {
 function countBoxes() {
   const n = view.redactor ? view.redactor.boxes.length : (view.editing?.redact || []).length;
   view.main.querySelector("#redact-count").textContent = `${n} redaction box${n === 1 ? "" : "es"}`;
+  view.main.querySelector("#redact-undo").disabled = !view.redactor || n === 0; // nothing to undo yet
 }
 
 // The server finds faces and PHI text in the photo and they are filled on the preview (and burnt in
@@ -381,7 +382,7 @@ async function save() {
     else await queue.add(v.me.id, queue.newRecord(newPayload(fields), photo));
     remember(fields);
     resetForm();
-    v.toast(navigator.onLine ? "Saved. Syncing…" : "Saved on this tablet. It syncs when you are back online.");
+    v.toast(navigator.onLine ? "Saved. Syncing…" : "Saved on this device. It syncs when you are back online.");
     requestBackgroundSync();
     if (navigator.onLine) runSync(false);
   } catch (err) {
