@@ -36,6 +36,7 @@ export async function render(main, { state, api, toast }) {
   fillSelects(view.ref, lastChoices(me.id));
   wire(view);
   await Promise.all([renderQueue(), renderSynced(), refreshBadges()]);
+  if (view !== v) return; // left while the queue was drawn (a quick Back): no page to focus
   main.querySelector("#description").focus({ preventScroll: true });
 }
 
