@@ -38,16 +38,20 @@ TICK = 0.05  # how often held frames of slow sockets are retried
 # thread-sensitive executor it would queue behind every rating transaction of the process waiting
 # there, so under load the frame that carries a rating waited for the ratings after it.
 FLUSH_READS = ThreadPoolExecutor(1, thread_name_prefix="live-flush")
-# The sockets' own database work (a rating, a screen change) in a small pool of its own, not in
-# the one thread-sensitive thread every consumer of the process shares: there a facilitator's
-# screen change waited behind every rating queued before it (each several PostgreSQL round trips,
-# each slowed by the CPU-bound sync batches holding the GIL). A consumer still handles its own
-# frames one at a time, in order.
+# On PostgreSQL the sockets' own database work (a rating, a screen change) runs in a small pool
+# of its own, not in the one thread-sensitive thread every consumer of the process shares: there a
+# facilitator's screen change waited behind every rating queued before it (each several round
+# trips, each slowed by the CPU-bound sync batches holding the GIL). A consumer still handles its
+# own frames one at a time, in order. SQLite takes one writer at a time and makes the others
+# poll with sleeps (its busy timeout): there the one thread stays (bench/bench_fanout.py's
+# sustained run fell behind with four).
 LIVE_DB = ThreadPoolExecutor(4, thread_name_prefix="live-db")
 
 
 def live_db(fn: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    """`database_sync_to_async` for the live sockets' work, in LIVE_DB."""
+    """`database_sync_to_async` for the live sockets' work (in LIVE_DB on PostgreSQL)."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return database_sync_to_async(fn)  # type: ignore[no-any-return]
     wrapped = database_sync_to_async(fn, thread_sensitive=False, executor=LIVE_DB)
     return wrapped  # type: ignore[no-any-return]
 
