@@ -130,10 +130,17 @@ def fng_rows() -> list[dict]:
     for person in po.Identities("dev").people:
         for value in (person["StreetAddress"], f"{person['StreetAddress']}, {person['City']}"):
             frame = rng.choice(frames).replace("{{address}}", "\0", 1)
-            frame = po.SLOT.sub(lambda m: "Blanchard Inc" if m.group(1) == "organization" else value, frame)
+            frame = po.SLOT.sub(
+                lambda m, v=value: "Blanchard Inc" if m.group(1) == "organization" else v, frame
+            )
             start = frame.index("\0")
             text = frame.replace("\0", value)
-            rows.append({"text": text, "spans": [{"start": start, "end": start + len(value), "type": "ADDRESS"}]})
+            rows.append(
+                {
+                    "text": text,
+                    "spans": [{"start": start, "end": start + len(value), "type": "ADDRESS"}],
+                }
+            )
     return rows
 
 
@@ -148,7 +155,9 @@ def record_rows(fills: int) -> list[dict]:
         lambda: us.passport_number(),
         lambda: us.bban()[:12],
         lambda: us.numerify("#" * rng.randint(4, 12)),
-        lambda: us.bothify(rng.choice(["??-#######", "?#######", "??######", "###-##-##", "#######-#"])).upper(),
+        lambda: us.bothify(
+            rng.choice(["??-#######", "?#######", "??######", "###-##-##", "#######-#"])
+        ).upper(),
         lambda: us.numerify(rng.choice(["##-###-####", "###-####-#", "####/##", "#### ####"])),
     ]
     rows = []
@@ -157,7 +166,12 @@ def record_rows(fills: int) -> list[dict]:
             value = rng.choice(ids)()
             text = frame.format(v=value)
             start = text.index(value)
-            rows.append({"text": text, "spans": [{"start": start, "end": start + len(value), "type": "MRN"}]})
+            rows.append(
+                {
+                    "text": text,
+                    "spans": [{"start": start, "end": start + len(value), "type": "MRN"}],
+                }
+            )
     return rows
 
 

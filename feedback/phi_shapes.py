@@ -104,7 +104,7 @@ _USPS = (
     "Route|Rte|Row|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares?|Sq|Station|Sta|"
     "Stravenue|Stream|Streets?|St|Summit|Terrace|Ter|Throughway|Trace|Track|Trafficway|Trail|"
     "Trl|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|"
-    "Via|Vista|Walks?|Wall|Way|Ways|Wells?"
+    "Vista|Walks?|Wall|Way|Ways|Wells?"
 )
 
 
@@ -117,13 +117,18 @@ def _forms(alternatives: str) -> frozenset[str]:
 
 
 # Street words of Australia, New Zealand and Britain that are also common English words: only
-# after at least one capitalised word ("836 Henry Round", not "2 Rounds" or "15 Break").
+# after at least one capitalised word ("836 Henry Round", not "2 Rounds"). Left out: words that
+# follow a count or a value on a ward ("15 Min Break", "12 Normal Range", "Left Upper Quadrant").
+# "Via" too, unless a dose ("650 Mg Via NG", "2 Units Via PICC") is what it follows.
 _STREET_MORE = (
-    "Lookout|Round|Break|Range|Gates?|Rise|Close|Crossway|Circuit|Grange|Wynd|Approach|Retreat|"
-    "Reserve|Rosebowl|Outlook|Strand|Glade|Brae|Chase|Vale|Villas|Concourse|Nook|Quadrant|Ridgeway|"
-    "Parade|Promenade|Esplanade|Quays?"
+    "Lookout|Round|Gates?|Rise|Close|Crossway|Circuit|Grange|Wynd|Retreat|Reserve|Rosebowl|"
+    "Outlook|Strand|Glade|Brae|Chase|Vale|Villas|Concourse|Nook|Ridgeway|Parade|Promenade|"
+    "Esplanade|Quays?|"
+    r"(?<!\b(?:Mg|Mcg|Ml|ML|Units?|Tabs?|Tablets?|Caps?|Capsules?|Puffs?|Drops?|Doses?|G|Gm|Meq|"
+    r"MEq|L|Liters?|Sprays?)[ \t])Via(?![ \t]+\p{Lu})"
 )
-USPS_WORDS = _forms(_USPS) | _forms(_STREET_MORE)  # for gates: a street suffix as a word
+# For gates: a street suffix standing as a word of its own.
+USPS_WORDS = _forms(_USPS) | _forms(_STREET_MORE.split("(?<!")[0] + "Via")
 
 _STATE = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
@@ -191,12 +196,12 @@ ADDRESS_INTL_SUFFIX = regex.compile(
 _INTL_AFTER = "rue|via|calle|avenida|rua|strada|ulica"
 # The street's name: capitalised words (not acronyms: "650 via NG tube" is a dose), particles and
 # elisions ("50 rue Porte d'Orange", "40 rue des six frères Ruellan").
-_NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{M}'-][\p{L}\p{M}'-]*|\p{Lu}|[dl]['’]\p{Lu}[\p{L}\p{M}'-]*)"
+_NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{M}'-][\p{L}\p{M}'-]*|\p{Lu}|[dl]['\u2019]\p{Lu}[\p{L}\p{M}'-]*)"
 _PARTICLE = r"(?:de|del|de la|la|da|do|du|des|di|della|dos|das|le|les|aux)"
 ADDRESS_INTL_AFTER = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
     \d{{1,5}}[ \t]+(?:(?i:rue|calle|avenida|rua|strada|ulica)|Via|VIA)[ \t]+
-    (?:{_PARTICLE}[ \t]+[\p{{L}}\p{{M}}'’-]+|{_NAME_WORD})
+    (?:{_PARTICLE}[ \t]+[\p{{L}}\p{{M}}'\u2019-]+|{_NAME_WORD})
     (?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:\p{{Ll}}[\p{{L}}\p{{M}}'-]*[ \t]+){{0,2}}{_NAME_WORD}){{0,3}}{_TAIL})"""
 )
 # For gates: the words these need, as ASCII letter runs.
@@ -211,7 +216,7 @@ INTL_AFTER_WORDS = _forms(_INTL_AFTER)
 ADDRESS_NAMED = regex.compile(
     rf"""(?x)(?i:\b(?:lives?|living|resides?|residing|located|address(?:\s+is)?|moved|side\s+of|
     staying|home\s+(?:is\s+)?(?:on|at)))(?:[ \t]+(?:on|at|in|to|of|the|is|:))*[ \t]*:?[ \t]*
-    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS})\.?)(?![\w-])"""
+    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS}|Via)\.?)(?![\w-])"""
 )
 # A street with no house number after a preposition: "enter on Tate Extension St.". Only suffixes
 # that name streets and little else on a ward ("on Morse Falls precautions", "at the Nurses
@@ -226,12 +231,9 @@ _STREET_ONLY = (
 ADDRESS_AFTER_PREPOSITION = regex.compile(
     rf"""(?x)\b(?:on|onto|at|to|from|off|along|near|via|down|up|across)[ \t]+
     (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_STREET_ONLY})\b\.?
-    (?:[ \t]+(?:St|Street|Ave|Rd)\b\.?)?
-    # any capitalised words before an abbreviated street word that no name follows ("enter on
-    # Miller Green St."; "St. Jude" and "St. Mary's" are saints before a name)
-    |{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:St|Ave|Rd)\b\.?(?![ \t]*\p{{Lu}}))"""
+    (?:[ \t]+(?:St|Street|Ave|Rd)\b\.?)?)"""
 )
-STREET_ONLY_WORDS = _forms(_STREET_ONLY) | {"St"}
+STREET_ONLY_WORDS = _forms(_STREET_ONLY)
 # "Gosposka ulica 58": a street word of another country standing as a word of its own.
 ADDRESS_INTL_SUFFIX_WORD = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
