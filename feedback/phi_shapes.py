@@ -73,7 +73,9 @@ _ID_CUE = r"""(?:mrn|mr\s*\#|mr\s*no\.?|med(?:ical)?\s*rec(?:ord)?s?(?:\s*(?:num
     |nhs\s*(?:number|no\.?)|health\s*card(?:\s*(?:number|no\.?))?|(?:patient\s*)?identifier
     |id\s*(?:number|no\.?|\#)|acc(?:oun)?t\s*(?:number|num|no\.?|\#)?|fin|csn|har
     |enc(?:ounter)?\s*(?:number|num|no\.?|\#)?|visit\s*(?:number|num|no\.?|\#)
-    |ref(?:erence)?\s*(?:number|no\.?|\#))"""
+    |ref(?:erence)?\s*(?:number|no\.?|\#)
+    |(?:accession|specimen|job|dictation|transcription|req(?:uisition)?|order|claim|member
+    |subscriber|insurance|beneficiary|medicaid|medicare)\s*(?:number|num|no\.?|\#|id))"""
 MRN_ANY = Lowered(
     rf"""(?ix)\b{_ID_CUE}\s*(?:is|was|[:=\#-])?\s*
     (?P<v>(?=[a-z0-9/-]*\d)[a-z]{{0,6}}[-/]?\d[a-z0-9/-]{{2,18}}[a-z0-9]
@@ -83,7 +85,9 @@ MRN_ANY = Lowered(
 )
 MRN_CUE_STARTS = (
     "mr", "med", "hosp", "unit", "record", "chart", "patient", "pt", "case", "nhs", "health",
-    "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref",
+    "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref", "specimen", "job",
+    "dictation", "transcription", "req", "order", "claim", "member", "subscriber", "insurance",
+    "beneficiary", "medicaid", "medicare",
 )  # fmt: skip
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")

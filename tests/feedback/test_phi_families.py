@@ -270,6 +270,11 @@ def test_addresses_with_more_street_words_units_and_city_lines_are_masked(
         ("label said chartMRN8257/49 twice", "8257 /49"),
         ("acct # KRTMRA62C41F205X from the referral", "KRTMRA62C41F205X"),
         ("label said chartMRNHT-4223391 twice", "HT-4223391"),
+        # other identifiers of a patient's record after their own cue words
+        ("accession # BX-22-10457 sent to path", "BX- 22-10457"),
+        ("dictation Job #: 88231 came back late", "88231"),
+        ("member ID W88231904 on the insurance card", "W88231904"),
+        ("specimen no. S26-4471 mislabeled", "S26-4471"),
     ],
 )
 def test_spaced_lettered_and_glued_record_numbers_are_masked(text: str, secret: str) -> None:
@@ -283,6 +288,7 @@ def test_spaced_lettered_and_glued_record_numbers_are_masked(text: str, secret: 
         "the 5 Parade of nurses at shift change; Round 2 of huddles at 0800",
         "Braden 12, Morse 45 Close observation; Level 1 Trauma Bay 3",
         "FIN on 12 beds reprinted; encounter at 14 30 closed",
+        "order # 3 of 5 pending; order no. 12 and 14 cancelled; policy no. 1203 reviewed",
         "transferred to St. Luke's at 0700; Main St. entrance closed",
     ],
 )
