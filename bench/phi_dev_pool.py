@@ -1,7 +1,14 @@
-"""A larger development pool for tuning the PHI guard: the outside corpus's *dev* templates,
-filled again many times from the *dev* half of every identity pool (presidio-evaluator, Faker),
-with another seed. Never touches a held-out template or identity, so the held-out score stays an
-honest measurement. Prints recall per type and the misses of the types asked for.
+"""A larger development pool for tuning the PHI guard. Four sources, each printed on its own:
+- templates: the outside corpus's *dev* templates, filled again many times from the *dev* half
+  of every identity pool (presidio-evaluator, Faker), with another seed;
+- addresses: the dev templates with an address slot, filled from more Faker (MIT) shapes: full
+  addresses of six English-speaking locales (multi-line, military APO/FPO/DPO), a leading unit,
+  street addresses of 30 other locales;
+- fng: every dev-half presidio-evaluator (MIT) identity's street address, alone and with its town;
+- records: record numbers after 29 cue phrases of our own ("MRN:", "Unit No:", glued "chartMRN"),
+  the identifiers drawn from Faker's national-ID (20 locales), passport, bank and numerify shapes.
+Never touches a held-out template or identity, so the held-out score stays an honest
+measurement. Prints recall per type and per source, and the misses of the types asked for.
 
     .venv/bin/python bench/phi_dev_pool.py [--fills 40] [--types ADDRESS,PHONE] [--show 60]
 """
