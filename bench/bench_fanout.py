@@ -31,7 +31,18 @@ from scratch import PG_SERVER, create_postgres, drop_postgres  # noqa: E402
 from tests.live import launch  # noqa: E402
 
 PG_NAME = f"rounds_bench_{os.getpid()}"
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_SERVER = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+
+
+def free_redis_db() -> str:
+    """A Redis database number nobody's keys are in (tests use 0): the bench's own keys go there.
+    (Pub/sub channels are server-wide: the per-run ROUNDS_CHANNEL_PREFIX keeps those apart.)"""
+    import redis
+
+    for db in range(15, 0, -1):
+        if redis.Redis.from_url(f"{REDIS_SERVER}/{db}").dbsize() == 0:
+            return f"{REDIS_SERVER}/{db}"
+    raise RuntimeError("no empty Redis database among 1-15")
 
 
 def environment(tmp: Path, redis: bool, layer: str = "pubsub") -> dict[str, str]:
@@ -49,15 +60,15 @@ def environment(tmp: Path, redis: bool, layer: str = "pubsub") -> dict[str, str]
     env.pop("ROUNDS_DEBUG", None)
     if redis:
         env["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
-        env["REDIS_URL"] = REDIS_URL
+        env["REDIS_URL"] = free_redis_db()
         env["REDIS_CHANNEL_LAYER"] = layer
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     return env
 
 
-def seed(env: dict[str, str], participants: int) -> dict[str, Any]:
-    """Migrate, then create synthetic users, a tool, a screen and an open session."""
+def seed(env: dict[str, str], participants: int, screens: int = 1) -> dict[str, Any]:
+    """Migrate, then create synthetic users, a tool, `screens` screens and an open session."""
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     os.environ.update(env)
     import django
@@ -88,23 +99,28 @@ def seed(env: dict[str, str], participants: int) -> dict[str, Any]:
     keys = dict(Token.objects.filter(user__in=users).values_list("user_id", "key"))
     tool = Tool.objects.create(name="Bench Tool", description="synthetic")
     shot = images.process(imagedata.screen_png(800, 600))
-    screen = Screen(
-        tool=tool, title="Bench screen", version="1", width=shot.width, height=shot.height
-    )
-    screen.image.save("bench.jpg", ContentFile(shot.full.data), save=False)
-    screen.web.save("bench-web.jpg", ContentFile(shot.web.data), save=False)
-    screen.thumb.save("bench-thumb.jpg", ContentFile(shot.thumb.data), save=False)
-    screen.save()
+    shown = []
+    for k in range(screens):
+        screen = Screen(
+            tool=tool, title=f"Bench screen {k}", version="1", width=shot.width, height=shot.height
+        )
+        screen.image.save(f"bench{k}.jpg", ContentFile(shot.full.data), save=False)
+        screen.web.save(f"bench{k}-web.jpg", ContentFile(shot.web.data), save=False)
+        screen.thumb.save(f"bench{k}-thumb.jpg", ContentFile(shot.thumb.data), save=False)
+        screen.save()
+        shown.append(screen.pk)
     facilitator = users[0]
     # Through the service, as the API does: the facilitator's participant and the screen's
     # aggregate row come with it.
     session = session_create(
-        actor=Actor(user=facilitator), title="Bench session", tool=tool, screen_ids=[screen.pk]
+        actor=Actor(user=facilitator), title="Bench session", tool=tool, screen_ids=shown
     )
     return {
         "code": session.code,
         "session": session.pk,
-        "screen": screen.pk,
+        "tool": tool.pk,
+        "screen": shown[0],
+        "screens": shown,
         "facilitator": keys[facilitator.pk],
         "participants": [keys[u.pk] for u in users[1:]],
         "dimensions": list(session.dimensions),
@@ -129,6 +145,7 @@ class Client:
     """One participant socket that timestamps the frames it is waiting for."""
 
     ws: Any
+    host: int = 0  # which Daphne process (index into the bench's hosts) the socket is on
     aggregates: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     visible: list[tuple[float, bool]] = field(default_factory=list)
     last_aggregate: dict[str, Any] | None = None
@@ -171,7 +188,7 @@ async def connect_all(hosts: list[str], code: str, keys: list[str]) -> list[Clie
         sockets = await asyncio.gather(
             *(connect(hosts[(start + i) % len(hosts)], code, k) for i, k in enumerate(batch))
         )
-        clients += [Client(ws) for ws in sockets]
+        clients += [Client(ws, (start + i) % len(hosts)) for i, ws in enumerate(sockets)]
     return clients
 
 
@@ -219,23 +236,30 @@ async def connect_ref(host: str, kind: str, room: str) -> Any:
     )
 
 
-async def connect_refs(host: str, kind: str, room: str, n: int) -> list[Client]:
+async def connect_refs(hosts: list[str], kind: str, room: str, n: int) -> list[Client]:
+    """N sockets split across the processes the way Rounds' participants are (alternating)."""
     clients: list[Client] = []
     for start in range(0, n, 50):
         batch = await asyncio.gather(
-            *(connect_ref(host, kind, room) for _ in range(min(50, n - start)))
+            *(
+                connect_ref(hosts[(start + i) % len(hosts)], kind, room)
+                for i in range(min(50, n - start))
+            )
         )
-        clients += [Client(ws) for ws in batch]
+        clients += [Client(ws, (start + i) % len(hosts)) for i, ws in enumerate(batch)]
     return clients
 
 
 class Targets:
-    """The three servers under test, each with its own N sockets, and how to rate on each."""
+    """The three servers under test, each with its own N sockets, and how to rate on each.
+    Every rating is sent to the first process (a socket there): with two processes, the other
+    half of the sockets is reached through Redis."""
 
     def __init__(self, data: dict[str, Any], groups: dict[str, list[Client]]) -> None:
         self.data, self.groups = data, groups
         self.counts = dict.fromkeys(TARGETS, 0)
         self.raters = 0  # Rounds counts participants who rated: each rating from a new one
+        self.senders = {t: [c for c in clients if c.host == 0] for t, clients in groups.items()}
 
     async def rate(self, target: str) -> float:
         """Send one rating to `target`; seconds until all its sockets hold a frame counting it."""
@@ -244,13 +268,14 @@ class Targets:
         i = self.counts[target]
         scores = {d: (i + j) % 5 + 1 for j, d in enumerate(dims)}
         if target == "rounds":
-            rater = clients[self.raters]
+            rater = self.senders[target][self.raters]
             self.raters += 1
             frame = {"type": "rate", "screen": self.data["screen"], "scores": scores}
             frame["client_id"] = _uuid()
             expected = self.raters  # the screen's count: everyone who has rated it so far
         else:
-            rater = clients[i % len(clients)]
+            senders = self.senders[target]
+            rater = senders[i % len(senders)]
             frame = {"type": "rate", "scores": scores}
             expected = i + 1
         self.counts[target] = i + 1
@@ -278,8 +303,8 @@ async def measure(
     keys = data["participants"][:n]
     groups = {
         "rounds": await connect_all(hosts, data["code"], keys),
-        "textbook": await connect_refs(hosts[0], "textbook", room, n),
-        "floor": await connect_refs(hosts[0], "floor", room, n),
+        "textbook": await connect_refs(hosts, "textbook", room, n),
+        "floor": await connect_refs(hosts, "floor", room, n),
     }
     for clients in groups.values():
         tasks += [asyncio.create_task(c.pump()) for c in clients]
@@ -379,8 +404,8 @@ def report(
     load: tuple[tuple[float, ...], tuple[float, ...]],
 ) -> str:
     mode = (
-        f"two Daphne processes + Redis ({args.layer} layer) + PostgreSQL, production settings; "
-        "the floor and textbook sockets all on the first process (no Redis hop in the floor)"
+        "two Daphne processes + Redis + PostgreSQL, production settings; each target's N "
+        "sockets split evenly across both processes, every rating sent to a socket on the first"
         if args.redis
         else "one Daphne process started like `make run` (backend.settings.dev, DEBUG off, "
         "SQLite + in-process layer), serving bench/refapp.py"
@@ -405,9 +430,15 @@ def report(
         "round (back to back: blocks of 5 per target). Latency: a participant sends `rate` -> "
         "every one of the N `websockets` clients holds the frame that counts it.",
         "- floor: one committed insert, then one pre-serialized frame (framed once) written "
-        "straight to every local socket; textbook: the same insert, then `group_send` on "
-        "Channels' `InMemoryChannelLayer`, each consumer serializing and sending in its handler "
-        "(bench/refapp.py)",
+        + (
+            "straight to every local socket, and the same text by ONE Redis PUBLISH to the other "
+            "process, whose subscriber writes it (framed once) to its local sockets; textbook: "
+            f"the same insert, then `group_send` on channels-redis ({args.layer} layer), "
+            if args.redis
+            else "straight to every local socket; textbook: the same insert, then `group_send` "
+            "on Channels' `InMemoryChannelLayer`, "
+        )
+        + "each consumer serializing and sending in its handler (bench/refapp.py)",
         "",
         "| configuration | N | Rounds p50 / p95 ms | textbook p50 / p95 ms | floor p50 / p95 ms "
         "| Rounds ÷ floor (p95) | textbook ÷ Rounds (p95) | targets (≤ 2x, ≥ 2x) |",
@@ -469,8 +500,13 @@ def main() -> None:
     args = parser.parse_args()
     samples, sustain = (15, 10.0) if args.quick else (40, 60.0)
     sizes = sorted(args.participants)
-    if len(sizes) * 2 * samples > sizes[0]:
-        parser.error(f"each Rounds rating needs a new participant: N >= {len(sizes) * 2 * samples}")
+    processes = 2 if args.redis else 1
+    for g, n in enumerate(sizes, 1):  # raters are new participants on the first process
+        if g * 2 * samples > n // processes:
+            parser.error(
+                f"each Rounds rating needs a new participant on the first process: "
+                f"N = {n} is too small (>= {g * 2 * samples * processes})"
+            )
     load_start = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="rounds-fanout-"))
     env = environment(tmp, args.redis, args.layer)

@@ -194,27 +194,14 @@ def sync_vs_job(repeats: int) -> dict[str, float]:
 
 
 def quality() -> list[str]:
-    from feedback import embeddings, semantic
+    from feedback import embeddings
     from tests.feedback import similarity_eval as ev
 
-    lines = []
-    for evalset in (ev.hpo_set(), ev.own_set()):
-        ev.embed(evalset, embeddings.encode)
-        for part in ("dev", "held_out"):
-            idx = evalset.part(part)
-            rows = {
-                "hybrid, calibrated (offered)": ev.hybrid_ranker(
-                    evalset, weight=semantic.SEMANTIC_WEIGHT, calibration=semantic.CALIBRATED
-                ),
-                "hybrid, nothing cut (ranking)": ev.hybrid_ranker(
-                    evalset, weight=semantic.SEMANTIC_WEIGHT, calibration=semantic.EVERYTHING
-                ),
-                "lexical today (cut-off 0.35)": ev.lexical_ranker(evalset, min_score=0.35),
-            }
-            for name, ranker in rows.items():
-                s = ev.score(evalset, idx, ranker)
-                lines.append(f"| {evalset.name} | {part} | {name} {s.row()}")
-    return lines
+    return [
+        row
+        for evalset in (ev.hpo_set(), ev.own_set())
+        for row in ev.table_rows(ev.embed(evalset, embeddings.encode))
+    ]
 
 
 def main() -> None:
@@ -255,7 +242,8 @@ def write_report(args: Any, n: int, populate_s: float, fig: dict, sync: dict, li
         f"- command: `.venv/bin/python bench/bench_similar.py{' --db postgres' if args.db == 'postgres' else ''}`",  # noqa: E501
         f"- model: `{embeddings.model_key()}`; blend weight {semantic.SEMANTIC_WEIGHT}, offered "
         f"from {semantic.MIN_SCORE} (sure at {semantic.CONFIDENT_SCORE}, else a lead of "
-        f"{semantic.MIN_MARGIN}); texts without a vector yet: lexical from "
+        f"{semantic.MIN_MARGIN}, or both judges agreeing from {semantic.AGREED_SCORE}); texts "
+        "without a vector yet: lexical from "
         f"{semantic.MIN_LEXICAL_SCORE}",
         "",
         f"## Speed: one query over {fig['rows']:,} stored items (median of interleaved runs, ms)",

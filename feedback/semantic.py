@@ -5,8 +5,10 @@ vector is one matrix-vector product; the best `SHORTLIST` are re-scored by a ble
 `feedback.similarity`'s lexical score, and only blends at or above `MIN_SCORE` are offered.
 What is offered follows `offer()`: a first suggestion scoring `CONFIDENT_SCORE` or more, or
 one scoring `MIN_SCORE` or more that leads the runner-up by `MIN_MARGIN` (a close race between
-two different candidates is where wrong first suggestions come from); then every candidate at or
-above `MIN_SCORE`. The weight, thresholds and margin were tuned on development data only
+two different candidates is where wrong first suggestions come from), or one scoring
+`AGREED_SCORE` or more that is also first, alone, by the cosine and by the lexical score (two
+judges agreeing, however close the race); then every candidate at or above `MIN_SCORE`. The
+weight, thresholds, margin and agreement floor were tuned on development data only
 (`bench/tune_similarity.py`; figures in docs/similarity.md).
 """
 
@@ -25,8 +27,9 @@ K = TypeVar("K", bound=Hashable)
 
 SEMANTIC_WEIGHT = 0.65  # share of the cosine in the blend; the rest is the lexical score
 MIN_SCORE = 0.3  # below this blend nothing is offered as a possible duplicate
-CONFIDENT_SCORE = 0.675  # a first suggestion this good is offered however close the runner-up
-MIN_MARGIN = 0.08  # else the first must lead the second by this much
+CONFIDENT_SCORE = 0.725  # a first suggestion this good is offered however close the runner-up
+MIN_MARGIN = 0.08  # else the first must lead the second by this much,
+AGREED_SCORE = 0.6  # or score this much and be first by the cosine and by the lexical score
 MIN_LEXICAL_SCORE = 0.76  # texts without a vector yet (embedding job behind): lexical alone
 SHORTLIST = 50  # candidates by cosine that get the (slower) lexical re-score
 
@@ -49,23 +52,30 @@ class Calibration:
     min_score: float = MIN_SCORE
     confident: float = CONFIDENT_SCORE
     margin: float = MIN_MARGIN
+    agreed: float = AGREED_SCORE
 
 
 CALIBRATED = Calibration()
-EVERYTHING = Calibration(min_score=0.0, confident=0.0, margin=0.0)
+EVERYTHING = Calibration(min_score=0.0, confident=0.0, margin=0.0, agreed=0.0)
 
 
 def offer(
-    ranked: Sequence[tuple[K, float]], calibration: Calibration = CALIBRATED
+    ranked: Sequence[tuple[K, float]],
+    calibration: Calibration = CALIBRATED,
+    *,
+    agreed: bool = False,
 ) -> list[tuple[K, float]]:
-    """What of a full ranking (best first, nothing cut yet) is offered as possible duplicates."""
+    """What of a full ranking (best first, nothing cut yet) is offered as possible duplicates.
+
+    `agreed`: the first is also first by the cosine alone and by the lexical score alone."""
     if not ranked:
         return []
     first = ranked[0][1]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     sure = first >= calibration.confident
     leads = first >= calibration.min_score and first - runner_up >= calibration.margin
-    if not (sure or leads):
+    judges = agreed and first >= max(calibration.min_score, calibration.agreed)
+    if not (sure or leads or judges):
         return []
     return [(key, score) for key, score in ranked if score >= calibration.min_score]
 
@@ -79,11 +89,29 @@ def rescore(
     weight: float = SEMANTIC_WEIGHT,
 ) -> list[tuple[K, float]]:
     """(key, blended score) of `(key, cosine, text)` items, as `offer()` lets through."""
+    ranked, agreed = judge(query, items, weight=weight)
+    return offer(ranked, calibration, agreed=agreed)[:limit]
+
+
+def judge(
+    query: str, items: Sequence[tuple[K, float, str]], *, weight: float = SEMANTIC_WEIGHT
+) -> tuple[list[tuple[K, float]], bool]:
+    """Every item's blended score, best first, and whether the blend's first is also the first,
+    alone and untied, by the cosine and by the lexical score (the two judges agree)."""
     lexical = similarity.lexical_scores(query, [text for _, _, text in items])
     scored = [
         (key, blend(cos, lex, weight)) for (key, cos, _), lex in zip(items, lexical, strict=True)
     ]
-    return offer(_best(scored, len(scored)), calibration)[:limit]
+    ranked = _best(scored, len(scored))
+    return ranked, bool(ranked) and _first_alone(ranked[0][0], items, lexical)
+
+
+def _first_alone(key: K, items: Sequence[tuple[K, float, str]], lexical: list[float]) -> bool:
+    at = next(i for i, item in enumerate(items) if item[0] == key)
+    for judged in ([cosine for _, cosine, _ in items], lexical):
+        if any(v >= judged[at] for i, v in enumerate(judged) if i != at):
+            return False  # another item is as good by this judge alone: no agreement
+    return True
 
 
 def rescore_lexical(
@@ -111,10 +139,23 @@ def hybrid_rank(
     weight: float = SEMANTIC_WEIGHT,
 ) -> list[tuple[K, float]]:
     """The whole search over an in-memory pool: cosine shortlist, then the blended re-score."""
+    ranked, agreed = hybrid_judge(query, query_vector, keys, texts, vectors, weight=weight)
+    return offer(ranked, calibration, agreed=agreed)[:limit]
+
+
+def hybrid_judge(
+    query: str,
+    query_vector: npt.NDArray[np.float32],
+    keys: Sequence[K],
+    texts: Sequence[str],
+    vectors: npt.NDArray[np.float32],
+    *,
+    weight: float = SEMANTIC_WEIGHT,
+) -> tuple[list[tuple[K, float]], bool]:
+    """`judge()` over an in-memory pool's cosine shortlist (for the evaluation and the tuner)."""
     cosines = vectors @ query_vector
-    top = shortlist(cosines, max(SHORTLIST, limit))
-    items = [(keys[i], float(cosines[i]), texts[i]) for i in top]
-    return rescore(query, items, limit=limit, calibration=calibration, weight=weight)
+    top = shortlist(cosines, SHORTLIST)
+    return judge(query, [(keys[i], float(cosines[i]), texts[i]) for i in top], weight=weight)
 
 
 def merge(*ranked: list[tuple[K, float]], limit: int) -> list[tuple[K, float]]:

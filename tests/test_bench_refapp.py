@@ -4,6 +4,7 @@ store the rating and reach every socket of the room, so the benchmark cannot rot
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -50,3 +51,39 @@ async def test_everything_else_is_rounds() -> None:
     connected, _ = await ws.connect()
     assert connected
     assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4404}
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+async def test_over_redis_a_rating_reaches_the_sockets_of_the_other_process(
+    redis_required: str, tmp_path: Any
+) -> None:
+    """Two real Daphne processes serving bench/refapp.py: the rating goes to one, the sockets on
+    the other get the frame through Redis (the floor's one PUBLISH, the textbook's group_send)."""
+    import asyncio
+
+    import websockets
+    from channels.db import database_sync_to_async
+
+    from tests.live import launch, process_env, stop
+
+    env = process_env()
+    procs = [
+        launch(env, tmp_path / f"{name}.log", app="bench.refapp:application") for name in ("a", "b")
+    ]
+    try:
+        for kind in ("floor", "textbook"):
+            room = f"x-{kind}"
+            urls = [f"ws://127.0.0.1:{port}/ws/bench/{kind}/{room}/" for _, port in procs]
+            near = [await websockets.connect(urls[0]) for _ in range(2)]
+            far = [await websockets.connect(urls[1]) for _ in range(2)]
+            await near[0].send(json.dumps({"type": "rate", "scores": {"a": 3}}))
+            for ws in [*near, *far]:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                assert frame == {"type": "aggregate", "room": room, "count": 1, "scores": {"a": 3}}
+            for ws in [*near, *far]:
+                await ws.close()
+            assert await database_sync_to_async(stored)(room) == 1
+    finally:
+        for proc, _ in procs:
+            stop(proc)

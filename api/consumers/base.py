@@ -31,12 +31,16 @@ class SendOnlyConsumer(AsyncJsonWebsocketConsumer):
 
 
 class WatchConsumer(SendOnlyConsumer):
-    """A send-only socket joining one group for the holders of one permission (ws/backlog/,
-    ws/output-feedback/): 4401 anonymous, 4403 without the permission, then `hello`."""
+    """A send-only socket joining one group (ws/backlog/, ws/output-feedback/, ws/notifications/):
+    4401 anonymous, 4403 without `permission` (None: any signed-in user), then `hello`."""
 
     group_name: str = ""
-    permission: Any = None  # a feedback.roles.Permission
+    permission: Any = None  # a feedback.roles.Permission, or None for every signed-in user
     joined = False
+
+    def group_for(self, user: Any) -> str:
+        """The group this user's socket joins: one shared group unless a subclass says otherwise."""
+        return self.group_name
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -44,9 +48,12 @@ class WatchConsumer(SendOnlyConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
-        if not await database_sync_to_async(roles.allows)(user, self.permission):
+        if self.permission is not None and not await database_sync_to_async(roles.allows)(
+            user, self.permission
+        ):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self.group_name = self.group_for(user)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         self.joined = True
         await self.send_json({"type": "hello", "user": user.pk})

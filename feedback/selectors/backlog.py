@@ -395,8 +395,17 @@ def backlog_evidence(*, item: BacklogItem, user: Any) -> dict[str, list[dict[str
     everything = sees_everything(user)
     own_obs = Q() if everything else Q(observer_id=user.pk)
     own = Q() if everything else Q(participant__user_id=user.pk)
-    ratings = Rating.objects.filter(own, evidencerating__item=item).order_by("id")
-    comments = Comment.objects.filter(own, evidencecomment__item=item).order_by("id")
+    # The screen's title (joined, no extra query) so the PWA names the screen, not its id.
+    ratings = (
+        Rating.objects.filter(own, evidencerating__item=item)
+        .select_related("screen")
+        .order_by("id")
+    )
+    comments = (
+        Comment.objects.filter(own, evidencecomment__item=item)
+        .select_related("screen")
+        .order_by("id")
+    )
     own_flags = Q() if everything else Q(reporter_id=user.pk)
     flags = OutputFeedback.objects.filter(own_flags, evidenceoutputfeedback__item=item)
     return {
@@ -405,6 +414,7 @@ def backlog_evidence(*, item: BacklogItem, user: Any) -> dict[str, list[dict[str
             {
                 "id": r.pk,
                 "screen": r.screen_id,
+                "screen_title": r.screen.title,
                 "scores": r.scores,
                 "comment": r.comment,
                 "participant": r.participant_id,
@@ -415,6 +425,7 @@ def backlog_evidence(*, item: BacklogItem, user: Any) -> dict[str, list[dict[str
             {
                 "id": c.pk,
                 "screen": c.screen_id,
+                "screen_title": c.screen.title,
                 "text": c.text,
                 "pin": _pin(c.pin_x, c.pin_y),
                 "withdrawn": c.withdrawn_at is not None,

@@ -71,6 +71,7 @@ def test_clinician_sees_items_they_follow_with_only_their_own_evidence(clients, 
             {
                 "id": own.pk,
                 "screen": own.screen_id,
+                "screen_title": own.screen.title,
                 "text": own.text,
                 "pin": {"x": 0.25, "y": 0.5},
                 "withdrawn": False,

@@ -204,3 +204,24 @@ def lexical_ranker(evalset: EvalSet, *, min_score: float, limit: int = 3) -> Ran
         )
 
     return rank
+
+
+def table_rows(evalset: EvalSet) -> list[str]:
+    """The quality table's rows for one embedded set (both parts): what the search offers with
+    the committed calibration, its ranking with nothing cut, and the lexical search as it was."""
+    from feedback import semantic
+
+    rows = {
+        "hybrid, calibrated (offered)": hybrid_ranker(
+            evalset, weight=semantic.SEMANTIC_WEIGHT, calibration=semantic.CALIBRATED
+        ),
+        "hybrid, nothing cut (ranking)": hybrid_ranker(
+            evalset, weight=semantic.SEMANTIC_WEIGHT, calibration=semantic.EVERYTHING
+        ),
+        "lexical today (cut-off 0.35)": lexical_ranker(evalset, min_score=0.35),
+    }
+    return [
+        f"| {evalset.name} | {part} | {name} {score(evalset, evalset.part(part), ranker).row()}"
+        for part in ("dev", "held_out")
+        for name, ranker in rows.items()
+    ]

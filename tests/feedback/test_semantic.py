@@ -43,8 +43,34 @@ def test_blend_weighs_meaning_and_words_and_ignores_negative_cosines() -> None:
     ],
 )
 def test_offer_rule(ranked: list[tuple[str, float]], offered: list[str]) -> None:
-    rule = Calibration(min_score=0.3, confident=0.8, margin=0.08)
+    rule = Calibration(min_score=0.3, confident=0.8, margin=0.08, agreed=0.6)
     assert [k for k, _ in semantic.offer(ranked, rule)] == offered
+
+
+@pytest.mark.parametrize(
+    ("first", "agreed", "offered"),
+    [
+        (0.65, True, True),  # both judges put it first: offered despite the close race
+        (0.65, False, False),  # a close race, the judges disagree: nothing
+        (0.55, True, False),  # agreement under its own floor is not enough
+    ],
+)
+def test_offer_rule_trusts_two_judges_agreeing(first: float, agreed: bool, offered: bool) -> None:
+    rule = Calibration(min_score=0.3, confident=0.8, margin=0.08, agreed=0.6)
+    ranked = [("a", first), ("b", first - 0.02)]
+    assert bool(semantic.offer(ranked, rule, agreed=agreed)) is offered
+
+
+def test_judges_agree_only_when_cosine_and_words_alone_pick_the_same_first() -> None:
+    texts = ["scanner fails on wristbands", "printer jams on labels", "scanner slow"]
+    items = [(1, 0.9, texts[0]), (2, 0.2, texts[1]), (3, 0.5, texts[2])]
+    ranked, agreed = semantic.judge("scanner fails on wristbands", items)
+    assert ranked[0][0] == 1 and agreed
+    tied = [(1, 0.9, texts[0]), (2, 0.9, texts[1]), (3, 0.5, texts[2])]
+    assert semantic.judge("scanner fails on wristbands", tied)[1] is False  # a tie: no agreement
+    words_elsewhere = [(1, 0.9, texts[1]), (2, 0.6, texts[0]), (3, 0.1, texts[2])]
+    ranked, agreed = semantic.judge("scanner fails on wristbands", words_elsewhere)
+    assert not agreed
 
 
 def test_hybrid_rank_finds_by_meaning_and_by_exact_words() -> None:

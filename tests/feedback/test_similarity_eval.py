@@ -56,6 +56,8 @@ def test_outside_set_is_split_once_and_has_queries_without_a_duplicate(hpo: ev.E
 
 
 def test_held_out_outside_set_beats_the_lexical_search(hpo: ev.EvalSet) -> None:
+    print("\n" + "\n".join(ev.table_rows(hpo)))  # the report's rows (bench/reports/similarity.md)
+    assert hybrid(hpo, "dev").wrong_first <= 0.10  # what the calibration was chosen to hold
     ours = hybrid(hpo, "held_out")
     words = lexical(hpo, "held_out", semantic.MIN_LEXICAL_SCORE)
     words_uncut = lexical(hpo, "held_out", 0.0)
@@ -68,15 +70,18 @@ def test_held_out_outside_set_beats_the_lexical_search(hpo: ev.EvalSet) -> None:
     print(f"\nHPO held-out, hybrid (calibrated): {ours}")
     print(f"HPO held-out, lexical (calibrated {semantic.MIN_LEXICAL_SCORE}): {words}")
     print(f"HPO held-out, lexical (today's 0.35 cut-off: none): {words_uncut}")
-    # Figures measured when the constants were chosen (docs/similarity.md): guard against
-    # regressions, not the targets (p@3 >= 0.9 is not met on this set; see the docs).
-    assert ours.wrong_first <= 0.15
-    assert ours.p3 >= 0.5
+    # Held-out figures measured once, after the constants were chosen on development data
+    # (docs/similarity.md): floors against regressions, not the targets (p@3 >= 0.9 with
+    # wrong first <= 0.1 is not met on this set; see the docs).
+    assert ours.wrong_first <= 0.125  # 15 of 120
+    assert ours.p1 >= 0.52  # 50 of 95
+    assert ours.p3 >= 0.61  # 58 of 95
     assert ours.p3 > words.p3 + 0.2
     assert ours.wrong_first < words_uncut.wrong_first
 
 
 def test_own_pairs_rank_no_worse_and_offer_fewer_wrong_firsts(own: ev.EvalSet) -> None:
+    print("\n" + "\n".join(ev.table_rows(own)))
     for part in ("dev", "held_out"):
         ours, words = hybrid(own, part), lexical(own, part, 0.35)
         ranking = ev.score(
@@ -88,4 +93,6 @@ def test_own_pairs_rank_no_worse_and_offer_fewer_wrong_firsts(own: ev.EvalSet) -
         print(f"own {part}: lexical today {words}")
         assert ranking.p3 >= words.p3  # the ranking itself: no drop
         assert ours.wrong_first <= words.wrong_first
-        assert ours.p3 >= 0.85  # what the calibrated cut-off costs here: docs/similarity.md
+        # What the calibrated cut-off costs here (docs/similarity.md): 1 of 102 dev and 2 of 20
+        # held-out answers are withheld, none offered wrongly.
+        assert ours.p3 >= {"dev": 0.99, "held_out": 0.9}[part]

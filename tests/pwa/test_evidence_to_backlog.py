@@ -87,6 +87,7 @@ def test_product_owner_turns_evidence_into_an_item_merges_and_ships_it(
 
     page.click("#ev-new")
     assert page.input_value("#ni-title") == SCANNER
+    assert page.inner_text("#ni-create") == "Create item"  # it creates when nothing is similar
     page.click("#ni-create")  # first: what the server thinks this duplicates
     page.wait_for_selector(f"#ni-similar li[data-id='{older_id}']")
     assert page.inner_text("#ni-create") == "Create the new item anyway"
@@ -101,6 +102,8 @@ def test_product_owner_turns_evidence_into_an_item_merges_and_ships_it(
 
     page.click("#ev-open-item")
     page.wait_for_selector(f"#item-detail[data-id='{item.pk}']")
+    title = session["screens"][0]["title"]  # the screen by its title, not its number
+    assert page.inner_text("#ev-comments").startswith(f"Screen “{title}” (pinned):")
     page.wait_for_selector(f"#duplicates li[data-id='{older_id}'] button.merge")
     page.click(f"#duplicates li[data-id='{older_id}'] button.merge")
     page.click("#confirm-merge")

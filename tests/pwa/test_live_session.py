@@ -113,6 +113,7 @@ def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
     nina.wait_for_selector("#room-status[data-state=live]")
     assert nina.is_visible("#waiting") and not nina.is_visible("#rate-view")
 
+    assert not fac.is_visible("#c-stage-wrap"), "no pin count before a screen is shown"
     fac.click("#c-picker button")
     fac.wait_for_selector("#c-picker button[aria-pressed=true]")
     nina.wait_for_selector("#rate-view:not([hidden])")
@@ -124,6 +125,7 @@ def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
     phil.wait_for_selector("#rate-view:not([hidden])")
 
     _rate(nina, (0.25, 0.3), ALL_FOUR, "Banner covers the lactate trend")
+    _text_is(fac, "#c-stage-wrap p.muted", "1 pin on this screen")
     _rate(phil, (0.75, 0.6), ALL_TWO, "Too many alerts on nights")
 
     _text_is(fac, "#c-agg [data-count]", "2")
@@ -156,6 +158,11 @@ def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
     comments = fac.inner_text("#results-view .res-comments")
     assert "Banner covers the lactate trend" in comments and "Too many alerts on nights" in comments
     _count_is(fac, "#results-view .pins-layer .pin-dot", 2)
+
+    # "Turn comments into backlog items": the session's comments first, not under every observation.
+    fac.click("#to-evidence")
+    _count_is(fac, "#ev-notes li input[type=checkbox]", 2)
+    assert fac.evaluate("document.querySelector('#main section').id") == "ev-ses"
 
 
 def test_dropped_socket_reconnects_and_delivers_a_rating_made_offline(

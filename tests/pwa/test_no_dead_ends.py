@@ -41,9 +41,14 @@ def test_hidden_elements_stay_hidden_and_leaving_capture_logs_no_error(
     page.wait_for_selector("#queue-list li")
     assert not page.is_visible("#redact-tools")  # the photo tools row, before any photo
     assert page.evaluate(SHOWN_HIDDEN) == []
-    # Leave Capture, then make the events it listened to fire: nothing may touch its old page.
-    page.click("#nav a[data-area='home']")
+    # Leave Capture from far down the page (a tap, no test-driver scrolling): Home opens at its top.
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    assert page.evaluate("() => window.scrollY") > 0
+    page.evaluate("() => document.querySelector(\"#nav a[data-area='home']\").click()")
     page.wait_for_selector("#hello-name")
+    page.wait_for_timeout(300)  # the notifications list lands
+    assert page.evaluate("() => window.scrollY") == 0
+    # Then make the events Capture listened to fire: nothing may touch its old page.
     page.evaluate(
         "() => { window.dispatchEvent(new CustomEvent('rounds:queue'));"
         " window.dispatchEvent(new CustomEvent('rounds:synced', {detail: {created: 0, duplicate: 0,"

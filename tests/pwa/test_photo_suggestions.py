@@ -66,9 +66,11 @@ def test_suggested_boxes_are_filled_on_the_preview_and_burnt_into_the_queued_pho
     assert page.evaluate(PIXEL, [*board, False]) >= 200, "the rest of the label stays visible"
     # Suggestions are not the user's boxes: the count and undo are about what the user drew.
     assert page.inner_text("#redact-count").startswith("0 ")
+    assert page.is_disabled("#redact-undo"), "nothing drawn yet: nothing to undo"
     page.locator("canvas.redact-canvas").scroll_into_view_if_needed()
     draw_box(page, (0.6, 0.6, 0.2, 0.2))
     page.click("#redact-undo")
+    assert page.is_disabled("#redact-undo")
     assert page.evaluate(PIXEL, [*centre(name), False]) <= 40, "undo leaves suggestions filled"
     page.locator("canvas.redact-canvas").scroll_into_view_if_needed()
     draw_box(page, (0.6, 0.6, 0.2, 0.2))

@@ -1,6 +1,7 @@
 """Single sign-on in Chromium against real identity providers on 127.0.0.1: an OIDC provider
 (django-oauth-toolkit) and a SAML IdP (pysaml2), each in its own process, and a Rounds process
-trusting both. Sign-ins, role mapping at every login, and each refusal."""
+trusting both. Sign-ins, role mapping at every login, each refusal, and break-glass password
+sign-in (password sign-in is limited to the account named in ROUNDS_BREAK_GLASS_ACCOUNTS)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from tests.idp.harness import OIDC_ID, PASSWORD, SAML_ID, World, sso_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROUNDS: list[str] = []
+BREAK_GLASS = "glass-admin"
+LOCAL_PASSWORD = "local-test-pass-2026"
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, tmp_path_factory: Any) -> Iterator[World]:
     need(bool(shutil.which("xmlsec1")), "xmlsec1 not found: apt-get install xmlsec1 (SAML IdP)")
-    with sso_world(Path(tmp_path_factory.mktemp("sso"))) as w:
+    with sso_world(Path(tmp_path_factory.mktemp("sso")), break_glass=BREAK_GLASS) as w:
         ROUNDS[:] = [w.rounds]
         yield w
 
@@ -191,3 +194,29 @@ def test_the_pwa_sign_in_screen_offers_sso_and_shows_refusals(world, new_context
     page.click("#idp-submit")
     page.wait_for_selector("#login-form")
     assert "not in any group" in page.inner_text("#sso-error")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_break_glass_account_signs_in_with_a_password(world, new_context, make_user):
+    for username, role in ((BREAK_GLASS, "admin"), ("olga", "observer")):
+        user = make_user(role, username=username)
+        user.set_password(LOCAL_PASSWORD)
+        user.save()
+    page = fresh(new_context)
+    page.goto(f"{world.rounds}/")
+    page.wait_for_selector("#sso button")
+    assert page.is_visible("#local-title")  # sighted users see what the password form is for
+    assert "break-glass" in page.inner_text("#local-title")
+    page.fill("#username", "olga")
+    page.fill("#password", LOCAL_PASSWORD)  # the right password, still refused
+    page.click("#login-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#login-error').textContent.length > 0")
+    assert "use single sign-on" in page.inner_text("#login-error")
+    assert me(page)[0] in (401, 403)
+    page.fill("#username", BREAK_GLASS)
+    page.fill("#password", LOCAL_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#logout")
+    assert page.locator("#nav a[data-area='admin']").count() == 1
+    status, body = me(page)
+    assert status == 200 and body["username"] == BREAK_GLASS

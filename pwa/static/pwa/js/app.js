@@ -232,8 +232,10 @@ function notAllowed(area) {
 }
 
 export function navigate(path) {
-  if (location.pathname + location.search !== path) history.pushState({}, "", path);
-  route();
+  const moved = location.pathname + location.search !== path;
+  if (moved) history.pushState({}, "", path);
+  // A new page opens at its top, not at the last page's scroll position (its heading under the bar).
+  route().then(() => { if (moved) window.scrollTo(0, 0); });
 }
 
 async function afterLogin(me) {

@@ -81,6 +81,8 @@ export async function refreshBadges() {
     el.dataset.count = String(n);
     if (el.id === "unsynced") el.hidden = n === 0;
   }
+  const storage = document.getElementById("storage-note"); // tablet.askPersistence
+  if (storage) storage.hidden = !storage.dataset.refused || n === 0;
   return n;
 }
 

@@ -135,7 +135,9 @@ export async function askPersistence() {
     note.setAttribute("role", "status");
     document.querySelector(".topbar .status")?.prepend(note);
   }
-  note.hidden = granted;
+  // The warning matters only while items wait (refreshBadges shows and hides it as the count moves).
+  note.dataset.refused = granted ? "" : "1";
+  note.hidden = granted || !(Number(document.getElementById("unsynced")?.dataset.count) > 0);
   note.textContent = granted ? "" : "Sync before closing";
   note.title = granted ? "" : "The browser refused persistent storage, so it may clear unsynced items "
     + "when space runs low. Sync often, or install Rounds to the home screen.";

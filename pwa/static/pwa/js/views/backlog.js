@@ -375,6 +375,11 @@ async function follow(item) {
   }
 }
 
+// A rated or commented screen by its title (its number only if the title is missing).
+function screenName(ev) {
+  return ev.screen_title ? `Screen “${ev.screen_title}”` : `Screen #${ev.screen}`;
+}
+
 function evidenceSection(item) {
   const ev = item.evidence || {};
   const obs = ev.observations || [];
@@ -387,12 +392,12 @@ function evidenceSection(item) {
     h("ul", { class: "evidence-list", id: "ev-observations" }, ...obs.map(observationLi)),
     h("h4", {}, `Ratings (${ratings.length})`),
     h("ul", { class: "evidence-list", id: "ev-ratings" }, ...ratings.map((r) => h("li", {},
-      h("span", { class: "muted" }, `Screen ${r.screen}: `),
+      h("span", { class: "muted" }, `${screenName(r)}: `),
       Object.entries(r.scores || {}).map(([k, v]) => `${humanize(k)} ${v}`).join(", "),
       r.comment ? h("q", {}, r.comment) : null))),
     h("h4", {}, `Comments (${comments.length})`),
     h("ul", { class: "evidence-list", id: "ev-comments" }, ...comments.map((c) => h("li", {},
-      h("span", { class: "muted" }, `Screen ${c.screen}${c.pin ? " (pinned)" : ""}: `), c.text))),
+      h("span", { class: "muted" }, `${screenName(c)}${c.pin ? " (pinned)" : ""}: `), c.text))),
     h("h4", {}, `AI-output flags (${flags.length})`),
     h("ul", { class: "evidence-list", id: "ev-output-feedback" }, ...flags.map((f) => h("li", {},
       h("span", { class: "muted" }, `${f.output_ref} · model ${f.model_version}: `),

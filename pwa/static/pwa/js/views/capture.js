@@ -36,6 +36,7 @@ export async function render(main, { state, api, toast }) {
   fillSelects(view.ref, lastChoices(me.id));
   wire(view);
   await Promise.all([renderQueue(), renderSynced(), refreshBadges()]);
+  if (view !== v) return; // left while the queue was drawn (a quick Back): no page to focus
   main.querySelector("#description").focus({ preventScroll: true });
 }
 
@@ -253,6 +254,7 @@ function photoTools(shown, note = "") {
 function countBoxes() {
   const n = view.redactor ? view.redactor.boxes.length : (view.editing?.redact || []).length;
   view.main.querySelector("#redact-count").textContent = `${n} redaction box${n === 1 ? "" : "es"}`;
+  view.main.querySelector("#redact-undo").disabled = !view.redactor || n === 0; // nothing to undo yet
 }
 
 // The server finds faces and PHI text in the photo and they are filled on the preview (and burnt in
@@ -381,7 +383,7 @@ async function save() {
     else await queue.add(v.me.id, queue.newRecord(newPayload(fields), photo));
     remember(fields);
     resetForm();
-    v.toast(navigator.onLine ? "Saved. Syncing…" : "Saved on this tablet. It syncs when you are back online.");
+    v.toast(navigator.onLine ? "Saved. Syncing…" : "Saved on this device. It syncs when you are back online.");
     requestBackgroundSync();
     if (navigator.onLine) runSync(false);
   } catch (err) {

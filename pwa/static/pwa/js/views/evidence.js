@@ -25,6 +25,9 @@ class Evidence extends View {
     const params = new URLSearchParams(location.search);
     this.target = params.get("item") ? Number(params.get("item")) : null;
     this.sessionId = params.get("session") ? Number(params.get("session")) : null;
+    // From a session's results ("Turn comments into backlog items"): its comments come first, not
+    // below every observation.
+    this.fromSession = Boolean(this.sessionId);
     this.picked = new Map(); // "observations:12" -> {kind, id, text}
     this.filters = { unit: "", workflow: "", severity_min: "", patient_safety: "", q: "" };
     if (this.ctx.state.net !== "online") {
@@ -66,15 +69,17 @@ class Evidence extends View {
       this.sessions.map((s) => h("option", { value: s.id, selected: s.id === this.sessionId },
         `${s.title} (${s.state === "open" ? "open" : "ended"}, ${new Date(s.created_at).toLocaleDateString()})`)));
     this.on(sessionPick, "change", () => { this.sessionId = Number(sessionPick.value) || null; this.loadSession(); });
+    const observationPart = h("section", { "aria-labelledby": "ev-obs-h" }, h("h2", { id: "ev-obs-h" }, "Observations"), filters,
+      h("p", { id: "ev-obs-count", class: "muted", role: "status" }), h("ul", { id: "ev-obs", class: "ev-list" }));
+    const sessionPart = h("section", { "aria-labelledby": "ev-ses-h", id: "ev-ses" },
+      h("h2", { id: "ev-ses-h" }, "Session comments and ratings"),
+      field("ev-session", "Session", sessionPick), h("ul", { id: "ev-notes", class: "ev-list" }));
     fill(this.main,
       h("h1", {}, t ? `Attach evidence to “${t.title}”` : "Evidence"),
       h("p", { class: "muted" }, t
         ? "Tick what supports this item, then attach it."
         : "Tick observations, comments and ratings, then make a backlog item from them or add them to one."),
-      h("section", { "aria-labelledby": "ev-obs-h" }, h("h2", { id: "ev-obs-h" }, "Observations"), filters,
-        h("p", { id: "ev-obs-count", class: "muted", role: "status" }), h("ul", { id: "ev-obs", class: "ev-list" })),
-      h("section", { "aria-labelledby": "ev-ses-h" }, h("h2", { id: "ev-ses-h" }, "Session comments and ratings"),
-        field("ev-session", "Session", sessionPick), h("ul", { id: "ev-notes", class: "ev-list" })),
+      this.fromSession ? [sessionPart, observationPart] : [observationPart, sessionPart],
       this.tray(),
       h("section", { id: "ev-action", class: "card", hidden: true, "aria-live": "polite" }));
   }
@@ -181,8 +186,9 @@ class Evidence extends View {
       h("div", { class: "grid-2" },
         h("div", {}, h("label", { for: "ni-workflow" }, "Workflow"), workflow),
         h("div", {}, h("label", { for: "ni-tool" }, "AI tool"), tool)),
+      h("p", { class: "hint" }, "Similar items already in the backlog are offered first, so evidence is not split across duplicates."),
       similar, error,
-      h("div", { class: "row" }, h("button", { type: "submit", id: "ni-create" }, "Check for similar items"),
+      h("div", { class: "row" }, h("button", { type: "submit", id: "ni-create" }, "Create item"),
         h("button", { type: "button", class: "secondary", onclick: () => { this.$("#ev-action").hidden = true; } }, "Cancel")));
     let checked = false;
     this.on(form, "submit", async (e) => {

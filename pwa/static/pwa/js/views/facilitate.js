@@ -365,6 +365,7 @@ class Console {
     this.current = screen;
     this.$("#c-noscreen").hidden = Boolean(screen);
     this.$("#c-stage").hidden = !screen;
+    this.$("#c-stage-wrap").hidden = !screen; // no "0 pins on this screen" before any screen
     this.main.querySelectorAll("#c-picker button").forEach((b) => {
       b.setAttribute("aria-pressed", String(Boolean(screen) && Number(b.dataset.screen) === screen.id));
     });
@@ -384,6 +385,7 @@ class Console {
   drawNotes() {
     const count = drawNotes(this.notes, this.$("#c-pins"), this.$("#c-comments"));
     this.$("#c-pin-count").textContent = String(count);
+    this.$("#c-pin-word").textContent = count === 1 ? "pin" : "pins";
   }
 
   // The summary is the record of a screen: after a (re)connect, pins and comments are redrawn from it.
@@ -499,9 +501,9 @@ const CONSOLE_HTML = `
     <section class="console-main" aria-labelledby="c-title">
       <div class="row"><h1 id="c-title"></h1><span id="c-status"></span></div>
       <p id="c-noscreen" class="card waiting">No screen is shown yet: pick one below.</p>
-      <div id="c-stage-wrap">
+      <div id="c-stage-wrap" hidden>
         <h2 id="c-screen-title"></h2>
-        <p class="muted"><span id="c-pin-count">0</span> pins on this screen</p>
+        <p class="muted"><span id="c-pin-count">0</span> <span id="c-pin-word">pins</span> on this screen</p>
         <div class="screen-stage" id="c-stage" hidden>
           <img id="c-img" alt="">
           <div class="pins-layer" id="c-pins" aria-hidden="true"></div>

@@ -36,7 +36,12 @@ async function renderProviders(main) {
   box.replaceChildren(...sso.map(ssoForm));
   box.hidden = sso.length === 0;
   const local = providers.find((p) => p.kind === "local");
-  if (local && sso.length) main.querySelector("#local-title").textContent = local.name;
+  if (local && sso.length) {
+    // With single sign-on on offer, say (visibly) what the password form is still for.
+    const title = main.querySelector("#local-title");
+    title.textContent = local.name;
+    title.classList.remove("sr-only");
+  }
 }
 
 export function render(main, { onLogin }) {

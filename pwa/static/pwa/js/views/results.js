@@ -130,7 +130,7 @@ class Results extends View {
       h("div", { class: "res-grid" },
         h("div", {},
           h("div", { class: "screen-stage res-stage" }, img, layer),
-          h("div", { class: "row" }, toggle,
+          h("div", { class: "row" }, s.pins.length ? toggle : null, // no pins: no heat map to show
             h("span", { class: "muted" }, `${plural(s.pins.length, "pin")}${unlabeled > 0 ? ` (${unlabeled} without a comment)` : ""}`))),
         h("div", {},
           h("p", { class: "agg-count" }, h("strong", { "data-count": true }, String(s.count || 0)), ` ${s.count === 1 ? "rating" : "ratings"}`),

@@ -7,9 +7,17 @@ import { errorText, field, note, pager, pathOf, row, table, when } from "./kit.j
 const HEAD = ["When", "Who", "Action", "What", "Details", "From"];
 const FILTERS = ["actor", "action", "object_type", "object_id", "since", "until"];
 
+// Nested details (a purge's counts per kind) read as words, never as JSON.
+function value(v) {
+  if (Array.isArray(v)) return v.map(value).join(", ");
+  if (typeof v === "object" && v !== null) {
+    return Object.entries(v).map(([k, x]) => `${humanize(k).toLowerCase()} ${value(x)}`).join(", ") || "none";
+  }
+  return /^[a-z]+(_[a-z]+)+$/.test(v) ? v.replace(/_/g, " ") : String(v); // field names as words
+}
+
 function details(detail) {
-  return Object.entries(detail || {}).map(([k, v]) => `${humanize(k)}: ${
-    Array.isArray(v) ? v.join(", ") : typeof v === "object" && v !== null ? JSON.stringify(v) : v}`).join("; ");
+  return Object.entries(detail || {}).map(([k, v]) => `${humanize(k)}: ${value(v)}`).join("; ");
 }
 
 // A date picked in the form is a local day: from its start, until the end of the "to" day.
