@@ -118,6 +118,9 @@ def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
     fac.wait_for_selector("#c-picker button[aria-pressed=true]")
     nina.wait_for_selector("#rate-view:not([hidden])")
     assert nina.inner_text("#screen-title").startswith("Alert banner")
+    assert (
+        nina.inner_text("#scale-note") == "For each: 1 (poor) to 5 (excellent)."
+    )  # which end is good
 
     # Phil arrives by the QR's link.
     phil = _clinician(base, new_context, "phil")
