@@ -10,7 +10,6 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
@@ -21,7 +20,7 @@ from api.guest import guest_from_token
 from api.serializers import sessions as s
 from api.wsauth import CLOSE_FORBIDDEN, CLOSE_NOT_AUTHENTICATED, CLOSE_NOT_FOUND, query_param
 from feedback.errors import DomainError, Forbidden
-from feedback.live.hub import HUB, Conn
+from feedback.live.hub import HUB, Conn, live_db
 from feedback.live.outbox import Outbox
 from feedback.models import Participant
 from feedback.selectors import sessions as sel
@@ -82,7 +81,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         await self.accept()  # accept first so a refusal carries a readable close code
         self.recent: deque[float] = deque()
-        found = await database_sync_to_async(admit)(self.scope, self.code)
+        found = await live_db(admit)(self.scope, self.code)
         if isinstance(found, int):
             await self.close(code=found)
             return
@@ -122,7 +121,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     async def resync(self) -> None:
         """The live layer was down (Redis): send the whole state again, as on a reconnect."""
-        found = await database_sync_to_async(admit)(self.scope, self.code)
+        found = await live_db(admit)(self.scope, self.code)
         if found == CLOSE_NOT_FOUND:  # ended meanwhile
             await self.send_frame({"type": "ended", "collect_sus": False})
         elif not isinstance(found, int):
@@ -212,24 +211,20 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     async def on_rate(self, content: dict[str, Any]) -> None:
         args = s.frame_args(s.RateSerializer, content)
-        rating = await database_sync_to_async(svc.rating_submit)(
-            participant=self.participant, **args
-        )
+        rating = await live_db(svc.rating_submit)(participant=self.participant, **args)
         await self.send_frame(
             {"type": "ack", "client_id": content.get("client_id"), "id": rating.pk}
         )
 
     async def on_comment(self, content: dict[str, Any]) -> None:
         args = s.frame_args(s.CommentSerializer, content)
-        comment = await database_sync_to_async(svc.comment_add)(
-            participant=self.participant, **args
-        )
+        comment = await live_db(svc.comment_add)(participant=self.participant, **args)
         await self.send_frame(
             {"type": "ack", "client_id": content.get("client_id"), "id": comment.pk}
         )
 
     async def on_comment_edit(self, content: dict[str, Any]) -> None:
-        comment = await database_sync_to_async(svc.comment_edit)(
+        comment = await live_db(svc.comment_edit)(
             actor=self.actor(),
             participant=self.participant,
             comment_id=content.get("comment"),
@@ -240,7 +235,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         )
 
     async def on_comment_delete(self, content: dict[str, Any]) -> None:
-        comment = await database_sync_to_async(svc.comment_withdraw)(
+        comment = await live_db(svc.comment_withdraw)(
             actor=self.actor(), participant=self.participant, comment_id=content.get("comment")
         )
         await self.send_frame(
@@ -252,7 +247,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     async def on_show_screen(self, content: dict[str, Any]) -> None:
         screen = content.get("screen")
-        await database_sync_to_async(svc.session_show_screen)(
+        await live_db(svc.session_show_screen)(
             participant=self.participant, screen_id=screen, base=socket_base(self.scope)
         )
 
@@ -260,14 +255,12 @@ class SessionConsumer(AsyncWebsocketConsumer):
         visible = content.get("visible", True)
         if not isinstance(visible, bool):
             raise serializers.ValidationError({"visible": ["visible must be true or false."]})
-        await database_sync_to_async(svc.session_reveal)(
-            participant=self.participant, visible=visible
-        )
+        await live_db(svc.session_reveal)(participant=self.participant, visible=visible)
 
     async def on_set_quorum(self, content: dict[str, Any]) -> None:
         if "quorum" not in content:
             raise serializers.ValidationError({"quorum": ["Send quorum: a number, or null."]})
-        await database_sync_to_async(svc.session_set_quorum)(
+        await live_db(svc.session_set_quorum)(
             participant=self.participant, quorum=content["quorum"]
         )
 
@@ -277,15 +270,13 @@ class SessionConsumer(AsyncWebsocketConsumer):
             raise serializers.ValidationError(
                 {"collect_sus": ["collect_sus must be true or false."]}
             )
-        await database_sync_to_async(svc.session_end)(
+        await live_db(svc.session_end)(
             actor=self.actor(), participant=self.participant, collect_sus=collect
         )
 
     async def on_sus(self, content: dict[str, Any]) -> None:
         answers = content.get("answers")
-        result = await database_sync_to_async(svc.sus_submit)(
-            participant=self.participant, answers=answers
-        )
+        result = await live_db(svc.sus_submit)(participant=self.participant, answers=answers)
         await self.send_frame(
             {"type": "ack", "client_id": content.get("client_id"), "score": result.score}
         )
@@ -294,7 +285,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         data = s.InstrumentSerializer(data=content)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        row = await database_sync_to_async(instrument_submit)(
+        row = await live_db(instrument_submit)(
             participant=self.participant,
             instrument=v["instrument"],
             answers=v["answers"],

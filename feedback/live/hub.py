@@ -16,6 +16,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,22 @@ PRESENCE_TTL = 45.0  # seconds a connection counts without a heartbeat (client p
 REFRESH_EVERY = 15.0
 PRESENCE_EVERY = 0.25
 TICK = 0.05  # how often held frames of slow sockets are retried
+# A flush reads the aggregates in a thread of its own: through the consumers' shared
+# thread-sensitive executor it would queue behind every rating transaction of the process waiting
+# there, so under load the frame that carries a rating waited for the ratings after it.
+FLUSH_READS = ThreadPoolExecutor(1, thread_name_prefix="live-flush")
+# The sockets' own database work (a rating, a screen change) in a small pool of its own, not in
+# the one thread-sensitive thread every consumer of the process shares: there a facilitator's
+# screen change waited behind every rating queued before it (each several PostgreSQL round trips,
+# each slowed by the CPU-bound sync batches holding the GIL). A consumer still handles its own
+# frames one at a time, in order.
+LIVE_DB = ThreadPoolExecutor(4, thread_name_prefix="live-db")
+
+
+def live_db(fn: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    """`database_sync_to_async` for the live sockets' work, in LIVE_DB."""
+    wrapped = database_sync_to_async(fn, thread_sensitive=False, executor=LIVE_DB)
+    return wrapped  # type: ignore[no-any-return]
 
 
 def dumps(frame: dict[str, Any]) -> str:
@@ -133,13 +150,28 @@ class Hub:
         self.deliver(int(session), frame)
 
     async def broadcast(self, session_id: int, frame: Frame) -> None:
-        self.deliver(session_id, frame)
-        if self.link is not None:
-            flags = "f" if frame.facilitators_only else "a"
-            try:
-                await self.link.publish(f"{session_id}|{flags}|{frame.slot or ''}|{frame.text}")
-            except Exception:
-                await self.link.failed(self.on_health)
+        if self.link is None:
+            self.deliver(session_id, frame)
+            return
+        # This process's sockets are written on the loop's next turn, once the PUBLISH is on its
+        # way (while its reply is awaited): the other processes write theirs meanwhile, as the
+        # floor does, instead of after this one's (bench/bench_fanout.py --redis).
+        delivered = False
+
+        def local() -> None:
+            nonlocal delivered
+            delivered = True
+            self.deliver(session_id, frame)
+
+        handle = asyncio.get_running_loop().call_soon(local)
+        flags = "f" if frame.facilitators_only else "a"
+        try:
+            await self.link.publish(f"{session_id}|{flags}|{frame.slot or ''}|{frame.text}")
+        except Exception:
+            await self.link.failed(self.on_health)
+        if not delivered:  # the publish failed without yielding: never leave the sockets out
+            handle.cancel()
+            local()
 
     def broadcast_threadsafe(self, session_id: int, frame: dict[str, Any], **kw: Any) -> None:
         """From a service (any thread, after commit): hand the frame to the serving loop."""
@@ -215,7 +247,10 @@ class Hub:
         from feedback.selectors import sessions as sel
 
         self.flushes += 1
-        visible, frames = await database_sync_to_async(sel.aggregate_frames)(session_id, screens)
+        read = database_sync_to_async(
+            sel.aggregate_frames, thread_sensitive=False, executor=FLUSH_READS
+        )
+        visible, frames = await read(session_id, screens)
         for frame in frames:
             await self.broadcast(session_id, self.aggregate_frame(frame, visible))
 

@@ -495,7 +495,18 @@ async def test_pinned_comment_reaches_the_facilitator_and_is_acked():
     await casey.disconnect()
 
 
-async def test_aggregate_broadcasts_are_coalesced():
+async def test_aggregate_broadcasts_are_coalesced(monkeypatch):
+    """Ratings committed while a flush is in flight go out together in the next one (the flush's
+    read is held up here, so the burst surely lands during it)."""
+    from feedback.selectors import sessions as sel
+
+    read = sel.aggregate_frames
+
+    def slow_read(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(sel, "aggregate_frames", slow_read)
     session = await new_session()
     screen = session.screen_list[0]
     lead = await member(session, session.facilitator)

@@ -9,7 +9,7 @@ import pytest
 
 from feedback.models import CodesignSession
 from tests.factories import PASSWORD
-from tests.pwa.conftest import TABLET, login
+from tests.pwa.conftest import PHONE, TABLET, login
 from tests.pwa.test_live_session import _api_session
 
 pytestmark = pytest.mark.browser
@@ -101,3 +101,30 @@ def test_server_not_answering_is_said_so_and_a_loaded_page_warns(
     page.wait_for_selector("#net[data-state=online]", timeout=30000)  # the probe's back-off
     page.wait_for_selector("#s-tool", state="attached", timeout=20000)
     assert page.locator("#offline-page, #net-note").count() == 0
+
+
+def test_phone_top_bar_shows_every_pill_whole_offline_with_items_waiting(
+    live_server_url: str, watched: Any, everyone: Any
+) -> None:
+    page = watched(PHONE)
+    login(page, live_server_url, "ada", PASSWORD)
+    page.context.set_offline(True)
+    page.wait_for_selector("#net[data-state=offline]")
+    # The pills shown with items waiting and persistent storage refused (tablet.js, sync.js).
+    page.evaluate(
+        """() => { const status = document.querySelector('.topbar .status');
+          let note = document.getElementById('storage-note');
+          if (!note) { note = document.createElement('span'); note.id = 'storage-note';
+            note.className = 'pill warn'; status.prepend(note); }
+          note.textContent = 'Sync before closing'; note.hidden = false;
+          const n = document.getElementById('unsynced');
+          n.textContent = '12 unsynced'; n.hidden = false; }"""
+    )
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.topbar .status .pill, #logout')]
+          .filter((el) => el.scrollWidth > el.clientWidth + 1
+            || el.getBoundingClientRect().height > 50
+            || el.getBoundingClientRect().right > document.documentElement.clientWidth)
+          .map((el) => el.id || el.textContent)"""
+    )
+    assert cut == [], f"cut off or wrapped in the phone top bar: {cut}"
