@@ -4,11 +4,15 @@ Speed, one run, ratios against a floor measured in the same run, over 100,000 st
 (observations with their vectors in a scratch database):
 - floor: one embedding of the query text + one numpy matrix-vector product over a contiguous
   100,000 x 384 float32 matrix (the least work a semantic search physically needs);
-- hybrid: `feedback.selectors.similar.similar()` as the API calls it (index top-up check,
-  masked product, shortlist, one query for the shortlist's texts, one for texts still waiting for
-  the job, lexical re-score, offer rule);
+- hybrid: `feedback.selectors.similar.similar()` as the API calls it (masked product,
+  shortlist, one query for the shortlist's texts, the texts still waiting for the job and the
+  vectors' MAX(id), lexical re-score, offer rule);
 - lexical today: what the endpoint did before (every candidate text from the database, then
   `similarity.rank` with its normalisation cache warm).
+Every timed call starts after a pause of `--pause` seconds (0.2): OpenBLAS's worker threads
+busy-wait for about 0.1 s after a product, and on two shared cores whatever runs next loses a
+core to them. Back to back, the hybrid (run right after the floor) paid for the floor's spinning
+threads: its embedding step, the same code as the floor's, took twice as long as the floor's.
 Also: the index's memory per 100,000 vectors, its load time, and the 500-observation sync batch
 against the embedding job's time for the same 500 texts (why embedding is not done inline).
 Quality: the held-out figures of tests/feedback/test_similarity_eval.py, written down.
@@ -104,7 +108,7 @@ def timed(fn: Any) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def speed(owner: Any, repeats: int) -> dict[str, Any]:
+def speed(owner: Any, repeats: int, pause: float) -> dict[str, Any]:
     from feedback import embeddings, similarity
     from feedback.models import Observation
     from feedback.selectors import vectors
@@ -137,11 +141,12 @@ def speed(owner: Any, repeats: int) -> dict[str, Any]:
         hybrid(text)
         lexical(text)
     runs: dict[str, list[float]] = {"floor": [], "hybrid": [], "lexical": []}
+    paths = {"floor": floor, "hybrid": hybrid, "lexical": lexical}
     for _ in range(repeats):
         for text in QUERIES:  # interleaved, so load from others hits all three alike
-            runs["floor"].append(timed(lambda t=text: floor(t)))
-            runs["hybrid"].append(timed(lambda t=text: hybrid(t)))
-            runs["lexical"].append(timed(lambda t=text: lexical(t)))
+            for name, path in paths.items():
+                time.sleep(pause)  # let the previous path's BLAS threads go to sleep
+                runs[name].append(timed(lambda p=path, t=text: p(t)))
     med = {k: statistics.median(v) for k, v in runs.items()}
     return {
         "median": med,
@@ -208,6 +213,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 20,000 items")
+    parser.add_argument(
+        "--pause", type=float, default=0.2, help="seconds before each timed call (0: back to back)"
+    )
     args = parser.parse_args()
     configure(args.db, PG_NAME)
     try:
@@ -215,7 +223,7 @@ def main() -> None:
         started = time.perf_counter()
         owner, _ = populate(n)
         populate_s = time.perf_counter() - started
-        fig = speed(owner, repeats=3 if args.quick else 9)
+        fig = speed(owner, repeats=3 if args.quick else 9, pause=args.pause)
         sync = sync_vs_job(repeats=1 if args.quick else 2)
         lines = quality() if args.db == "sqlite" else []
     finally:
@@ -239,7 +247,8 @@ def write_report(args: Any, n: int, populate_s: float, fig: dict, sync: dict, li
         f"- {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python "
         f"{platform.python_version()}, {os.cpu_count()} CPUs shared with other work (load average "
         f"{os.getloadavg()[0]:.1f} at the end: figures are noisy, ratios are what count)",
-        f"- command: `.venv/bin/python bench/bench_similar.py{' --db postgres' if args.db == 'postgres' else ''}`",  # noqa: E501
+        f"- command: `.venv/bin/python bench/bench_similar.py{' --db postgres' if args.db == 'postgres' else ''}`"  # noqa: E501
+        f" ({args.pause} s pause before each timed call)",
         f"- model: `{embeddings.model_key()}`; blend weight {semantic.SEMANTIC_WEIGHT}, offered "
         f"from {semantic.MIN_SCORE} (sure at {semantic.CONFIDENT_SCORE}, else a lead of "
         f"{semantic.MIN_MARGIN}, or both judges agreeing from {semantic.AGREED_SCORE}); texts "

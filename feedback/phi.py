@@ -247,7 +247,15 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
             [
                 (shapes.ADDRESS_US, gate(1, cased_words=shapes.USPS_WORDS)),
                 (shapes.ADDRESS_INTL_BEFORE, gate(1, cased_words=shapes.INTL_BEFORE_WORDS)),
-                (shapes.ADDRESS_INTL_SUFFIX, gate(1, endings=shapes.INTL_SUFFIXES)),
+                (
+                    shapes.ADDRESS_INTL_SUFFIX,
+                    rules.Either(
+                        (
+                            gate(1, endings=shapes.INTL_SUFFIXES),
+                            gate(1, cues=shapes.INTL_SUFFIX_CUES),
+                        )
+                    ),
+                ),
                 (shapes.ADDRESS_INTL_AFTER, gate(1, words=(shapes.INTL_AFTER_WORDS,))),
                 (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"), run=5)),
                 (shapes.ADDRESS_AFTER_PREPOSITION, gate(cased_words=shapes.STREET_ONLY_WORDS)),

@@ -52,9 +52,13 @@ QUANTITIES = _words(
     day days d h hr hrs hour hours min mins minute minutes sec s week weeks wk wks month months
     year years yr yrs yo time times x mg mcg g kg ml l cc u unit units meq mmol mm cm in ft lb
     lbs oz percent pct patient patients pt pts bed beds room rooms call calls alarm alarms am pm
-    of out more less left over th st nd rd per
+    of out more less left over th st nd rd per tab tabs tablet tablets cap caps capsule
+    capsules puff puffs drop drops dose doses spray sprays gm liter liters vial vials amp amps
     """
 )
+# Of those, the ones that cannot start a street name after its house number ("12 S Main", "3 St
+# Kilda Road" and "4 In Dale" can).
+_DOSE_FIRST = frozenset(w for w in QUANTITIES if len(w) > 1) - {"st", "nd", "rd", "th", "in", "of"}
 # The gap after the street's last word: a house number that ends the phrase.
 _GAP = re.compile(
     r"\.?[ \t]{1,2}(?P<num>\d{1,5})(?P<tail>\.{0,2}[ \t]*(?P<sep>[,;)\n])?[ \t\n]*)\Z"
@@ -106,6 +110,8 @@ def find_number_first(text: str) -> Iterator[tuple[int, int]]:
             continue
         if i and not gaps[i][: number.start()].strip() and infos[i - 1].low in _ROOMS:
             continue  # "bed 11 Mr Geisler", "Room 4 Okafor": a room, not a house number
+        if infos[i].low in _DOSE_FIRST:
+            continue  # "5000 Units Via SubQ", "650 Mg Via NG": a dose, not a house number
         last, typed = None, False
         n = i
         while n < count and n - i < _MAX_WORDS + 1:

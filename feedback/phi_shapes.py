@@ -55,7 +55,10 @@ AFTER_ROOM = regex.compile(r"(?i)\b(?:bed|room|rm|bay|pod|stretcher|chair)\.?[ \
 # --- record numbers: short ones after a strong cue, and cues glued to the digits -------------
 _MRN_SHORT = r"""(?ix)(?:\b|(?<=[a-z]))(?:MRN|MR\#|med\s*rec\s*\#|chart\s*\#|acct\s*\#?|account\s*\#|
     pt\s*id|patient\s*id|id\s*\#|FIN|CSN|HAR|enc(?:ounter)?\s*\#)
-    [\s:#=-]{0,3}(?P<v>[A-Z]{0,3}\d[\d-]{2,14}\d|[A-Z]{1,3}\d{3,}(?:/\d+)?)(?![\d-])"""
+    [\s:#=-]{0,3}(?P<v>(?=(?:[A-Z/-]*\d){2})
+    # letters before the digits only after a separator or right after "MRN" ("MRNHT-4223391"):
+    # glued to "HAR" of "chart" or "FIN" of "finals" they are the word's own letters
+    (?:(?:(?<=[\s:#=-])|(?<=MRN))[A-Z]{1,6}-?)?\d[\dA-Z/-]{2,18}[\dA-Z]|[A-Z]{1,3}\d{3,}(?:/\d+)?)(?![\w-])"""
 # Run lower-cased (phi_rules.Lowered): the cue may be glued to the word before ("scannerMRN").
 MRN_SHORT = Lowered(
     _MRN_SHORT.replace(r"(?:\b|(?<=[a-z]))", r"\b"), glued=True, original=regex.compile(_MRN_SHORT)
@@ -70,14 +73,21 @@ _ID_CUE = r"""(?:mrn|mr\s*\#|mr\s*no\.?|med(?:ical)?\s*rec(?:ord)?s?(?:\s*(?:num
     |nhs\s*(?:number|no\.?)|health\s*card(?:\s*(?:number|no\.?))?|(?:patient\s*)?identifier
     |id\s*(?:number|no\.?|\#)|acc(?:oun)?t\s*(?:number|num|no\.?|\#)?|fin|csn|har
     |enc(?:ounter)?\s*(?:number|num|no\.?|\#)?|visit\s*(?:number|num|no\.?|\#)
-    |ref(?:erence)?\s*(?:number|no\.?|\#))"""
+    |ref(?:erence)?\s*(?:number|no\.?|\#)
+    |(?:accession|specimen|job|dictation|transcription|req(?:uisition)?|order|claim|member
+    |subscriber|insurance|beneficiary|medicaid|medicare)\s*(?:number|num|no\.?|\#|id))"""
 MRN_ANY = Lowered(
     rf"""(?ix)\b{_ID_CUE}\s*(?:is|was|[:=\#-])?\s*
-    (?P<v>(?=[a-z0-9/-]*\d)[a-z]{{0,4}}[-/]?\d[a-z0-9/-]{{2,18}}[a-z0-9])(?![\w-])"""
+    (?P<v>(?=[a-z0-9/-]*\d)[a-z]{{0,6}}[-/]?\d[a-z0-9/-]{{2,18}}[a-z0-9]
+    # digit groups split by single spaces ("mrn zz 620878 t", "acct 12 345 678")
+    |(?:(?!(?:on|in|at|to|of|is|by|for|the|and|was|x)[ ])[a-z]{{1,3}}[ ]\d{{2,}}(?:[ ]\d{{2,}}){{0,4}}
+    |\d{{2,}}(?:[ ]\d{{2,}}){{1,4}})(?:[ ][a-z](?![\w-]))?)(?![\w-])"""
 )
 MRN_CUE_STARTS = (
     "mr", "med", "hosp", "unit", "record", "chart", "patient", "pt", "case", "nhs", "health",
-    "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref",
+    "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref", "specimen", "job",
+    "dictation", "transcription", "req", "order", "claim", "member", "subscriber", "insurance",
+    "beneficiary", "medicaid", "medicare",
 )  # fmt: skip
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
@@ -93,7 +103,7 @@ _USPS = (
     "Glens?|Greens?|Groves?|Harbors?|Haven|Heights|Hts|Highway|Hwy|Hills?|Hollow|Inlet|Islands?|"
     "Isle|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|Lane|Ln|Light|Lights|Loaf|Locks?|Lodge|"
     "Loop|Mall|Manors?|Meadows?|Mews|Mill|Mills|Mission|Motorway|Mount|Mountains?|Mtn|Neck|"
-    "Orchard|Oval|Overpass|Park|Parks|Parkway|Pkwy|Pass|Passage|Path|Pike|Pines?|Place|Pl|Plains?|"
+    "Orchard|Oval|Overpass|Park|Parks|Parkways?|Pkwy|Pass|Passage|Path|Pike|Pines?|Place|Pl|Plains?|"
     "Plaza|Plz|Points?|Ports?|Prairie|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|River|Road|Roads|Rd|"
     "Route|Rte|Row|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares?|Sq|Station|Sta|"
     "Stravenue|Stream|Streets?|St|Summit|Terrace|Ter|Throughway|Trace|Track|Trafficway|Trail|"
@@ -110,12 +120,24 @@ def _forms(alternatives: str) -> frozenset[str]:
     return frozenset(out)
 
 
-USPS_WORDS = _forms(_USPS)  # for gates: a street suffix standing as a word of its own
+# Street words of Australia, New Zealand and Britain that are also common English words: only
+# after at least one capitalised word ("836 Henry Round", not "2 Rounds"). Left out: words that
+# follow a count or a value on a ward ("15 Min Break", "12 Normal Range", "Left Upper Quadrant").
+# "Via" too, unless a dose ("650 Mg Via NG", "2 Units Via PICC") is what it follows.
+_STREET_MORE = (
+    "Lookout|Round|Gates?|Rise|Close|Crossway|Circuit|Grange|Wynd|Retreat|Reserve|Rosebowl|"
+    "Outlook|Strand|Glade|Brae|Chase|Vale|Villas|Concourse|Nook|Ridgeway|Parade|Promenade|"
+    "Esplanade|Quays?|"
+    r"(?<!\b(?:Mg|Mcg|Ml|ML|Units?|Tabs?|Tablets?|Caps?|Capsules?|Puffs?|Drops?|Doses?|G|Gm|Meq|"
+    r"MEq|L|Liters?|Sprays?)[ \t])Via(?![ \t]+\p{Lu})"
+)
+# For gates: a street suffix standing as a word of its own.
+USPS_WORDS = _forms(_USPS) | _forms(_STREET_MORE.split("(?<!")[0] + "Via")
 
 _STATE = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
     "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AS|GU|MP|PR|VI|FM|MH|PW|AA|"
-    "AE|AP"
+    "AE|AP|AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|NSW|VIC|QLD|TAS|ACT|SA"
 )
 _CAP = r"\p{Lu}[\p{L}\p{M}'.-]*"
 # The unit word ends a word: "Fl" of "Flynnshire" on the next line is a city, not a floor.
@@ -123,15 +145,20 @@ _UNIT = (
     r"(?:,?[ \t]*\n?[ \t]*(?:(?:Apt|Apartment|Unit|Suite|Ste|Bldg|Building|Fl|Floor)\b|\#)"
     r"\.?[ \t]*\#?[ \t]*[\w-]{1,6})"
 )
+# A US ZIP, a Canadian postal code ("T1X 7J3"), a four-digit one (Australia, much of Europe).
+_POSTCODE = r"(?:\d{5}(?:-\d{4})?|\d{4}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)(?![\w-])"
 _CITY = (
     rf"(?:(?:,[ \t]*\n?|[ \t]*\n)[ \t]*{_CAP}(?:[ \t]+{_CAP}){{0,3}}"
-    rf"(?:(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:{_STATE})\b)?(?:[ \t]*\n?[ \t]*\d{{5}}(?:-\d{{4}})?)?)"
+    rf"(?:(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:{_STATE})\b)?(?:,?[ \t]*\n?[ \t]*{_POSTCODE})?)"
 )
 ADDRESS_US = regex.compile(
     rf"""(?x)(?<![\w\#-])(?P<v>
-    (?:(?:Apt|Apartment|Unit|Suite|Ste)\b\.?[ \t]*\#?[ \t]*[\w-]{{1,6}},?[ \t]+)?
-    \d{{1,6}}[A-Za-z]?[ \t]+(?:(?:[NSEW]\.?|{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{0,3}}
-    (?:{_USPS})\.?(?![\w-]){_UNIT}?{_CITY}?)"""
+    (?:(?:Apt|Apartment|Unit|Suite|Ste|Flat|Level|Floor|Bldg|Building|Lot)\b\.?[ \t]*\#?[ \t]*
+    [\w-]{{1,6}},?[ \t]+)?
+    \d{{1,6}}(?:/\d{{1,6}})?[A-Za-z]?[ \t]+
+    (?:(?:(?:[NSEW]\.?|{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{0,3}}(?:{_USPS})
+    |(?:(?:[NSEW]\.?|{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}(?:{_STREET_MORE}))
+    \.?(?![\w-])(?:[ \t]+(?:North|South|East|West|NE|NW|SE|SW)\b)?{_UNIT}?{_CITY}?)"""
 )
 ADDRESS_MILITARY = regex.compile(
     r"""(?x)(?<!\w)(?P<v>
@@ -141,37 +168,59 @@ ADDRESS_MILITARY = regex.compile(
 # Street words of other countries, before or inside the street name, then a house number.
 _INTL_BEFORE = (
     r"Via|Viale|Piazza|Corso|Strada|Rue|Avenue|Av|Avda|Avenida|Calle|C/|Carrer|Camino|Paseo|"
-    r"Plaza|Rua|R|Travessa|Largo|Bairro|Ul|ul|ulica|Ulica|Aleja|al|Straße|Strasse|Gl|Boulevard"
+    r"Plaza|Rua|R|Travessa|Largo|Bairro|Ul|ul|ulica|Ulica|Aleja|al|Straße|Strasse|Gl|Boulevard|"
+    r"Plazuela|Praça|Praca|Alameda|Rodovia|Vereda|Viaduto|Travesía|Travesia|Ronda|Rambla|Pasaje|"
+    r"Andador|Circuito|Periférico|Diag|Glorieta|Callejón|Cerrada|Privada|Contrada|"
+    r"Rotonda|Vicolo|Borgo|Lungomare|Bulevardul|Intrarea|Calea|Aleea|Splaiul|Strada|Sokak|Rúa|Carretera"
+)
+# Floor, door and block parts after the house number: "Piazza Tasca, 875 Piano 6".
+_INTL_UNIT = (
+    r"(?:,?[ \t]+(?:Piano|Interior|Int|Puerta|Piso|Depto|Dpto|Apto|Ap|Bl|Sc|Et|Esc|Andar|"
+    r"Sala|Escalera|Bloque|Lok|Apt|Whg)\.?[ \t]*[\w/-]{1,5}){0,4}"
 )
 _INTL_SUFFIX = (
     r"stra(?:ß|ss)e|str|weg|gasse|platz|allee|ring|damm|vej|vænget|gade|gatan|vägen|katu|tie|"
     r"straat|laan|plein|gracht|utca|ulica|cesta|ulice|sokak|caddesi|veien|gata|polku"
 )
-_TAIL = r"(?:,[ \t]*\p{Lu}[\p{L}\p{M}'-]*(?:[ \t]\p{Lu}[\p{L}\p{M}'-]*)?)?"  # ", Torino"
+# ", Torino", ", San Martino In Pedriolo", ", Castilleja de Guzmán"
+_TAIL = (
+    r"(?:,[ \t]*\p{Lu}[\p{L}\p{M}'-]*"
+    r"(?:[ \t](?:(?:de|del|la|di|da|do|sur|am|an|im|na|nad|pod)[ \t])?\p{Lu}[\p{L}\p{M}'-]*){0,3})?"
+)
 ADDRESS_INTL_BEFORE = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
-    (?:\d{{1,5}}[ \t]+)?(?:{_INTL_BEFORE})\.?[ \t]+(?:[\p{{L}}\p{{M}}'.-]+[ \t]+){{0,4}}\d{{1,5}}[A-Za-z]?\b
+    (?:\d{{1,5}}[ \t]+)?(?:{_INTL_BEFORE})\.?[ \t]+(?:[\p{{L}}\p{{M}}'.-][\p{{L}}\p{{M}}\d'.-]*,?[ \t]+){{0,6}}
+    (?:(?:N[°º]|No\.?|Nr\.?|nº)[ \t]*)?\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?\b{_INTL_UNIT}
     {_TAIL})"""
 )
 ADDRESS_INTL_SUFFIX = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
-    \p{{Lu}}[\p{{L}}\p{{M}}]*(?:{_INTL_SUFFIX})\.?[ \t]+\d{{1,5}}[A-Za-z]?\b{_TAIL})"""
+    (?:\p{{Lu}}[\p{{L}}\p{{M}}'.-]*[ \t]+){{0,3}}[\p{{L}}\p{{M}}-]*(?i:{_INTL_SUFFIX})\.?[ \t]+\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?\b{_TAIL})"""
 )
 _INTL_AFTER = "rue|via|calle|avenida|rua|strada|ulica"
+# The street's name: capitalised words (not acronyms: "650 via NG tube" is a dose), particles and
+# elisions ("50 rue Porte d'Orange", "40 rue des six frères Ruellan").
+_NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{M}'-][\p{L}\p{M}'-]*|\p{Lu}|[dl]['\u2019]\p{Lu}[\p{L}\p{M}'-]*)"
+_PARTICLE = r"(?:de|del|de la|la|da|do|du|des|di|della|dos|das|le|les|aux)"
 ADDRESS_INTL_AFTER = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
-    \d{{1,5}}[ \t]+(?i:{_INTL_AFTER})[ \t]+(?:(?:de|del|la|da|do)[ \t]+)?
-    \p{{Lu}}[\p{{L}}\p{{M}}'-]*(?:[ \t]+\p{{Lu}}[\p{{L}}\p{{M}}'-]*){{0,2}}{_TAIL})"""
+    \d{{1,5}}[ \t]+(?:(?i:rue|calle|avenida|rua|strada|ulica)|Via|VIA)[ \t]+
+    (?:{_PARTICLE}[ \t]+[\p{{L}}\p{{M}}'\u2019-]+|{_NAME_WORD})
+    (?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:\p{{Ll}}[\p{{L}}\p{{M}}'-]*[ \t]+){{0,2}}{_NAME_WORD}){{0,3}}{_TAIL})"""
 )
 # For gates: the words these need, as ASCII letter runs.
 INTL_BEFORE_WORDS = _forms(_INTL_BEFORE.replace("C/", "C"))
-INTL_SUFFIXES = tuple(sorted(_forms(_INTL_SUFFIX.replace("stra(?:ß|ss)e", "strasse|straße"))))
+_SUFFIX_FORMS = _forms(_INTL_SUFFIX.replace("stra(?:ß|ss)e", "strasse|straße"))
+# Capitalised too: "Bernt-Hein-Weg 6/8" ends its last letter run with "Weg".
+INTL_SUFFIXES = tuple(sorted(_SUFFIX_FORMS | {w.capitalize() for w in _SUFFIX_FORMS}))
+# The suffix inside a lower-case word ("Door Van dijckstraat 430"): the longer forms, anywhere.
+INTL_SUFFIX_CUES = tuple(sorted(f for f in _SUFFIX_FORMS if len(f) >= 5))
 INTL_AFTER_WORDS = _forms(_INTL_AFTER)
 # A street named after a cue, with no house number: "lives on the north side of Jeffery Road".
 ADDRESS_NAMED = regex.compile(
     rf"""(?x)(?i:\b(?:lives?|living|resides?|residing|located|address(?:\s+is)?|moved|side\s+of|
     staying|home\s+(?:is\s+)?(?:on|at)))(?:[ \t]+(?:on|at|in|to|of|the|is|:))*[ \t]*:?[ \t]*
-    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS})\.?)(?![\w-])"""
+    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS}|Via)\.?)(?![\w-])"""
 )
 # A street with no house number after a preposition: "enter on Tate Extension St.". Only suffixes
 # that name streets and little else on a ward ("on Morse Falls precautions", "at the Nurses
@@ -192,8 +241,9 @@ STREET_ONLY_WORDS = _forms(_STREET_ONLY)
 # "Gosposka ulica 58": a street word of another country standing as a word of its own.
 ADDRESS_INTL_SUFFIX_WORD = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
-    \p{{Lu}}[\p{{L}}\p{{M}}'-]*[ \t]+(?:ulica|cesta|ulice|utca|gata|gatan|vej|gade|straat|weg|
-    gasse|katu|tie|veien|sokak|caddesi)[ \t]+\d{{1,5}}[A-Za-z]?\b{_TAIL})"""
+    \p{{Lu}}[\p{{L}}\p{{M}}'-]*[ \t]+(?:[\p{{L}}\p{{M}}'-]+[ \t]+)?(?:ulica|cesta|ulice|utca|gata|gatan|vej|gade|
+    straat|weg|gasse|katu|tie|veien|sokak|caddesi|u\.|útja|út|tér|körút|sétány|rakpart|köz)
+    [ \t]+\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?\.?{_TAIL})"""
 )
 INTL_SUFFIX_WORDS = frozenset(
     [
@@ -213,6 +263,9 @@ INTL_SUFFIX_WORDS = frozenset(
         "veien",
         "sokak",
         "caddesi",
+        "u",
+        "utca",
+        "rakpart",
     ]
 )
 # "Apt. 605" or "Suite 798" on a line of its own (a multi-line address's second line).

@@ -1,10 +1,11 @@
 """Every stored vector of the current model in one numpy matrix per process, searched brute force.
 
 The matrix is loaded once, then topped up with the rows inserted since (vector rows are never
-updated, only replaced by new rows with higher ids), so a query costs one `MAX(id)` look-up and
-one matrix-vector product. Deletions are noticed by a row count, checked when new rows arrive
-and at most every `recount_seconds` otherwise; until then a deleted row's vector may still be
-scored, and the caller drops it when its text is not found.
+updated, only replaced by new rows with higher ids), so a query costs one `MAX(id)` look-up (the
+similar search folds it into its texts query) and one matrix-vector product. Deletions are
+noticed by a row count, checked when new rows arrive and at most every `recount_seconds`
+otherwise; until then a deleted row's vector may still be scored, and the caller drops it when
+its text is not found.
 """
 
 from __future__ import annotations
@@ -61,12 +62,11 @@ class VectorIndex:
         with self._lock:
             if force:
                 self._reset()
-            latest = _latest_id(self.model_key)
+            latest = latest_id(self.model_key)
             grew = latest > self._last_pk
             if grew:
                 self._append(rows.filter(id__gt=self._last_pk).order_by("id"))
-            due = self._clock() - self._counted_at >= self._recount_seconds
-            if grew or due or latest < self._last_pk:
+            if grew or self.recount_due() or latest < self._last_pk:
                 self._counted_at = self._clock()
                 if rows.count() != len(self._position):
                     self._reset()
@@ -108,6 +108,14 @@ class VectorIndex:
             setattr(self, name, new)
 
     # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def last_pk(self) -> int:
+        """The highest vector row id loaded: `latest_id()` above it means rows to load."""
+        return self._last_pk
+
+    def recount_due(self) -> bool:
+        return self._clock() - self._counted_at >= self._recount_seconds
 
     def __len__(self) -> int:
         return len(self._position)
@@ -174,9 +182,9 @@ class VectorIndex:
         return np.asarray(sorted(picked), dtype=np.intp)
 
 
-def _latest_id(model_key: str) -> int:
-    """MAX(id) of the model's vectors: one index look-up, asked before every search (raw SQL:
-    the ORM's aggregate costs several times the query itself)."""
+def latest_id(model_key: str) -> int:
+    """MAX(id) of the model's vectors: one index look-up (raw SQL: the ORM's aggregate costs
+    several times the query itself)."""
     table = TextEmbedding._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT MAX("id") FROM "{table}" WHERE "model" = %s', [model_key])
@@ -199,14 +207,17 @@ _shared: dict[str, VectorIndex] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_index() -> VectorIndex:
-    """This process's index for the installed model, brought up to date."""
+def shared_index(*, top_up: bool = True) -> VectorIndex:
+    """This process's index for the installed model, brought up to date; with `top_up=False`
+    only loaded (first use) and recounted (when due): the caller asks `latest_id()` itself,
+    in a query it makes anyway, and calls `refresh()` when that differs from `last_pk`."""
     key = embeddings.model_key()
     with _shared_lock:
         index = _shared.get(key)
         if index is None:
             index = _shared[key] = VectorIndex(key)
-    index.refresh()
+    if top_up or index.recount_due():
+        index.refresh()
     return index
 
 

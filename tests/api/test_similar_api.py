@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from feedback.selectors.similar import similar
 from feedback.selectors.vectors import forget_shared
 from feedback.services.embeddings import embed_pending
 from tests.conftest import assert_error
@@ -70,6 +71,45 @@ def test_text_stored_after_the_job_ran_is_found_by_its_words(clients, backlog) -
     fresh = BacklogItemFactory(title="Epic Haiku photo upload crashes on rotate", description="")
     r = clients["product_owner"].get(URL, {"text": "Epic Haiku photo upload crashes on rotate"})
     assert ids(r)[:1] == [fresh.pk]
+
+
+PARAPHRASE = "have to wave the gun at the armband two or three times"  # no word in common
+
+
+def test_vectors_made_after_the_index_loaded_are_used_at_once(clients, backlog) -> None:
+    assert ids(clients["product_owner"].get(URL, {"text": PARAPHRASE}))[:1] == [
+        backlog["scanner"].pk
+    ]  # this process's index is loaded now
+    backlog["scanner"].status = "declined"
+    backlog["scanner"].save()
+    again = BacklogItemFactory(title=backlog["scanner"].title, description="")
+    embed_pending()  # its vector has a higher id than any the index holds
+    r = clients["product_owner"].get(URL, {"text": PARAPHRASE})
+    assert ids(r)[:1] == [again.pk]  # by meaning: its words alone would not reach the bar
+    assert backlog["scanner"].pk not in ids(r)
+
+
+def test_a_deleted_or_edited_item_is_not_served_from_the_loaded_index(clients, backlog) -> None:
+    clients["product_owner"].get(URL, {"text": PARAPHRASE})  # index loaded
+    scanner = backlog["scanner"]
+    scanner.delete()  # its vector stays in the index until the job's reconcile
+    assert scanner.pk not in ids(clients["product_owner"].get(URL, {"text": PARAPHRASE}))
+    transport = backlog["transport"]
+    transport.title = "Transport request status now shows on the whiteboard"
+    transport.save()
+    rows = clients["product_owner"].get(URL, {"text": transport.title}).json()["results"]
+    assert rows[0]["id"] == transport.pk and rows[0]["title"] == transport.title
+
+
+def test_an_up_to_date_search_makes_one_query_per_kind(
+    personas, backlog, django_assert_num_queries
+) -> None:
+    user = personas["product_owner"]
+    similar(user=user, text=PARAPHRASE)  # loads the index
+    with django_assert_num_queries(1):  # texts, waiting texts and MAX(id) together
+        assert [m.id for m in similar(user=user, text=PARAPHRASE)][:1] == [backlog["scanner"].pk]
+    with django_assert_num_queries(2):
+        similar(user=user, text=PARAPHRASE, kinds=("backlog", "comment"))
 
 
 def test_searches_evidence_kinds_and_starts_from_stored_evidence(clients, backlog) -> None:

@@ -232,3 +232,65 @@ def test_extensions_labels_unit_like_cities_and_bare_streets_are_masked(
 )
 def test_wards_stations_and_products_after_prepositions_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+# --- issue 8, fourth pass: address and identifier shapes from the development pool ------------
+# (bench/phi_dev_pool.py); cases of our own, each missed by the guard before this pass.
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # US street words the suffix list lacked; a post-directional; a leading flat or level
+        ("mailing address 115 Larkspur Via, Dunmore, MD 20601", "115 Larkspur Via Dunmore 20601"),
+        ("son is at 58 Calder Street West, West Marsh", "58 Calder Street West Marsh"),
+        ("Flat 6 27 Holloway Parade, Brunswick, VIC, 3056", "6 27 Holloway Parade Brunswick 3056"),
+        ("Level 3 902 Orrin Lookout\nKelowna, BC V1Y 4N7", "3 902 Orrin Lookout Kelowna V1Y 4N7"),
+        # a unit/house number with a slash, Australian and Canadian city lines
+        ("lives at 3/14 Wattle Gates\nMossvale, NSW, 2577", "3/14 Wattle Gates Mossvale 2577"),
+        # other countries: a comma before the number, slashes, a floor, elisions, Hungarian "u."
+        ("new address: Alameda Tereza Sampaio, 418", "Tereza Sampaio 418"),
+        ("forwarded to Alban-Kuhn-Weg 14/3", "Alban-Kuhn-Weg 14/3"),
+        ("she stays at Piazza Orsola, 12 Piano 3", "Orsola 12 Piano 3"),
+        ("mail to 12 rue Jean d'Alembert, Lyon", "12 Jean d'Alembert Lyon"),
+        ("moved to Tas vezér u. 62., Fácánkert", "Tas vezér 62 Fácánkert"),
+    ],
+)
+def test_addresses_with_more_street_words_units_and_city_lines_are_masked(
+    text: str, secret: str
+) -> None:
+    _hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("mrn QX 448213 B on the old band", "QX 448213 B"),
+        ("acct ZZ 79 18 30 T merged with the newborn's", "ZZ 79 18 30"),
+        ("label said chartMRN8257/49 twice", "8257 /49"),
+        ("acct # KRTMRA62C41F205X from the referral", "KRTMRA62C41F205X"),
+        ("label said chartMRNHT-4223391 twice", "HT-4223391"),
+        # other identifiers of a patient's record after their own cue words
+        ("accession # BX-22-10457 sent to path", "BX- 22-10457"),
+        ("dictation Job #: 88231 came back late", "88231"),
+        ("member ID W88231904 on the insurance card", "W88231904"),
+        ("specimen no. S26-4471 mislabeled", "S26-4471"),
+    ],
+)
+def test_spaced_lettered_and_glued_record_numbers_are_masked(text: str, secret: str) -> None:
+    _hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tylenol 650 via NG tube at 2200; Zosyn 4.5 via PICC",
+        "the 5 Parade of nurses at shift change; Round 2 of huddles at 0800",
+        "Braden 12, Morse 45 Close observation; Level 1 Trauma Bay 3",
+        "FIN on 12 beds reprinted; encounter at 14 30 closed",
+        "order # 3 of 5 pending; order no. 12 and 14 cancelled; policy no. 1203 reviewed",
+        "transferred to St. Luke's at 0700; Main St. entrance closed",
+    ],
+)
+def test_doses_counts_and_saints_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])

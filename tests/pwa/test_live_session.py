@@ -118,6 +118,9 @@ def test_facilitator_sees_two_clinicians_rate_and_pin_live_then_reveals(
     fac.wait_for_selector("#c-picker button[aria-pressed=true]")
     nina.wait_for_selector("#rate-view:not([hidden])")
     assert nina.inner_text("#screen-title").startswith("Alert banner")
+    assert (
+        nina.inner_text("#scale-note") == "For each: 1 (poor) to 5 (excellent)."
+    )  # which end is good
 
     # Phil arrives by the QR's link.
     phil = _clinician(base, new_context, "phil")
@@ -176,6 +179,13 @@ def test_dropped_socket_reconnects_and_delivers_a_rating_made_offline(
     login(fac, base, "omar", PASSWORD)
     code = _start_session(base, fac, tmp_path)
     fac.click("#c-picker button")
+    fac.fill("#c-quorum", "1")  # blind-first: results show by themselves after one rating
+    fac.click("#c-quorum-form button[type=submit]")
+    _text_is(
+        fac,
+        "#c-quorum-note",
+        "Results show by themselves once 1 participant rated the shown screen.",
+    )
 
     nina = _clinician(base, new_context, "nina")
     nina.goto(f"{base}/join/{code}")
@@ -194,6 +204,8 @@ def test_dropped_socket_reconnects_and_delivers_a_rating_made_offline(
     _text_is(nina, "#rate-status", "Sent ✓")
     _text_is(fac, "#c-agg [data-count]", "1")
     _text_is(fac, "#c-agg [data-dimension=usefulness] .agg-mean", "5.0")
+    _text_is(fac, "#c-reveal", "Hide results")  # the quorum was reached: revealed by the server
+    nina.wait_for_selector("#results:not([hidden])")
 
 
 def test_unknown_code_explains_and_offers_another_try(

@@ -1,6 +1,6 @@
 // Facilitate: set up a session (tool, screens, uploads, guests), then run it live from the console.
 import { ApiError } from "../api.js";
-import { h } from "../dom.js";
+import { h, plural } from "../dom.js";
 import {
   LiveSocket, closeOnLeave, drawAggregate, drawNotes, items, pinOf, statusPill, wsUrl,
 } from "../live.js";
@@ -283,7 +283,22 @@ class Console {
     this.drawPicker();
     this.$("#c-reveal").addEventListener("click", () => this.send({ type: "reveal_results", visible: !this.visible }));
     this.$("#c-end").addEventListener("click", () => this.confirmEnd());
+    this.$("#c-quorum-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const value = this.$("#c-quorum").value.trim();
+      this.send({ type: "set_quorum", quorum: value ? Number(value) : null });
+    });
   }
+
+  // Blind-first quorum (docs/sessions.md): the server reveals results on the rating that reaches it.
+  setQuorum(quorum) {
+    this.$("#c-quorum").value = quorum ? String(quorum) : "";
+    this.$("#c-quorum-note").textContent = quorum
+      ? `Results show by themselves once ${plural(quorum, "participant")} rated the shown screen.`
+      : "No quorum: results show when you reveal them.";
+  }
+
+  on_quorum(frame) { this.setQuorum(frame.quorum); }
 
   drawPicker() {
     const picker = this.$("#c-picker");
@@ -322,6 +337,7 @@ class Console {
   on_state(frame) {
     if (frame.session && Array.isArray(frame.session.dimensions)) this.dimensions = frame.session.dimensions;
     this.setVisible(Boolean(frame.results_visible));
+    if ("quorum" in frame) this.setQuorum(frame.quorum);
     if (frame.aggregate) this.aggregates.set(frame.aggregate.screen, frame.aggregate);
     this.showScreen(frame.screen || null, true);
   }
@@ -526,6 +542,12 @@ const CONSOLE_HTML = `
         <button type="button" id="c-reveal" aria-pressed="false">Reveal results</button>
         <button type="button" id="c-end" class="danger">End session</button>
         <p id="c-visibility" class="muted" aria-live="polite"></p>
+        <form id="c-quorum-form" class="quorum-form">
+          <label for="c-quorum">Reveal by itself once this many have rated the screen (empty: never)</label>
+          <div class="row"><input id="c-quorum" type="number" min="1" max="1000" inputmode="numeric">
+            <button type="submit" class="secondary">Set quorum</button></div>
+          <p id="c-quorum-note" class="muted" aria-live="polite">No quorum: results show when you reveal them.</p>
+        </form>
       </div>
       <section id="c-ended" class="card" hidden>
         <h2>The session has ended</h2><ul></ul>

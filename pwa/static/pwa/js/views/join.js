@@ -505,6 +505,7 @@ const ROOM_HTML = `
         <button type="button" class="secondary" id="clear-pin" hidden>Remove pin</button>
       </div>
       <form id="rate-form" class="card" novalidate>
+        <p class="muted" id="scale-note">For each: 1 (poor) to 5 (excellent).</p>
         <div id="scores"></div>
         <label for="rate-comment">Comment (optional)</label>
         <textarea id="rate-comment" maxlength="2000" placeholder="What would help? No patient details, please."></textarea>

@@ -17,7 +17,8 @@ function value(v) {
 }
 
 function details(detail) {
-  return Object.entries(detail || {}).map(([k, v]) => `${humanize(k)}: ${value(v)}`).join("; ");
+  return Object.entries(detail || {}).map(([k, v]) => `${humanize(k)}: ${
+    k === "events" && Array.isArray(v) ? v.map((e) => (e === "*" ? "every event" : e)).join(", ") : value(v)}`).join("; ");
 }
 
 // A date picked in the form is a local day: from its start, until the end of the "to" day.
