@@ -242,7 +242,8 @@ async def run_session(
 
 def deliveries(people: list[Participant], events: list[Any], got: Any) -> dict[str, Any]:
     """Per event: seconds until the last participant held it; how many never did."""
-    latencies, missing, late = [], 0, 0
+    latencies, missing, late, worst = [], 0, 0, []
+    start = events[0][0] if events else 0.0
     for event in events:
         times = [got(p, event) for p in people]
         never = sum(t is None for t in times)
@@ -251,6 +252,7 @@ def deliveries(people: list[Participant], events: list[Any], got: Any) -> dict[s
         late += sum(t > 1.0 for t in arrived)
         if not never:
             latencies.append(max(arrived))
+            worst.append((max(arrived), event[0] - start))
     return {
         "events": len(events),
         "complete": len(latencies),
@@ -259,6 +261,8 @@ def deliveries(people: list[Participant], events: list[Any], got: Any) -> dict[s
         "p50": pct(latencies, 0.5) if latencies else None,
         "p95": pct(latencies, 0.95) if latencies else None,
         "max": max(latencies) if latencies else None,
+        # when the slowest ones were sent (seconds into the run): a burst, or all along
+        "slowest_sent_at": sorted(round(t, 1) for _, t in sorted(worst)[-5:]),
     }
 
 
@@ -387,7 +391,8 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]], load: list[A
         lines.append(
             f"- N = {r['n']}: {r['ratings']['events']} ratings, {r['changes']['events']} screen "
             f"changes; sync answers {st['sync']}, backlog answers {st['backlog']} "
-            f"({r['http']['pages']} pages); status 0 = no answer"
+            f"({r['http']['pages']} pages; status 0 = no answer); the 5 slowest ratings were "
+            f"sent {r['ratings']['slowest_sent_at']} s into the run"
         )
     return "\n".join(lines) + "\n"
 
