@@ -58,6 +58,13 @@ def test_capture_while_the_server_is_down_syncs_by_itself_when_it_is_back(
         assert page.inner_text("#net") == "server unreachable"
         assert "not answering" in page.inner_text("#capture-net")
         assert page.inner_text("#capture-unsynced") == "1"
+        # The row's reason is written when the failed attempt is recorded, which can land a
+        # moment after the header's state flips: wait for it rather than read it at once.
+        page.wait_for_function(
+            "(document.querySelector('#queue-list li[data-client-id] .reason')"
+            " || {}).textContent?.length > 0",
+            timeout=10000,
+        )
         reason = page.inner_text("#queue-list li[data-client-id] .reason")
         assert "retrying by itself" in reason, reason
         screenshot(page, f"capture-unreachable-{size}")
