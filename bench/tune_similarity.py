@@ -108,10 +108,13 @@ def main() -> None:
     ranked = {i: lexical(i) for i in dev}
     for threshold in grid(0.3, 1.0, 0.01):
         cut = {i: [(k, v) for k, v in r if v >= threshold] for i, r in ranked.items()}
-        s = ev.score(sets[0], dev, cut.__getitem__)
-        if s.wrong_first <= WRONG_FIRST_MAX:
+        got_lexical = ev.score(sets[0], dev, cut.__getitem__)
+        if got_lexical.wrong_first <= WRONG_FIRST_MAX:
             print(f"MIN_LEXICAL_SCORE = {threshold}  (lexical alone, outside development part:")
-            print(f"  p@1 {s.p1:.3f} p@3 {s.p3:.3f} wrong first {s.wrong_first:.3f})")
+            print(
+                f"  p@1 {got_lexical.p1:.3f} p@3 {got_lexical.p3:.3f} "
+                f"wrong first {got_lexical.wrong_first:.3f})"
+            )
             break
 
 
