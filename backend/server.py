@@ -5,6 +5,7 @@ closed with 1009 as SPEC says."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import sys
@@ -102,12 +103,30 @@ def daphne_args(argv: list[str]) -> list[str]:
     return args
 
 
+# The cyclic collector's full (generation 2) passes walk every live object: with Django loaded and
+# a few hundred sockets connected that took 35-230 ms per pass on this machine, each one a stall
+# of every socket of the process (the tail of bench/bench_fanout.py --redis at 500 participants).
+# Once the application is imported its objects live as long as the process: frozen, no pass walks
+# them again; and full passes come ten times less often (the young generations, where short-lived
+# garbage dies, are collected as before).
+GC_THRESHOLDS = (700, 10, 100)
+
+
+def settle_collector() -> None:
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def main() -> None:
     cli.AccessLogGenerator = RedactingAccessLog  # daphne's CLI builds its logger from this name
     http_protocol.WebRequest = BodyToDjangoRequest  # HTTPFactory.buildProtocol looks it up here
     daphne_server.WebSocketFactory = ClosingWebSocketFactory  # Server.run looks it up here
     daphne_server.HTTPFactory = QuietHTTPFactory  # and this one
     http.RESPONSES.setdefault(429, b"Too Many Requests")  # Twisted's table lacks it
+    from twisted.internet import reactor  # daphne.server installed the asyncio reactor
+
+    reactor.callWhenRunning(settle_collector)  # after Daphne imported the application
     cli.CommandLineInterface().run(daphne_args(sys.argv[1:]))
 
 

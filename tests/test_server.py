@@ -139,3 +139,21 @@ def test_a_photo_sized_upload_arrives_whole_through_the_launcher(live_server_url
     # The unit name is too long for the model: a 400 naming the field shows Django read it all.
     assert response.status == 400, data
     assert "name" in json.loads(data)["errors"]
+
+
+def test_the_collector_is_settled_once_the_application_is_loaded():
+    """Full collector passes would walk Django's objects on every run (35-230 ms stalls of every
+    socket, bench/bench_fanout.py --redis): after settling they are frozen out of its reach."""
+    import gc
+
+    from backend import server
+
+    before = gc.get_threshold()
+    try:
+        server.settle_collector()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == server.GC_THRESHOLDS
+        assert server.GC_THRESHOLDS[2] > before[2]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
