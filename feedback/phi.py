@@ -259,6 +259,7 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                 (shapes.ADDRESS_INTL_AFTER, gate(1, words=(shapes.INTL_AFTER_WORDS,))),
                 (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"), run=5)),
                 (shapes.ADDRESS_AFTER_PREPOSITION, gate(cased_words=shapes.STREET_ONLY_WORDS)),
+                (shapes.ADDRESS_NAME_THEN_ST, gate(cased_words=shapes.SHORT_STREET_WORDS)),
                 (shapes.ADDRESS_INTL_SUFFIX_WORD, gate(1, words=(shapes.INTL_SUFFIX_WORDS,))),
                 (
                     shapes.ADDRESS_UNIT_LINE,

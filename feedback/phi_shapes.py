@@ -238,6 +238,14 @@ ADDRESS_AFTER_PREPOSITION = regex.compile(
     (?:[ \t]+(?:St|Street|Ave|Rd)\b\.?)?)"""
 )
 STREET_ONLY_WORDS = _forms(_STREET_ONLY)
+# A street name ending in any street suffix, then a short street word, after a preposition:
+# "enter on Miller Green St.", "turn onto Becker View Rd". "St." must not begin a saint's
+# name ("at Mercy St. Joseph"): no capitalised word may follow it; "Dr." is a doctor, left out.
+ADDRESS_NAME_THEN_ST = regex.compile(
+    rf"""(?x)\b(?:on|onto|at|to|from|off|along|near|via|down|up|across)[ \t]+
+    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:St|Ave|Rd|Ln|Blvd)\b(?!\.?[ \t]+\p{{Lu}})\.?)"""
+)
+SHORT_STREET_WORDS = frozenset(("St", "Ave", "Rd", "Ln", "Blvd"))
 # "Gosposka ulica 58": a street word of another country standing as a word of its own.
 ADDRESS_INTL_SUFFIX_WORD = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>

@@ -294,3 +294,33 @@ def test_spaced_lettered_and_glued_record_numbers_are_masked(text: str, secret: 
 )
 def test_doses_counts_and_saints_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+# --- issue 8, fifth pass: a street named with no house number, then a short street word ------
+# (bench/phi_dev_pool.py, source "streets"); cases of our own, each missed before this pass.
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("visitors must enter on Miller Green St. after 8 pm", "Miller Green"),
+        ("she walked home along Mason Light St.", "Mason Light"),
+        ("the van waits on Boyd Cliffs St. by the garage", "Boyd Cliffs"),
+        ("drop-off moved to James Club St. for the week", "James Club"),
+    ],
+)
+def test_street_names_before_a_short_street_word_are_masked(text: str, secret: str) -> None:
+    _hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "huddle at Main St. Clinic lobby at 0700",
+        "discharged to St. Vincent's Rehab on Monday",
+        "wheelchair left at the Main St. Entrance",
+        "tubes sent up to Central Supply via the Rd 2 lift",
+    ],
+)
+def test_saints_and_entrances_after_prepositions_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
