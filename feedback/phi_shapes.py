@@ -123,13 +123,14 @@ def _forms(alternatives: str) -> frozenset[str]:
 # Street words of Australia, New Zealand and Britain that are also common English words: only
 # after at least one capitalised word ("836 Henry Round", not "2 Rounds"). Left out: words that
 # follow a count or a value on a ward ("15 Min Break", "12 Normal Range", "Left Upper Quadrant").
-# "Via" too, unless a dose ("650 Mg Via NG", "2 Units Via PICC") is what it follows.
+# "Via" too, unless a dose ("650 Mg Via NG", "2 Units Via PICC") is what it follows; a capitalised
+# word after "Via" ends the match unless it is a unit word ("05446 Meyer Via Suite 731").
 _STREET_MORE = (
     "Lookout|Round|Gates?|Rise|Close|Crossway|Circuit|Grange|Wynd|Retreat|Reserve|Rosebowl|"
     "Outlook|Strand|Glade|Brae|Chase|Vale|Villas|Concourse|Nook|Ridgeway|Parade|Promenade|"
     "Esplanade|Quays?|"
     r"(?<!\b(?:Mg|Mcg|Ml|ML|Units?|Tabs?|Tablets?|Caps?|Capsules?|Puffs?|Drops?|Doses?|G|Gm|Meq|"
-    r"MEq|L|Liters?|Sprays?)[ \t])Via(?![ \t]+\p{Lu})"
+    r"MEq|L|Liters?|Sprays?)[ \t])Via(?![ \t]+(?!(?:Apt|Apartment|Unit|Suite|Ste|Bldg|Building|Fl|Floor)\b)\p{Lu})"
 )
 # For gates: a street suffix standing as a word of its own.
 USPS_WORDS = _forms(_USPS) | _forms(_STREET_MORE.split("(?<!")[0] + "Via")

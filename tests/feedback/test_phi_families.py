@@ -307,6 +307,10 @@ def test_doses_counts_and_saints_stay_readable(text: str) -> None:
         ("she walked home along Mason Light St.", "Mason Light"),
         ("the van waits on Boyd Cliffs St. by the garage", "Boyd Cliffs"),
         ("drop-off moved to James Club St. for the week", "James Club"),
+        # "Via" before a unit word, then the city line
+        ("bill to 05446 Meyer Via Suite 731\nJosephstad, NB 24519", "Suite 731 Josephstad 24519"),
+        # a town in capitals written with the increment sign for Delta
+        ("she moved to Λεωφόρου 26, ΦΛΑΜΟΥ\u2206Ι last year", "Λεωφόρου 26 \u2206Ι"),
     ],
 )
 def test_street_names_before_a_short_street_word_are_masked(text: str, secret: str) -> None:
@@ -320,6 +324,7 @@ def test_street_names_before_a_short_street_word_are_masked(text: str, secret: s
         "discharged to St. Vincent's Rehab on Monday",
         "wheelchair left at the Main St. Entrance",
         "tubes sent up to Central Supply via the Rd 2 lift",
+        "fentanyl 25 µg IV at 0700, then 50 μg; Tylenol 650 Mg Via NG Suite",
     ],
 )
 def test_saints_and_entrances_after_prepositions_stay_readable(text: str) -> None:
