@@ -144,7 +144,7 @@ def street_rows(fills: int) -> list[dict]:
         if po._split_of(f"template{n}") == "dev" and "{{street_name}}" in t
     ]  # fmt: skip
     rng = random.Random(f"{po.SEED}:devpool-street")
-    fakers = _fakers(US_LIKE[:5] + ["en_GB"], po.SEED * 6000)
+    fakers = _fakers([*US_LIKE[:5], "en_GB"], po.SEED * 6000)
     rows = []
     for _ in range(fills):
         for frame in frames:
@@ -154,9 +154,7 @@ def street_rows(fills: int) -> list[dict]:
             ids.value = lambda slot, v=value, f=ids.value: v if slot == "street_name" else f(slot)  # type: ignore[method-assign]
             text, spans, _ignored = po._fill(frame, ids)
             start = text.find(value)
-            rows.append(
-                {"text": text, "spans": [s for s in spans if s["start"] == start != -1]}
-            )
+            rows.append({"text": text, "spans": [s for s in spans if s["start"] == start != -1]})
         for frame in STREET_FRAMES:
             value = rng.choice(fakers).street_name()
             text = frame.format(s=value)

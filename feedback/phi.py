@@ -52,8 +52,8 @@ def scan_with(text: str, parts: Sequence[Part], *, gated: bool = True) -> list[S
     if not text or not text.strip():
         return []
     if not text.isascii():
-        # Symbols that stand in for letters ("ΦΛΑΜΟΥ∆Ι" with the increment sign for Delta), one
-        # character for one, so offsets stay the same.
+        # Symbols that stand in for letters (a Greek town written with the increment sign for
+        # Delta), one character for one, so offsets stay the same.
         text = text.translate(_LETTER_LOOKALIKES)
     view = phi_rules().TextView.of(text) if gated else None
     found: list[tuple[int, int, str, float]] = []
