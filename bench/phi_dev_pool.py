@@ -7,7 +7,7 @@
 - streets: street names with no house number (Faker street_name, MIT, six English-speaking
   locales) in the dev templates with a street_name slot and in six frames of our own;
 - fng: every dev-half presidio-evaluator (MIT) identity's street address, alone and with its town;
-- records: record numbers after 29 cue phrases of our own ("MRN:", "Unit No:", glued "chartMRN"),
+- records: record numbers after 36 cue phrases of our own ("MRN:", "Unit No:", glued "chartMRN"),
   the identifiers drawn from Faker's national-ID (20 locales), passport, bank and numerify shapes.
 Never touches a held-out template or identity, so the held-out score stays an honest
 measurement. Prints recall per type and per source, and the misses of the types asked for.
@@ -73,6 +73,9 @@ RECORD_FRAMES = [
     "Encounter #: {v}", "enc# {v}", "FIN {v}", "CSN: {v}", "Hospital No. {v}",
     "Patient ID: {v}", "pt ID {v} on the label", "Chart # {v}", "chart no. {v}", "scanned MRN{v}",
     "(chartMRN{v})", "Record #{v}", "Visit #: {v}", "ID#: {v}", "MRN:{v} DOB: 03/02", "HAR {v}",
+    # fifth pass: enterprise/master patient index, registration and admission numbers
+    "EMPI {v} merged", "MPI: {v}", "Reg # {v}", "Registration No. {v}", "Admission #: {v}",
+    "admit # {v} reprinted", "Unit #: {v}",
 ]  # fmt: skip
 
 

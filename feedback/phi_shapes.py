@@ -73,7 +73,8 @@ _ID_CUE = r"""(?:mrn|mr\s*\#|mr\s*no\.?|med(?:ical)?\s*rec(?:ord)?s?(?:\s*(?:num
     |nhs\s*(?:number|no\.?)|health\s*card(?:\s*(?:number|no\.?))?|(?:patient\s*)?identifier
     |id\s*(?:number|no\.?|\#)|acc(?:oun)?t\s*(?:number|num|no\.?|\#)?|fin|csn|har
     |enc(?:ounter)?\s*(?:number|num|no\.?|\#)?|visit\s*(?:number|num|no\.?|\#)
-    |ref(?:erence)?\s*(?:number|no\.?|\#)
+    |ref(?:erence)?\s*(?:number|no\.?|\#)|e?mpi|unit\s*\#
+    |(?:reg(?:istration)?|adm(?:ission|it)?)\s*(?:number|num|no\.?|\#)
     |(?:accession|specimen|job|dictation|transcription|req(?:uisition)?|order|claim|member
     |subscriber|insurance|beneficiary|medicaid|medicare)\s*(?:number|num|no\.?|\#|id))"""
 MRN_ANY = Lowered(
@@ -87,7 +88,7 @@ MRN_CUE_STARTS = (
     "mr", "med", "hosp", "unit", "record", "chart", "patient", "pt", "case", "nhs", "health",
     "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref", "specimen", "job",
     "dictation", "transcription", "req", "order", "claim", "member", "subscriber", "insurance",
-    "beneficiary", "medicaid", "medicare",
+    "beneficiary", "medicaid", "medicare", "empi", "mpi", "reg", "adm",
 )  # fmt: skip
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")

@@ -329,3 +329,28 @@ def test_street_names_before_a_short_street_word_are_masked(text: str, secret: s
 )
 def test_saints_and_entrances_after_prepositions_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("EMPI 10482913 merged with the newborn's", "10482913"),
+        ("Reg # 4482913 on the wristband", "4482913"),
+        ("Admission #: 8821193 was closed twice", "8821193"),
+        ("MPI: 448-2213 on the old label", "448-2213"),
+    ],
+)
+def test_index_registration_and_admission_numbers_are_masked(text: str, secret: str) -> None:
+    _hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "regular insulin 10 units at 0700; reg diet",
+        "admission 2 days ago, empiric abx at 0700",
+        "admitted 3 pts; Admission # 2 tomorrow; unit # 4 West",
+    ],
+)
+def test_admissions_and_regular_doses_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
