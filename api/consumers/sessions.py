@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
@@ -126,6 +127,17 @@ class SessionConsumer(AsyncWebsocketConsumer):
             await self.send_frame({"type": "ended", "collect_sus": False})
         elif not isinstance(found, int):
             await self.send(text_data=found[1])
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """channels' dispatch, without its `aclose_old_connections()` before every message: that
+        is a hop to the process's one thread-sensitive thread (and, on SQLite, a connection
+        closed and opened again) ahead of every frame, a `rate` included, queued behind whatever
+        that thread is doing. This consumer's database work runs through `live_db`, which looks
+        after its own connections (feedback.live.hub.KeptConnection)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         conn, self.conn = self.conn, None

@@ -13,6 +13,7 @@ import asyncio
 import contextvars
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -21,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import SyncToAsync
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 from feedback.live.coalescer import Clock, Coalescer
@@ -48,12 +48,50 @@ FLUSH_READS = ThreadPoolExecutor(1, thread_name_prefix="live-flush")
 LIVE_DB = ThreadPoolExecutor(4, thread_name_prefix="live-db")
 
 
+CHECKED = threading.local()
+CHECK_EVERY = 1.0
+
+
+class KeptConnection(SyncToAsync):  # type: ignore[type-arg]
+    """`database_sync_to_async` without its connection churn: channels' version closes the
+    thread's connection after every call where CONN_MAX_AGE says so (always, on SQLite), and on
+    PostgreSQL its health check costs a `SELECT 1` round trip per call, so each rating and each
+    flush paid a connect (and a close before its result came back) on the way to the sockets.
+    Here the thread keeps its connection (Django's age and health checks run at most once a
+    second per thread); one that failed is closed (a rating answered
+    `unavailable` is sent again on a fresh one) and a read that failed on it is retried once."""
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        from django.db import InterfaceError, OperationalError, close_old_connections, connection
+
+        now = time.monotonic()
+        if now - getattr(CHECKED, "at", -CHECK_EVERY) >= CHECK_EVERY:
+            CHECKED.at = now  # Django's own checks (age, health) at most once a second a thread
+            close_old_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
+        except (InterfaceError, OperationalError):
+            connection.close()
+            if not self.retry or connection.in_atomic_block:
+                raise
+            return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
+        finally:
+            if connection.errors_occurred and not connection.in_atomic_block:
+                connection.close()
+
+    retry = False
+
+
+class KeptConnectionRead(KeptConnection):
+    retry = True  # a read only: safe to run again on a fresh connection
+
+
 def live_db(fn: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    """`database_sync_to_async` for the live sockets' work (in LIVE_DB on PostgreSQL)."""
+    """The live sockets' database work (in LIVE_DB on PostgreSQL), on a kept connection."""
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        return database_sync_to_async(fn)  # type: ignore[no-any-return]
-    wrapped = database_sync_to_async(fn, thread_sensitive=False, executor=LIVE_DB)
-    return wrapped  # type: ignore[no-any-return]
+        return KeptConnection(fn)
+    wrapped = KeptConnection(fn, thread_sensitive=False, executor=LIVE_DB)
+    return wrapped
 
 
 def dumps(frame: dict[str, Any]) -> str:
@@ -251,7 +289,7 @@ class Hub:
         from feedback.selectors import sessions as sel
 
         self.flushes += 1
-        read = database_sync_to_async(
+        read = KeptConnectionRead(
             sel.aggregate_frames, thread_sensitive=False, executor=FLUSH_READS
         )
         visible, frames = await read(session_id, screens)
