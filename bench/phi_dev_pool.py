@@ -1,11 +1,13 @@
-"""A larger development pool for tuning the PHI guard. Four sources, each printed on its own:
+"""A larger development pool for tuning the PHI guard. Five sources, each printed on its own:
 - templates: the outside corpus's *dev* templates, filled again many times from the *dev* half
   of every identity pool (presidio-evaluator, Faker), with another seed;
 - addresses: the dev templates with an address slot, filled from more Faker (MIT) shapes: full
   addresses of six English-speaking locales (multi-line, military APO/FPO/DPO), a leading unit,
   street addresses of 30 other locales;
+- streets: street names with no house number (Faker street_name, MIT, six English-speaking
+  locales) in the dev templates with a street_name slot and in six frames of our own;
 - fng: every dev-half presidio-evaluator (MIT) identity's street address, alone and with its town;
-- records: record numbers after 29 cue phrases of our own ("MRN:", "Unit No:", glued "chartMRN"),
+- records: record numbers after 36 cue phrases of our own ("MRN:", "Unit No:", glued "chartMRN"),
   the identifiers drawn from Faker's national-ID (20 locales), passport, bank and numerify shapes.
 Never touches a held-out template or identity, so the held-out score stays an honest
 measurement. Prints recall per type and per source, and the misses of the types asked for.
@@ -71,6 +73,9 @@ RECORD_FRAMES = [
     "Encounter #: {v}", "enc# {v}", "FIN {v}", "CSN: {v}", "Hospital No. {v}",
     "Patient ID: {v}", "pt ID {v} on the label", "Chart # {v}", "chart no. {v}", "scanned MRN{v}",
     "(chartMRN{v})", "Record #{v}", "Visit #: {v}", "ID#: {v}", "MRN:{v} DOB: 03/02", "HAR {v}",
+    # fifth pass: enterprise/master patient index, registration and admission numbers
+    "EMPI {v} merged", "MPI: {v}", "Reg # {v}", "Registration No. {v}", "Admission #: {v}",
+    "admit # {v} reprinted", "Unit #: {v}",
 ]  # fmt: skip
 
 
@@ -119,6 +124,50 @@ def address_rows(fills: int) -> list[dict]:
             ids.value = lambda slot, v=value, f=ids.value: v if slot == "address" else f(slot)  # type: ignore[method-assign]
             text, spans, _ignored = po._fill(frame, ids)
             rows.append({"text": text, "spans": [s for s in spans if s["type"] == "ADDRESS"]})
+    return rows
+
+
+# Frames of our own around a street named with no house number (fifth pass).
+STREET_FRAMES = [
+    "turn onto {s} St. at the light", "the shuttle leaves from {s} Ave every hour",
+    "parking along {s} Rd is closed", "she walked home along {s} St.",
+    "family is staying near {s} Ln this week", "pick up at {s} Blvd, not the main door",
+]  # fmt: skip
+
+
+def street_rows(fills: int) -> list[dict]:
+    """Street names with no house number (Faker's street_name of six English-speaking locales,
+    whose last word is any street suffix: "Miller Green", "Devin Via"), in the dev templates with
+    a {{street_name}} slot and in frames of our own."""
+    path = po._package_dir("presidio_evaluator") / "data_generator/raw_data/templates.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    templates = [t.strip().replace("\\n", "\n").replace("\\,", ",") for t in lines if t.strip()]
+    frames = [
+        t for n, t in enumerate(templates)
+        if po._split_of(f"template{n}") == "dev" and "{{street_name}}" in t
+    ]  # fmt: skip
+    rng = random.Random(f"{po.SEED}:devpool-street")
+    fakers = _fakers([*US_LIKE[:5], "en_GB"], po.SEED * 6000)
+    rows = []
+    for _ in range(fills):
+        for frame in frames:
+            ids = po.Identities("dev")
+            ids.rng = rng
+            value = rng.choice(fakers).street_name()
+            ids.value = lambda slot, v=value, f=ids.value: v if slot == "street_name" else f(slot)  # type: ignore[method-assign]
+            text, spans, _ignored = po._fill(frame, ids)
+            start = text.find(value)
+            rows.append({"text": text, "spans": [s for s in spans if s["start"] == start != -1]})
+        for frame in STREET_FRAMES:
+            value = rng.choice(fakers).street_name()
+            text = frame.format(s=value)
+            start = text.index(value)
+            rows.append(
+                {
+                    "text": text,
+                    "spans": [{"start": start, "end": start + len(value), "type": "ADDRESS"}],
+                }
+            )
     return rows
 
 
@@ -196,6 +245,7 @@ def main() -> None:
         "templates": pool(args.fills),
         "addresses": address_rows(args.fills),
         "fng": fng_rows(),
+        "streets": street_rows(args.fills),
         "records": record_rows(args.fills),
     }
     for source, row in ((k, r) for k, rows in sources.items() for r in rows):

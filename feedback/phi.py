@@ -42,10 +42,19 @@ def scan(text: str, *, gated: bool = True) -> list[Span]:
     return scan_with(text, _parts(), gated=gated)
 
 
+_LETTER_LOOKALIKES = str.maketrans(
+    {"\u2206": "\u0394", "\u2126": "\u03a9", "\u212a": "K", "\u212b": "\u00c5"}
+)
+
+
 def scan_with(text: str, parts: Sequence[Part], *, gated: bool = True) -> list[Span]:
     """`scan` with a chosen subset of the recognizer parts (the benchmark's rules-only run)."""
     if not text or not text.strip():
         return []
+    if not text.isascii():
+        # Symbols that stand in for letters (a Greek town written with the increment sign for
+        # Delta), one character for one, so offsets stay the same.
+        text = text.translate(_LETTER_LOOKALIKES)
     view = phi_rules().TextView.of(text) if gated else None
     found: list[tuple[int, int, str, float]] = []
     for finder, gate, _name in parts:
@@ -259,6 +268,7 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                 (shapes.ADDRESS_INTL_AFTER, gate(1, words=(shapes.INTL_AFTER_WORDS,))),
                 (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"), run=5)),
                 (shapes.ADDRESS_AFTER_PREPOSITION, gate(cased_words=shapes.STREET_ONLY_WORDS)),
+                (shapes.ADDRESS_NAME_THEN_ST, gate(cased_words=shapes.SHORT_STREET_WORDS)),
                 (shapes.ADDRESS_INTL_SUFFIX_WORD, gate(1, words=(shapes.INTL_SUFFIX_WORDS,))),
                 (
                     shapes.ADDRESS_UNIT_LINE,

@@ -54,6 +54,7 @@ QUANTITIES = _words(
     lbs oz percent pct patient patients pt pts bed beds room rooms call calls alarm alarms am pm
     of out more less left over th st nd rd per tab tabs tablet tablets cap caps capsule
     capsules puff puffs drop drops dose doses spray sprays gm liter liters vial vials amp amps
+    µg μg ug µl μl ul µmol μmol nmol ng iu
     """
 )
 # Of those, the ones that cannot start a street name after its house number ("12 S Main", "3 St

@@ -73,7 +73,8 @@ _ID_CUE = r"""(?:mrn|mr\s*\#|mr\s*no\.?|med(?:ical)?\s*rec(?:ord)?s?(?:\s*(?:num
     |nhs\s*(?:number|no\.?)|health\s*card(?:\s*(?:number|no\.?))?|(?:patient\s*)?identifier
     |id\s*(?:number|no\.?|\#)|acc(?:oun)?t\s*(?:number|num|no\.?|\#)?|fin|csn|har
     |enc(?:ounter)?\s*(?:number|num|no\.?|\#)?|visit\s*(?:number|num|no\.?|\#)
-    |ref(?:erence)?\s*(?:number|no\.?|\#)
+    |ref(?:erence)?\s*(?:number|no\.?|\#)|e?mpi|unit\s*\#
+    |(?:reg(?:istration)?|adm(?:ission|it)?)\s*(?:number|num|no\.?|\#)
     |(?:accession|specimen|job|dictation|transcription|req(?:uisition)?|order|claim|member
     |subscriber|insurance|beneficiary|medicaid|medicare)\s*(?:number|num|no\.?|\#|id))"""
 MRN_ANY = Lowered(
@@ -87,7 +88,7 @@ MRN_CUE_STARTS = (
     "mr", "med", "hosp", "unit", "record", "chart", "patient", "pt", "case", "nhs", "health",
     "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref", "specimen", "job",
     "dictation", "transcription", "req", "order", "claim", "member", "subscriber", "insurance",
-    "beneficiary", "medicaid", "medicare",
+    "beneficiary", "medicaid", "medicare", "empi", "mpi", "reg", "adm",
 )  # fmt: skip
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
@@ -123,13 +124,14 @@ def _forms(alternatives: str) -> frozenset[str]:
 # Street words of Australia, New Zealand and Britain that are also common English words: only
 # after at least one capitalised word ("836 Henry Round", not "2 Rounds"). Left out: words that
 # follow a count or a value on a ward ("15 Min Break", "12 Normal Range", "Left Upper Quadrant").
-# "Via" too, unless a dose ("650 Mg Via NG", "2 Units Via PICC") is what it follows.
+# "Via" too, unless a dose ("650 Mg Via NG", "2 Units Via PICC") is what it follows; a capitalised
+# word after "Via" ends the match unless it is a unit word ("05446 Meyer Via Suite 731").
 _STREET_MORE = (
     "Lookout|Round|Gates?|Rise|Close|Crossway|Circuit|Grange|Wynd|Retreat|Reserve|Rosebowl|"
     "Outlook|Strand|Glade|Brae|Chase|Vale|Villas|Concourse|Nook|Ridgeway|Parade|Promenade|"
     "Esplanade|Quays?|"
     r"(?<!\b(?:Mg|Mcg|Ml|ML|Units?|Tabs?|Tablets?|Caps?|Capsules?|Puffs?|Drops?|Doses?|G|Gm|Meq|"
-    r"MEq|L|Liters?|Sprays?)[ \t])Via(?![ \t]+\p{Lu})"
+    r"MEq|L|Liters?|Sprays?)[ \t])Via(?![ \t]+(?!(?:Apt|Apartment|Unit|Suite|Ste|Bldg|Building|Fl|Floor)\b)\p{Lu})"
 )
 # For gates: a street suffix standing as a word of its own.
 USPS_WORDS = _forms(_USPS) | _forms(_STREET_MORE.split("(?<!")[0] + "Via")
@@ -238,6 +240,14 @@ ADDRESS_AFTER_PREPOSITION = regex.compile(
     (?:[ \t]+(?:St|Street|Ave|Rd)\b\.?)?)"""
 )
 STREET_ONLY_WORDS = _forms(_STREET_ONLY)
+# A street name ending in any street suffix, then a short street word, after a preposition:
+# "enter on Miller Green St.", "turn onto Becker View Rd". "St." must not begin a saint's
+# name ("at Mercy St. Joseph"): no capitalised word may follow it; "Dr." is a doctor, left out.
+ADDRESS_NAME_THEN_ST = regex.compile(
+    rf"""(?x)\b(?:on|onto|at|to|from|off|along|near|via|down|up|across)[ \t]+
+    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:St|Ave|Rd|Ln|Blvd)\b(?!\.?[ \t]+\p{{Lu}})\.?)"""
+)
+SHORT_STREET_WORDS = frozenset(("St", "Ave", "Rd", "Ln", "Blvd"))
 # "Gosposka ulica 58": a street word of another country standing as a word of its own.
 ADDRESS_INTL_SUFFIX_WORD = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
