@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware
 
@@ -54,6 +55,31 @@ class ApiNotFoundMiddleware:
 
 
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
+
+
+class CloseConnectionsMiddleware:
+    """Close the request's database connections on the thread that opened them.
+
+    Under ASGI, Django runs a request's sync middleware and view on a thread of its own (one
+    `ThreadSensitiveContext` per request) but sends `request_finished` from the event loop, so
+    Django's `close_old_connections` never runs on the thread that owns the connection: each
+    request left its PostgreSQL connection open until the garbage collector found the dead
+    thread's objects (Django ticket #33497; 90+ idle connections and "too many clients" 500s in
+    bench/bench_live_load.py once full collections were made rarer). With CONN_MAX_AGE 0 (Django:
+    no persistent connections under ASGI) this closes every request's connection when it ends. Outermost, so it runs after
+    every other middleware, on the same thread as the view. A connection inside an atomic block
+    (a test's transaction) is left alone, as Django's test client does."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            return self.get_response(request)
+        finally:
+            for conn in connections.all(initialized_only=True):
+                if not conn.in_atomic_block:
+                    conn.close_if_unusable_or_obsolete()
 
 
 class PlainHttpCoopMiddleware:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "api.middleware.CloseConnectionsMiddleware",  # outermost: closes on the view's own thread
     "api.middleware.PlainHttpCoopMiddleware",  # first, so it sees SecurityMiddleware's headers
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,9 +81,13 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0, conn_health_checks=True
     )
 }
+# No persistent connections: under ASGI each request runs on a thread of its own that ends with
+# the request, so a kept connection is never reused, only left open until the garbage collector
+# finds it (Django's docs; api.middleware.CloseConnectionsMiddleware closes it on that thread).
+# The live sockets' threads keep theirs (feedback.live.hub.KeptConnection).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL + a busy timeout let Daphne's threads write without "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -90,7 +95,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
