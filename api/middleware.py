@@ -66,9 +66,9 @@ class CloseConnectionsMiddleware:
     request left its PostgreSQL connection open until the garbage collector found the dead
     thread's objects (Django ticket #33497; 90+ idle connections and "too many clients" 500s in
     bench/bench_live_load.py once full collections were made rarer). With CONN_MAX_AGE 0 (Django:
-    no persistent connections under ASGI) this closes every request's connection when it ends. Outermost, so it runs after
-    every other middleware, on the same thread as the view. A connection inside an atomic block
-    (a test's transaction) is left alone, as Django's test client does."""
+    no persistent connections under ASGI) this closes every request's connection when it ends.
+    Outermost, so it runs after every other middleware, on the same thread as the view. A
+    connection inside an atomic block (a test's transaction) is left alone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
