@@ -55,6 +55,7 @@ RETRY_AFTER = 1
 # The middleware whose effect on this answer is written out below (`_Answer`); with any other
 # list the fast path stays off, so a new middleware cannot be skipped by accident.
 MIDDLEWARE = (
+    "api.middleware.CloseConnectionsMiddleware",  # closes the view thread's connections: no header
     "api.middleware.PlainHttpCoopMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
