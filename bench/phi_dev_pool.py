@@ -91,16 +91,27 @@ def _fakers(locales: list[str], seed: int) -> list:
     return out
 
 
-def address_rows(fills: int) -> list[dict]:
-    """Dev templates with an {{address}} slot, filled from more Faker address shapes: US-like
-    full addresses (military and multi-line ones included), a leading unit, foreign streets."""
+def _dev_address_frames() -> list[str]:
+    """presidio-evaluator's templates in the dev half that have an {{address}} slot."""
     path = po._package_dir("presidio_evaluator") / "data_generator/raw_data/templates.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     templates = [t.strip().replace("\\n", "\n").replace("\\,", ",") for t in lines if t.strip()]
-    frames = [
+    return [
         t for n, t in enumerate(templates)
         if po._split_of(f"template{n}") == "dev" and "{{address}}" in t
     ]  # fmt: skip
+
+
+def _value_row(text: str, value: str, kind: str) -> dict:
+    """A row whose one span is `value`'s first occurrence in `text`."""
+    start = text.index(value)
+    return {"text": text, "spans": [{"start": start, "end": start + len(value), "type": kind}]}
+
+
+def address_rows(fills: int) -> list[dict]:
+    """Dev templates with an {{address}} slot, filled from more Faker address shapes: US-like
+    full addresses (military and multi-line ones included), a leading unit, foreign streets."""
+    frames = _dev_address_frames()
     rng = random.Random(f"{po.SEED}:devpool-address")
     us_like = _fakers(US_LIKE, po.SEED * 3000)
     streets = _fakers(STREET_LOCALES, po.SEED * 4000)
@@ -160,27 +171,14 @@ def street_rows(fills: int) -> list[dict]:
             rows.append({"text": text, "spans": [s for s in spans if s["start"] == start != -1]})
         for frame in STREET_FRAMES:
             value = rng.choice(fakers).street_name()
-            text = frame.format(s=value)
-            start = text.index(value)
-            rows.append(
-                {
-                    "text": text,
-                    "spans": [{"start": start, "end": start + len(value), "type": "ADDRESS"}],
-                }
-            )
+            rows.append(_value_row(frame.format(s=value), value, "ADDRESS"))
     return rows
 
 
 def fng_rows() -> list[dict]:
     """Every dev-half presidio-evaluator identity's street address, alone and with its town,
     each in a dev frame drawn at random."""
-    path = po._package_dir("presidio_evaluator") / "data_generator/raw_data/templates.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    templates = [t.strip().replace("\\n", "\n").replace("\\,", ",") for t in lines if t.strip()]
-    frames = [
-        t for n, t in enumerate(templates)
-        if po._split_of(f"template{n}") == "dev" and "{{address}}" in t
-    ]  # fmt: skip
+    frames = _dev_address_frames()
     rng = random.Random(f"{po.SEED}:devpool-fng")
     rows = []
     for person in po.Identities("dev").people:
@@ -220,14 +218,7 @@ def record_rows(fills: int) -> list[dict]:
     for _ in range(fills):
         for frame in RECORD_FRAMES:
             value = rng.choice(ids)()
-            text = frame.format(v=value)
-            start = text.index(value)
-            rows.append(
-                {
-                    "text": text,
-                    "spans": [{"start": start, "end": start + len(value), "type": "MRN"}],
-                }
-            )
+            rows.append(_value_row(frame.format(v=value), value, "MRN"))
     return rows
 
 
