@@ -1,4 +1,4 @@
-"""A larger development pool for tuning the PHI guard. Five sources, each printed on its own:
+"""A larger development pool for tuning the PHI guard. Eight sources, each printed on its own:
 - templates: the outside corpus's *dev* templates, filled again many times from the *dev* half
   of every identity pool (presidio-evaluator, Faker), with another seed;
 - addresses: the dev templates with an address slot, filled from more Faker (MIT) shapes: full
@@ -8,7 +8,13 @@
   locales) in the dev templates with a street_name slot and in six frames of our own;
 - fng: every dev-half presidio-evaluator (MIT) identity's street address, alone and with its town;
 - records: record numbers after 36 cue phrases of our own ("MRN:", "Unit No:", glued "chartMRN"),
-  the identifiers drawn from Faker's national-ID (20 locales), passport, bank and numerify shapes.
+  the identifiers drawn from Faker's national-ID (20 locales), passport, bank and numerify shapes;
+- locales (sixth pass): Faker's addresses of all its 59 Latin-script locales, multi-line, on one
+  line, the street alone and with a unit before it, in note lines of our own and the dev frames;
+- mimesis: mimesis's (MIT) addresses of 27 locales, alone and with town and postcode;
+- ids: record numbers from mimesis and Faker generators (identifier masks, PINs, passports,
+  national IDs, licence plates, EAN-8) after cues the records source lacks and beside a name
+  with no cue (wristband and label lines).
 Never touches a held-out template or identity, so the held-out score stays an honest
 measurement. Prints recall per type and per source, and the misses of the types asked for.
 
@@ -222,6 +228,123 @@ def record_rows(fills: int) -> list[dict]:
     return rows
 
 
+# --- sixth pass: every Latin-script Faker locale's addresses, mimesis addresses, record numbers
+# from registry generators in labelled and unlabelled note lines ---------------------------------
+LATIN_LOCALES = [
+    "az_AZ", "bs_BA", "cs_CZ", "da_DK", "de_AT", "de_CH", "de_DE", "de_LI", "de_LU", "en_AU",
+    "en_BD", "en_CA", "en_GB", "en_IE", "en_IN", "en_KE", "en_MS", "en_NG", "en_NZ", "en_PH",
+    "en_PK", "en_US", "es_AR", "es_CL", "es_CO", "es_ES", "es_MX", "es_VE", "et_EE", "fi_FI",
+    "fil_PH", "fr_BE", "fr_CA", "fr_CH", "fr_FR", "hr_HR", "hu_HU", "id_ID", "is_IS", "it_CH",
+    "it_IT", "lt_LT", "lv_LV", "mt_MT", "nl_BE", "nl_NL", "no_NO", "pl_PL", "pt_BR", "pt_PT",
+    "ro_RO", "sk_SK", "sl_SI", "sq_AL", "sv_SE", "tl_PH", "tr_TR", "vi_VN", "zu_ZA",
+]  # fmt: skip
+MIMESIS_LOCALES = [
+    "en", "en-gb", "en-ca", "en-au", "de", "de-at", "de-ch", "fr", "it", "es", "es-mx", "nl",
+    "nl-be", "pl", "cs", "sk", "pt", "pt-br", "sv", "da", "no", "fi", "hu", "hr", "et", "is", "tr",
+]  # fmt: skip
+# Note lines of our own around an address (the dev templates with an address slot are used too).
+NOTE_FRAMES = [
+    "Pt lives at {v}.", "Address: {v}", "discharged home to {v} with daughter",
+    "home address on file:\n{v}\nPCP to follow up", "{v}", "family staying at {v} until Friday",
+    "Sent the letter to {v} last week.", "Transport booked from {v} for 0800.",
+]  # fmt: skip
+
+
+def _framed(rng: random.Random, value: str, frames: list[str]) -> dict:
+    frame = rng.choice(frames)
+    if "{{address}}" in frame:
+        ids = po.Identities("dev")
+        ids.rng = rng
+        ids.value = lambda slot, f=ids.value: value if slot == "address" else f(slot)  # type: ignore[method-assign]
+        text, spans, _ignored = po._fill(frame, ids)
+        return {"text": text, "spans": [s for s in spans if s["type"] == "ADDRESS"]}
+    return _value_row(frame.format(v=value), value, "ADDRESS")
+
+
+def locale_rows(fills: int) -> list[dict]:
+    """Faker's (MIT) addresses of every Latin-script locale it has: the full address as it
+    writes it (multi-line), on one line, the street address, and a unit before it."""
+    rng = random.Random(f"{po.SEED}:devpool-locales")
+    frames = [*NOTE_FRAMES, *_dev_address_frames()]
+    rows = []
+    for faker in _fakers(LATIN_LOCALES, po.SEED * 7000):
+        for n in range(max(1, fills // 5)):
+            shape = n % 4
+            if shape == 3 and not hasattr(faker, "secondary_address"):
+                shape = 0
+            value = [
+                faker.address,
+                lambda f=faker: f.address().replace("\n", ", "),
+                faker.street_address,
+                lambda f=faker: f"{f.secondary_address()}, {f.street_address()}",
+            ][shape]()
+            rows.append(_framed(rng, value, frames))
+    return rows
+
+
+def mimesis_rows(fills: int) -> list[dict]:
+    """mimesis's (MIT) addresses of 27 locales: the street address alone, then with its town and
+    postcode on one line (town first) and on the next (postcode first)."""
+    from mimesis import Address, Locale
+
+    rng = random.Random(f"{po.SEED}:devpool-mimesis")
+    frames = [*NOTE_FRAMES, *_dev_address_frames()]
+    rows = []
+    for n, code in enumerate(MIMESIS_LOCALES):
+        gen = Address(Locale(code), seed=po.SEED * 8000 + n)
+        for k in range(max(1, fills // 5)):
+            value = [
+                gen.address,
+                lambda g=gen: f"{g.address()}, {g.city()} {g.postal_code()}",
+                lambda g=gen: f"{g.address()}\n{g.postal_code()} {g.city()}",
+            ][k % 3]()
+            rows.append(_framed(rng, value, frames))
+    return rows
+
+
+# Record numbers in note lines: cues the other source lacks, and lines with no cue at all
+# (wristbands, labels, headers: the number beside the name). {n}: a Faker name.
+ID_FRAMES = [
+    "Med Rec #: {v}", "Acct: {v}", "Acct No. {v}", "Encounter: {v}", "Encounter ID {v}",
+    "Chart: {v}", "chart {v} pulled", "Hosp #: {v}", "Hosp# {v}", "Hosp No {v}", "MRN/{v}",
+    "MR: {v}", "Rec # {v}", "visit {v} closed", "Pt Acct {v}",
+    "{N}  {v}  F  67y", "Label: {N} {v}", "{n} #{v}", "{v} - {N}", "Patient: {n} ({v})",
+    "Pt: {n} | {v} | Rm 412", "Name: {n}   MRN: {v}   DOB: 03/02/1950",
+]  # fmt: skip
+
+
+def id_rows(fills: int) -> list[dict]:
+    """Identifiers from registry generators: mimesis (MIT) Person.identifier and Code.pin masks,
+    Faker (MIT) passports, national IDs, licence plates, EAN-8, bothify/numerify shapes."""
+    from mimesis import Code, Locale, Person
+
+    rng = random.Random(f"{po.SEED}:devpool-ids")
+    fakers = _fakers(ID_LOCALES, po.SEED * 9000)
+    us = fakers[0]
+    person, code = Person(Locale.EN, seed=po.SEED * 9100), Code(seed=po.SEED * 9200)
+    masks = ["##-##/##", "@@-######", "####-####-##", "@#######", "##/####"]
+    shapes = [
+        lambda: person.identifier(mask=rng.choice(masks)),
+        lambda: code.pin(mask=rng.choice(["######", "########", "@@######"])),
+        lambda: rng.choice(fakers).ssn(),
+        lambda: us.passport_number(),
+        lambda: us.license_plate(),
+        lambda: us.ean8(),
+        lambda: us.numerify("#" * rng.randint(5, 10)),
+        lambda: us.bothify(
+            rng.choice(["?##-####-##", "##?####", "?#/######", "#####-?", "?-#######", "##-?-####"])
+        ).upper(),
+    ]
+    rows = []
+    for _ in range(fills):
+        for frame in ID_FRAMES:
+            value = rng.choice(shapes)()
+            first, last = us.first_name(), us.last_name()
+            text = frame.format(v=value, n=f"{first} {last}", N=f"{last.upper()}, {first.upper()}")
+            rows.append(_value_row(text, value, "MRN"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fills", type=int, default=40)
@@ -238,6 +361,9 @@ def main() -> None:
         "fng": fng_rows(),
         "streets": street_rows(args.fills),
         "records": record_rows(args.fills),
+        "locales": locale_rows(args.fills),
+        "mimesis": mimesis_rows(args.fills),
+        "ids": id_rows(args.fills),
     }
     for source, row in ((k, r) for k, rows in sources.items() for r in rows):
         spans = scan(row["text"])

@@ -56,11 +56,30 @@ def scan_with(text: str, parts: Sequence[Part], *, gated: bool = True) -> list[S
         # Delta), one character for one, so offsets stay the same.
         text = text.translate(_LETTER_LOOKALIKES)
     view = phi_rules().TextView.of(text) if gated else None
-    found: list[tuple[int, int, str, float]] = []
+    found: list[Finding] = []
     for finder, gate, _name in parts:
         if gate.admits(view):
             found += [(start, end, kind, _SCORES[kind]) for start, end, kind in finder(text)]
-    return _resolve_overlaps(found)
+    return _resolve_overlaps(_grown(text, found))
+
+
+def _grown(text: str, found: list[Finding]) -> list[Finding]:
+    """Findings completed from what sits beside them: an address's house number, postcode, town
+    and unit; a record number written next to a name with no cue. Only where something was
+    found already, so a clean text stays as it was."""
+    shapes = phi_shapes()
+    names = [(s, e) for s, e, k, _p in found if k == "NAME"]
+    if any(k == "ADDRESS" for _s, _e, k, _p in found):
+        grow = shapes.extend_address
+        found = [
+            (*grow(text, s, e), k, p) if k == "ADDRESS" else (s, e, k, p) for s, e, k, p in found
+        ]
+    if names:
+        taken = [(s, e) for s, e, _k, _p in found]
+        for s, e in shapes.ids_beside_names(text, names):
+            if not any(s < te and ts < e for ts, te in taken):  # a phone or date stays what it is
+                found.append((s, e, "MRN", _SCORES["MRN"]))
+    return found
 
 
 def mask(text: str) -> Masked:
@@ -130,6 +149,7 @@ def _one_span(group: list[tuple[int, int, str, float]]) -> Span:
 
 _ENTITIES = [*PHI_TYPES, "EMAIL_ADDRESS"]
 _SCORES: dict[str, float] = {}
+Finding = tuple[int, int, str, float]  # start, end, type, score
 # A part: a span finder, the gate its matches need, and its recognizer's name.
 Part = tuple[Callable[[str], list[tuple[int, int, str]]], "Gate | Either", str]
 _lock = threading.Lock()
@@ -247,6 +267,7 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                 ),
                 (shapes.ID_DASHED, gate(5, ("-",), run=5)),
                 (shapes.MRN_ANY, gate(1, starts=shapes.MRN_CUE_STARTS)),
+                (shapes.MRN_SOFT, gate(5, starts=shapes.MRN_SOFT_STARTS)),
             ],
             name="RoundsRecordNumber",
         ),

@@ -43,7 +43,7 @@ STREET_TYPES = _words(
     camino paseo plaza ronda travesia rua r travessa estrada praca alameda condominio ul ulica
     al aleja pl plac os osiedle strasse str gasse platz weg postbox postboks postfach apartado
     caixa casilla rise close grove parade esplanade mews quay wynd crescent terrace gardens
-    street road avenue lane drive
+    street road avenue lane drive tänav maantee puiestee põik terrasse avenija
     """
 )
 # After a house number, words that make it a count or a dose instead: "Okonjo 2 days".

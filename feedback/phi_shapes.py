@@ -76,20 +76,36 @@ _ID_CUE = r"""(?:mrn|mr\s*\#|mr\s*no\.?|med(?:ical)?\s*rec(?:ord)?s?(?:\s*(?:num
     |ref(?:erence)?\s*(?:number|no\.?|\#)|e?mpi|unit\s*\#
     |(?:reg(?:istration)?|adm(?:ission|it)?)\s*(?:number|num|no\.?|\#)
     |(?:accession|specimen|job|dictation|transcription|req(?:uisition)?|order|claim|member
-    |subscriber|insurance|beneficiary|medicaid|medicare)\s*(?:number|num|no\.?|\#|id))"""
+    |subscriber|insurance|beneficiary|medicaid|medicare)\s*(?:number|num|no\.?|\#|id)
+    |rec\s*\#|(?:enc(?:ounter)?|visit|acct|account)\s*id)"""
+# Two short groups of letters and digits, as licence-plate-like record numbers are written
+# ("MRN 8IW 406", "Enc 28O TT8", "MRN=229 ANB"); not a count and its unit ("mrn 104 min").
+_SPACED_CODE = r"""(?:(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{2,4}[ ][a-z0-9]{2,5}
+    |(?!(?:on|in|at|to|of|is|by|for|the|and|was|x|q|pt|per|via|due|now|am|pm)[ ])[a-z0-9]{1,4}[ ]
+    (?!\d+(?:am|pm|h|hr|hrs|min|mg|ml|x|d|wk|mo|yr)\b)(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{2,5}
+    |\d{2,4}[ ](?!(?:was|and|the|for|min|hrs|mcg|day|wks|yrs|per|not|due|via|sec|ago|bid|tid|qid|prn|
+    mls|gtt|tab|cap|amp|bag|hrs)\b)[a-z]{3})"""
 MRN_ANY = Lowered(
-    rf"""(?ix)\b{_ID_CUE}\s*(?:is|was|[:=\#-])?\s*
-    (?P<v>(?=[a-z0-9/-]*\d)[a-z]{{0,6}}[-/]?\d[a-z0-9/-]{{2,18}}[a-z0-9]
+    rf"""(?ix)\b{_ID_CUE}\s*(?:is|was|[:=\#/-])?\s*
+    (?P<v>(?=[a-z0-9/-]*\d)[a-z]{{0,6}}[-/]?\d[a-z0-9/-]{{2,18}}[a-z0-9]|[a-z]{{2,6}}-\d{{3}}
     # digit groups split by single spaces ("mrn zz 620878 t", "acct 12 345 678")
     |(?:(?!(?:on|in|at|to|of|is|by|for|the|and|was|x)[ ])[a-z]{{1,3}}[ ]\d{{2,}}(?:[ ]\d{{2,}}){{0,4}}
-    |\d{{2,}}(?:[ ]\d{{2,}}){{1,4}})(?:[ ][a-z](?![\w-]))?)(?![\w-])"""
+    |\d{{2,}}(?:[ ]\d{{2,}}){{1,4}})(?:[ ][a-z](?![\w-]))?|{_SPACED_CODE})(?![\w-])"""
 )
 MRN_CUE_STARTS = (
     "mr", "med", "hosp", "unit", "record", "chart", "patient", "pt", "case", "nhs", "health",
     "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref", "specimen", "job",
     "dictation", "transcription", "req", "order", "claim", "member", "subscriber", "insurance",
-    "beneficiary", "medicaid", "medicare", "empi", "mpi", "reg", "adm",
+    "beneficiary", "medicaid", "medicare", "empi", "mpi", "reg", "adm", "rec",
 )  # fmt: skip
+# A weaker cue (a bare "chart", "visit", "MR", "Rec") only before an identifier with five or
+# more digits that is no date or time range: "chart 81252 pulled", "MR: Y30805861".
+MRN_SOFT = Lowered(
+    r"""(?ix)\b(?:mr|chart|visit|rec|record|hosp|enc|encounter|acct|account)(?:\s*[:\#]\s*|\s+)
+    (?P<v>(?!\d{4}-\d{1,2}-\d{1,2}\b|\d{1,2}/\d{1,2}/\d{2,4}\b|\d{4}-\d{4}\b)
+    (?=(?:[a-z/-]*\d){5})[a-z]{0,3}[-/]?\d[a-z0-9/-]{3,18}[a-z0-9])(?![\w-])"""
+)
+MRN_SOFT_STARTS = ("mr", "chart", "visit", "rec", "hosp", "enc", "acc")
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
 
@@ -129,7 +145,9 @@ def _forms(alternatives: str) -> frozenset[str]:
 _STREET_MORE = (
     "Lookout|Round|Gates?|Rise|Close|Crossway|Circuit|Grange|Wynd|Retreat|Reserve|Rosebowl|"
     "Outlook|Strand|Glade|Brae|Chase|Vale|Villas|Concourse|Nook|Ridgeway|Parade|Promenade|"
-    "Esplanade|Quays?|"
+    "Esplanade|Quays?|Ramble|Cul-de-sac|Parklands|Thoroughfare|Roadway|Amble|Alleyway|Laneway|"
+    "Walkway|Pathway|Driveway|Highroad|Footway|Tollway|Riverway|Broadway|Byway|Copse|Courtyard|"
+    "Colonnade|Foreshore|"
     r"(?<!\b(?:Mg|Mcg|Ml|ML|Units?|Tabs?|Tablets?|Caps?|Capsules?|Puffs?|Drops?|Doses?|G|Gm|Meq|"
     r"MEq|L|Liters?|Sprays?)[ \t])Via(?![ \t]+(?!(?:Apt|Apartment|Unit|Suite|Ste|Bldg|Building|Fl|Floor)\b)\p{Lu})"
 )
@@ -173,7 +191,8 @@ _INTL_BEFORE = (
     r"Plaza|Rua|R|Travessa|Largo|Bairro|Ul|ul|ulica|Ulica|Aleja|al|Straße|Strasse|Gl|Boulevard|"
     r"Plazuela|Praça|Praca|Alameda|Rodovia|Vereda|Viaduto|Travesía|Travesia|Ronda|Rambla|Pasaje|"
     r"Andador|Circuito|Periférico|Diag|Glorieta|Callejón|Cerrada|Privada|Contrada|"
-    r"Rotonda|Vicolo|Borgo|Lungomare|Bulevardul|Intrarea|Calea|Aleea|Splaiul|Strada|Sokak|Rúa|Carretera"
+    r"Rotonda|Vicolo|Borgo|Lungomare|Bulevardul|Intrarea|Calea|Aleea|Splaiul|Strada|Sokak|Rúa|Carretera|"
+    r"avenue|boulevard|chemin|impasse|allée|plac|aleja|Plac|Aleja|Chemin|Impasse|Allée"
 )
 # Floor, door and block parts after the house number: "Piazza Tasca, 875 Piano 6".
 _INTL_UNIT = (
@@ -182,7 +201,8 @@ _INTL_UNIT = (
 )
 _INTL_SUFFIX = (
     r"stra(?:ß|ss)e|str|weg|gasse|platz|allee|ring|damm|vej|vænget|gade|gatan|vägen|katu|tie|"
-    r"straat|laan|plein|gracht|utca|ulica|cesta|ulice|sokak|caddesi|veien|gata|polku"
+    r"straat|laan|plein|gracht|utca|ulica|cesta|ulice|sokak|caddesi|veien|gata|polku|torget|stigen|"
+    r"gränd|backen"
 )
 # ", Torino", ", San Martino In Pedriolo", ", Castilleja de Guzmán"
 _TAIL = (
@@ -199,14 +219,16 @@ ADDRESS_INTL_SUFFIX = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
     (?:\p{{Lu}}[\p{{L}}\p{{M}}'.-]*[ \t]+){{0,3}}[\p{{L}}\p{{M}}-]*(?i:{_INTL_SUFFIX})\.?[ \t]+\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?\b{_TAIL})"""
 )
-_INTL_AFTER = "rue|via|calle|avenida|rua|strada|ulica"
+_INTL_AFTER = (
+    "rue|via|calle|avenida|rua|strada|ulica|avenue|boulevard|chemin|impasse|allée|allé|rang"
+)
 # The street's name: capitalised words (not acronyms: "650 via NG tube" is a dose), particles and
 # elisions ("50 rue Porte d'Orange", "40 rue des six frères Ruellan").
 _NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{M}'-][\p{L}\p{M}'-]*|\p{Lu}|[dl]['\u2019]\p{Lu}[\p{L}\p{M}'-]*)"
 _PARTICLE = r"(?:de|del|de la|la|da|do|du|des|di|della|dos|das|le|les|aux)"
 ADDRESS_INTL_AFTER = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>
-    \d{{1,5}}[ \t]+(?:(?i:rue|calle|avenida|rua|strada|ulica)|Via|VIA)[ \t]+
+    \d{{1,5}},?[ \t]+(?:(?i:rue|calle|avenida|rua|strada|ulica|avenue|boulevard|chemin|impasse|allée|allé|rang)|Via|VIA)[ \t]+
     (?:{_PARTICLE}[ \t]+[\p{{L}}\p{{M}}'\u2019-]+|{_NAME_WORD})
     (?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:\p{{Ll}}[\p{{L}}\p{{M}}'-]*[ \t]+){{0,2}}{_NAME_WORD}){{0,3}}{_TAIL})"""
 )
@@ -282,3 +304,126 @@ INTL_SUFFIX_WORDS = frozenset(
 ADDRESS_UNIT_LINE = regex.compile(
     r"(?m)^[^\w\n]*(?P<v>(?:Apt|Apartment|Suite|Ste)\.?[ \t]*\#?[ \t]*\d{1,5}[A-Za-z]?)[ \t]*$"
 )
+
+# --- an address's own continuation: its house number, postcode and town; its unit before it ---
+# Postcodes of several countries: UK ("SE4N 2YH", "B7G 8PL"), Canada ("T1X 7J3"), Ireland's
+# Eircode ("C82 84H3", "E23KEKD"), the Netherlands ("1765 BJ"), Poland ("47-865"), Czechia,
+# Slovakia, Sweden ("656 81"), Brazil and Portugal ("01310-100"), US ZIP+4, and 4-7 digits.
+_POSTCODE_ANY = (
+    r"(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]\d{2}[ ]?[A-Z\d]{4}"
+    r"|(?:[A-Z]{1,2}-)?(?:\d{4}[ ]?[A-Z]{2}|\d{2}-\d{3}|\d{3}[ ]\d{2}|\d{4,5}-\d{3,4}|\d{4,7}))"
+    r"(?![\w-])"
+)
+_TOWN_WORD = r"\p{Lu}[\p{L}\p{M}'.-]*"
+_TOWN_PARTICLE = (
+    r"(?:de|del|de[ ]la|la|las|los|el|di|da|do|dos|sur|sous|le|les|en|am|an[ ]der|an|im|ob|"
+    r"na|nad|pod|on|upon|in|op|aan|och|og|i)"
+)
+_TOWN = rf"{_TOWN_WORD}(?:[ \t]+(?:{_TOWN_PARTICLE}[ \t]+)?{_TOWN_WORD}){{0,3}}"
+_LINE_BREAK = r"(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*)"
+# After a street: its house number if the street ended before it ("Na Pomezí" + " 7"), then a
+# postcode line, town first or postcode first ("\n656 81 Břidličná", ", Bytów 96-362"); or the
+# house number alone where the phrase ends there.
+_HOUSE_NUMBER = r",?[ \t]+(?:N[°º][ \t]*)?\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?(?![\w-])"
+# A province or state after the town: "San Bernardino (PC)", "Pastor Paulista / TO".
+_PROVINCE = r"(?:[ \t]+\([A-Z]{2}\)|[ \t]*/[ \t]*[A-Z]{2}\b)"
+ADDRESS_TAIL = regex.compile(
+    rf"""(?x)(?:{_HOUSE_NUMBER})?
+    (?:{_LINE_BREAK}(?:{_TOWN}(?:,?[ \t]+|{_LINE_BREAK}))?{_POSTCODE_ANY}(?:,?[ \t]+{_TOWN})?
+    |(?:[ \t]+(?:{_TOWN_PARTICLE}[ \t]+)?{_TOWN_WORD})*,?[ \t]+{_POSTCODE_ANY}){_PROVINCE}?
+    |{_PROVINCE}"""
+)
+# The house number alone, or the rest of one ("Istarska 3c" + "/9"), where the phrase ends.
+ADDRESS_NUMBER_TAIL = regex.compile(
+    rf"(?:{_HOUSE_NUMBER}|[/-]\d{{1,5}}[A-Za-z]?)(?=[ \t]*(?:[,;.)\n]|\Z))"
+)
+# Before a postcode line: the street line it belongs to, named by capitalised words and the
+# particles of street names ("Berkenbrücker Steig 846\n", "al. Rogozińska 1223, ").
+_STREET_PARTICLE = (
+    r"(?:de|del|della|degli|dei|di|da|do|dos|das|du|des|la|las|los|le|les|el|van|von|der|den|"
+    r"am|an|im|na|nad|pod|u|och|y|e|ul\.|al\.|os\.|pl\.|avenue|boulevard|chemin|impasse|allée|"
+    r"rue|plac|aleja|ulica|via|viale|calle|rua|strada)"
+)
+_STREET_LINE = (
+    rf"(?:{_STREET_PARTICLE}[ \t]+)?{_TOWN_WORD}(?:[ \t]+(?:{_STREET_PARTICLE}|{_TOWN_WORD})){{0,5}}"
+    rf"{_HOUSE_NUMBER}{_LINE_BREAK}(?:\d{{1,4}}[ ])?\Z"
+)
+ADDRESS_STREET_LINE = regex.compile(rf"(?<![\w-]){_STREET_LINE}")
+# Before a street: its unit, flat, block or lot ("Studio 4\n", "Flat 96 , Level 4 ",
+# "Block 07 Lot 83 ", "B11 L87 ", "Piso 3 Dto. 3, ", "H.No. 92, ").
+_UNIT_WORD = (
+    r"(?:Apt|Apartment|Unit|Suite|Ste|Studio|Flat|Level|Floor|Block|Blk|Lot|Bldg|Building|"
+    r"Room|Piso|Dto|Depto|Dpto|Casa|Torre|Oficina|Bodega|Edif|Interior|H\.No|B(?=\d)|L(?=\d))"
+)
+# Or its house number before a comma ("78, Chaudhuri Nagar", "No. 3, Jln 1"), or the unit word
+# whose number the street match began with ("Block 7 Lot" + "12 Mabini Street").
+ADDRESS_HEAD = regex.compile(
+    rf"""(?x)(?<![\w-])(?:{_UNIT_WORD}\.?[ \t]*\#?[ \t]*[\w-]{{1,6}}[ \t]*,?[ \t]*\n?[ \t]*)*
+    (?:(?:No\.[ \t]*)?\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?,[ \t]*|{_UNIT_WORD}\.?[ \t]*\#?[ \t]*)?\Z"""
+)
+
+
+def extend_address(text: str, start: int, end: int) -> tuple[int, int]:
+    """An address finding grown over what belongs to it on either side: a house number or a
+    postcode and town after it, the street line or a unit before it. Only ever grows a finding,
+    so a clean text (no finding) stays as it was."""
+    return _grow_start(text, start), _grow_end(text, end)
+
+
+def _grow_end(text: str, end: int) -> int:
+    word = end
+    while word > 0 and text[word - 1].isalnum():
+        word -= 1  # retry from the last word: "… Nuneaton TS" of "TS4T 4WP", "Hembrug 1975" + " XD"
+    while word > 0 and text[word - 1] in " \t\n":
+        word -= 1
+    best = end
+    while best < len(text) and text[best].isalnum() and text[best - 1].isalnum():
+        best += 1  # never stop inside a word
+    for at in {end, word, best}:
+        tail = ADDRESS_TAIL.match(text, at) or ADDRESS_NUMBER_TAIL.match(text, at)
+        if tail:
+            best = max(best, tail.end())
+    return best
+
+
+def _grow_start(text: str, start: int) -> int:
+    head = ADDRESS_HEAD.search(text, max(0, start - 48), start)
+    if head and head.start() < start:
+        start = head.start()
+    if start and text[start].isdigit() and text[start - 1] in ",\n \t":
+        line = ADDRESS_STREET_LINE.search(text, max(0, start - 80), start)
+        if line:
+            start = line.start()
+    return start
+
+
+# --- a record number beside a name, with no cue: a wristband or label line ---------------------
+# "DOE, JANE  88125668  F", "Jane Doe #K2077003", "Patient: Jane Doe (53081)", "60-84/39 - DOE,
+# JANE", "Pt: Doe, Jane | 43-09/20 |". Five digits or more (four after "#"), no date or time range.
+_ID_BESIDE = (
+    r"(?!\d{4}-\d{1,2}-\d{1,2}(?![\w/-])|\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)\d{2,4}(?![\w/-])|\d{4}-\d{4}(?![\w/-]))"
+    r"(?=(?:[A-Za-z/-]*\d){5})[A-Za-z]{0,3}[-/]?\d[A-Za-z0-9/-]{3,18}[A-Za-z0-9]"
+)
+ID_AFTER_NAME = regex.compile(
+    rf"[ \t]*(?:[,|(/:-][ \t]*){{0,2}}(?:\#[ \t]?(?P<v>\d{{4}}(?![\w/-]))|\#?(?P<v>{_ID_BESIDE}))(?![\w/-])"
+)
+ID_BEFORE_NAME = regex.compile(rf"(?<![\w/-])(?P<v>{_ID_BESIDE})[ \t]*(?:[|/,(-][ \t]*){{0,2}}\Z")
+
+
+def ids_beside_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Record numbers written right before or after a name with no cue between them."""
+    out: list[tuple[int, int]] = []
+    for start, end in names:
+        after = ID_AFTER_NAME.match(text, end)
+        if after and not _zip_like(text, end, after):
+            out.append(after.span("v"))
+        before = ID_BEFORE_NAME.search(text, max(0, start - 32), start)
+        if before:
+            out.append(before.span("v"))
+    return out
+
+
+def _zip_like(text: str, end: int, match: regex.Match[str]) -> bool:
+    """Five bare digits after a space: a town's ZIP code ("West Andrea 39285"), not a record."""
+    value = match.group("v")
+    return value.isdigit() and len(value) == 5 and not text[end : match.start("v")].strip()
