@@ -10,7 +10,9 @@ SCALE = (1, 2, 3, 4, 5)
 # State is a plain dict (it lives in a JSONField) holding integer sums and counts only, so that
 # thousands of incremental updates never drift the way running float means would:
 #   {"count": raters, "sums": {dim: int}, "n": {dim: raters who scored dim},
-#    "histograms": {dim: [count of 1s, 2s, 3s, 4s, 5s]}}
+#    "histograms": {dim: [count of 1s, 2s, 3s, 4s, 5s]}, "v": updates so far}
+# `v` orders the states of one screen (it grows by one with every update, under the row lock):
+# the live hub sends a state carried from a rating only if no newer one went out before it.
 State = dict[str, Any]
 
 
@@ -39,7 +41,13 @@ def apply(state: State, old: Mapping[str, int] | None, new: Mapping[str, int]) -
     else:
         _add(result, old, -1)
     _add(result, new, +1)
+    result["v"] = version(state) + 1
     return result
+
+
+def version(state: State) -> int:
+    """How many updates made this state (0 for a state stored before versions were kept)."""
+    return int(state.get("v", 0))
 
 
 def public(state: State) -> dict[str, Any]:
@@ -63,6 +71,7 @@ def _copy(state: State) -> State:
         "sums": dict(state["sums"]),
         "n": dict(state["n"]),
         "histograms": {d: list(h) for d, h in state["histograms"].items()},
+        "v": version(state),
     }
 
 

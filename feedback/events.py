@@ -75,9 +75,14 @@ def session_send_on_commit(
     )
 
 
-def aggregate_on_commit(session_id: int, screen_id: int) -> None:
-    """After commit, the screen's aggregate goes out in the session's next coalesced flush."""
-    transaction.on_commit(lambda: live_hub().request_aggregate(session_id, screen_id))
+def aggregate_on_commit(
+    session_id: int, screen_id: int, *, state: dict[str, Any] | None = None, visible: bool = False
+) -> None:
+    """After commit, the screen's aggregate goes out in the session's next coalesced flush
+    (`state`: the one just committed, which the hub may send without reading it back)."""
+    transaction.on_commit(
+        lambda: live_hub().request_aggregate(session_id, screen_id, state=state, visible=visible)
+    )
 
 
 def live_hub() -> Any:

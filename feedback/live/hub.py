@@ -24,6 +24,7 @@ from typing import Any
 from asgiref.sync import SyncToAsync
 from django.conf import settings
 
+from feedback import aggregates
 from feedback.live.coalescer import Clock, Coalescer
 from feedback.live.link import RedisLink
 from feedback.live.outbox import Frame, Outbox
@@ -98,6 +99,22 @@ def dumps(frame: dict[str, Any]) -> str:
     return json.dumps(frame, separators=(",", ":"), default=str)
 
 
+@dataclass(frozen=True)
+class Carried:
+    """A screen's aggregate as the rating that made it committed it, serialized in the rating's
+    thread, so the flush sends it without a thread hop and a read back (the floor's one hop:
+    bench/bench_fanout.py). Only on SQLite without Redis, the embedded default: there writers
+    take the database in turn (IMMEDIATE transactions), so the visibility the rating read was
+    still true when it committed, and `version` orders a screen's states; a flush sends one
+    only if nothing newer went out before it. Elsewhere, and after a control frame (a hide, a
+    screen change) went out, the flush reads what is true."""
+
+    screen: int
+    version: int
+    visible: bool
+    text: str
+
+
 @dataclass
 class Conn:
     id: str
@@ -123,6 +140,8 @@ class Hub:
         self.presence_ttl, self.refresh_every = PRESENCE_TTL, REFRESH_EVERY
         self.last_presence: dict[int, int] = {}
         self.flushes = 0
+        self.sent: dict[int, dict[int, int]] = {}  # session -> screen -> version last sent
+        self.reread: set[int] = set()  # sessions whose next flush reads back (see Carried)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -176,11 +195,15 @@ class Hub:
             return
         if not room:
             self.conns.pop(conn.session_id, None)
+            self.sent.pop(conn.session_id, None)
+            self.reread.discard(conn.session_id)
         if conn.counted:
             await self.presence_changed(conn.session_id, removed=conn.id)
 
     def deliver(self, session_id: int, frame: Frame) -> None:
         """To this process's sockets of the session, written now where they can take it."""
+        if frame.slot is None or frame.slot == "hide":
+            self.reread.add(session_id)
         for conn in list(self.conns.get(session_id, {}).values()):
             if frame.slot == "hide":
                 conn.outbox.forget_aggregates()
@@ -244,17 +267,32 @@ class Hub:
 
     # --- aggregates ------------------------------------------------------------------------
 
-    def request_aggregate(self, session_id: int, screen_id: int) -> None:
-        """After a rating commits: the screen's aggregate goes out in the session's next flush."""
+    def request_aggregate(
+        self,
+        session_id: int,
+        screen_id: int,
+        *,
+        state: aggregates.State | None = None,
+        visible: bool = False,
+    ) -> None:
+        """After a rating commits: the screen's aggregate goes out in the session's next flush
+        (`state`: the one the rating committed, sent as it is where that is safe: Carried)."""
         loop = self.serving_loop()
         if loop is None:
             from feedback.selectors import sessions as sel
 
-            visible, frames = sel.aggregate_frames(session_id, [screen_id])
-            for frame in frames:
-                self.publish_without_loop(session_id, self.aggregate_frame(frame, visible))
+            seen, rows = sel.aggregate_frames(session_id, [screen_id])
+            for _, frame in rows:
+                self.publish_without_loop(session_id, self.aggregate_frame(frame, seen))
             return
-        self.coalescer.add(f"agg.{session_id}", screen_id, self.flusher(session_id))
+        item: int | Carried = screen_id
+        if state is not None and self.carries():
+            frame = {"type": "aggregate", "screen": screen_id, **aggregates.public(state)}
+            item = Carried(screen_id, aggregates.version(state), visible, dumps(frame))
+        self.coalescer.add(f"agg.{session_id}", item, self.flusher(session_id))
+
+    def carries(self) -> bool:
+        return self.link is None and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
     def flusher(self, session_id: int) -> Callable[[set[Any]], Awaitable[None]]:
         async def flush(items: set[Any]) -> None:
@@ -263,7 +301,12 @@ class Hub:
         return flush
 
     async def flush_aggregates(self, session_id: int, items: set[Any]) -> None:
-        screens: set[int] = {int(i) for i in items}
+        carried = [i for i in items if isinstance(i, Carried)]
+        if self.link is None:
+            plain = {int(i) for i in items if not isinstance(i, Carried)}
+            await self.flush_once(session_id, plain, carried)
+            return
+        screens: set[int] = {int(i.screen if isinstance(i, Carried) else i) for i in items}
         token = uuid.uuid4().hex
         if self.link is not None and self.link.healthy:
             try:
@@ -285,16 +328,37 @@ class Hub:
                 except Exception:
                     await self.link.failed(self.on_health)
 
-    async def flush_once(self, session_id: int, screens: set[int]) -> None:
+    async def flush_once(
+        self, session_id: int, screens: set[int], carried: list[Carried] | None = None
+    ) -> None:
+        """Send the screens' aggregates: carried ones as they are, the others read back."""
         from feedback.selectors import sessions as sel
 
         self.flushes += 1
+        sent = self.sent.setdefault(session_id, {})
+        newest: dict[int, Carried] = {}
+        if session_id in self.reread:  # a control frame went out since: read what is true now
+            self.reread.discard(session_id)
+            screens = screens | {c.screen for c in carried or []}
+        else:
+            for c in carried or []:
+                best = newest.get(c.screen)
+                if c.screen not in screens and (best is None or c.version > best.version):
+                    newest[c.screen] = c
+        for screen, c in sorted(newest.items()):  # no await before these writes: see Carried
+            if c.version > sent.get(screen, -1):
+                sent[screen] = c.version
+                frame = Frame(c.text, slot=f"aggregate:{screen}", facilitators_only=not c.visible)
+                await self.broadcast(session_id, frame)
+        if not screens:
+            return
         read = KeptConnectionRead(
             sel.aggregate_frames, thread_sensitive=False, executor=FLUSH_READS
         )
-        visible, frames = await read(session_id, screens)
-        for frame in frames:
-            await self.broadcast(session_id, self.aggregate_frame(frame, visible))
+        visible, rows = await read(session_id, screens)
+        for version, payload in rows:
+            sent[payload["screen"]] = max(version, sent.get(payload["screen"], -1))
+            await self.broadcast(session_id, self.aggregate_frame(payload, visible))
 
     @staticmethod
     def aggregate_frame(frame: dict[str, Any], visible: bool) -> Frame:

@@ -131,14 +131,17 @@ def aggregate_public(session_id: int, screen_id: int) -> dict[str, Any] | None:
 
 def aggregate_frames(
     session_id: int, screen_ids: Iterable[int]
-) -> tuple[bool, list[dict[str, Any]]]:
-    """(results visible?, one `aggregate` frame per screen), read in two queries."""
+) -> tuple[bool, list[tuple[int, dict[str, Any]]]]:
+    """(results visible?, (version, `aggregate` frame) per screen), read in two queries."""
     visible = (
         CodesignSession.objects.filter(pk=session_id).values_list("results_visible", flat=True)
     ).first()
     rows = ScreenAggregate.objects.filter(session_id=session_id, screen_id__in=list(screen_ids))
     frames = [
-        {"type": "aggregate", "screen": r.screen_id, **aggregates.public(r.state)}
+        (
+            aggregates.version(r.state),
+            {"type": "aggregate", "screen": r.screen_id, **aggregates.public(r.state)},
+        )
         for r in rows.order_by("screen_id")
     ]
     return bool(visible), frames

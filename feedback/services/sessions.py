@@ -360,9 +360,13 @@ def rating_submit(
             rating.model_version = _model_version(screen_id)
         rating.scores, rating.client_id = scores, client_id
         rating.save()
-        request_aggregate_broadcast(session.pk, screen_id)
         if session.quorum and not session.results_visible:
+            request_aggregate_broadcast(session.pk, screen_id)  # a reveal may follow: read back
             _reveal_on_quorum(session.pk, screen_id, agg.state["count"])
+        else:
+            request_aggregate_broadcast(
+                session.pk, screen_id, state=agg.state, visible=session.results_visible
+            )
         note = None
         if masked.text or where:
             note = _store_note(session, participant, screen_id, masked, where, region, client_id)
@@ -535,7 +539,11 @@ def sus_submit(*, participant: Participant, answers: Any) -> SusResponse:
     return response
 
 
-def request_aggregate_broadcast(session_id: int, screen_id: int) -> None:
+def request_aggregate_broadcast(
+    session_id: int, screen_id: int, *, state: aggregates.State | None = None, visible: bool = False
+) -> None:
     """After commit, broadcast the screen's aggregate, coalesced per session (one read and one
-    serialization per screen per flush, however many sockets listen)."""
-    events.aggregate_on_commit(session_id, screen_id)
+    serialization per screen per flush, however many sockets listen). A rating passes the `state`
+    it committed (and the visibility it read under the same lock): where the hub can trust it
+    (feedback.live.hub.Carried), the flush sends it without reading it back."""
+    events.aggregate_on_commit(session_id, screen_id, state=state, visible=visible)

@@ -496,17 +496,17 @@ async def test_pinned_comment_reaches_the_facilitator_and_is_acked():
 
 
 async def test_aggregate_broadcasts_are_coalesced(monkeypatch):
-    """Ratings committed while a flush is in flight go out together in the next one (the flush's
-    read is held up here, so the burst surely lands during it)."""
-    from feedback.selectors import sessions as sel
+    """Ratings committed while a flush is in flight go out together in the next one (each flush
+    is held up here, so the burst surely lands during the first)."""
+    from feedback.live.hub import Hub
 
-    read = sel.aggregate_frames
+    flush = Hub.flush_once
 
-    def slow_read(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)
-        return read(*args, **kwargs)
+    async def slow_flush(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.3)
+        return await flush(*args, **kwargs)
 
-    monkeypatch.setattr(sel, "aggregate_frames", slow_read)
+    monkeypatch.setattr(Hub, "flush_once", slow_flush)
     session = await new_session()
     screen = session.screen_list[0]
     lead = await member(session, session.facilitator)
@@ -521,6 +521,41 @@ async def test_aggregate_broadcasts_are_coalesced(monkeypatch):
     assert 1 <= len(aggregates) < len(raters)
     assert aggregates[-1]["count"] == len(raters)
     for comm in (lead, *raters):
+        await comm.disconnect()
+
+
+async def test_a_rating_s_aggregate_is_not_read_back_on_the_embedded_default(monkeypatch):
+    """On SQLite without Redis the rating's committed aggregate is sent as it is (one thread hop,
+    like the floor), once no control frame went out since the last flush; elsewhere the flush
+    reads it back. Either way every socket gets the count."""
+    from django.conf import settings as conf
+
+    from feedback.selectors import sessions as sel
+
+    read, reads = sel.aggregate_frames, []
+
+    def counting_read(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(sel, "aggregate_frames", counting_read)
+    session = await new_session()
+    screen = session.screen_list[0]
+    lead = await member(session, session.facilitator)
+    casey, dana = await member(session), await member(session)
+    await lead.send_json_to({"type": "reveal_results", "visible": True})
+    await until(dana, "results_visible")
+    await drain(lead)
+    reads.clear()
+    for n, rater in enumerate((casey, dana)):
+        await rater.send_json_to({"type": "rate", "screen": screen, "scores": {"clarity": n + 3}})
+        got = await until(lead, "aggregate")
+        assert got["count"] == n + 1 and (await until(casey, "aggregate"))["count"] == n + 1
+    embedded = conf.DATABASES["default"]["ENGINE"].endswith("sqlite3") and not conf.REDIS_URL
+    # The reveal went out since the last flush: the first rating's flush reads back what is true.
+    assert (len(reads) == 1) if embedded else (len(reads) >= 2)
+    assert got["means"]["clarity"] == 3.5
+    for comm in (lead, casey, dana):
         await comm.disconnect()
 
 
