@@ -58,17 +58,21 @@ class KeptConnection(SyncToAsync):  # type: ignore[type-arg]
     thread's connection after every call where CONN_MAX_AGE says so (always, on SQLite), and on
     PostgreSQL its health check costs a `SELECT 1` round trip per call, so each rating and each
     flush paid a connect (and a close before its result came back) on the way to the sockets.
-    Here the thread keeps its connection (Django's age and health checks run at most once a
-    second per thread); one that failed is closed (a rating answered
-    `unavailable` is sent again on a fresh one) and a read that failed on it is retried once."""
+    Here the thread keeps its connection for its life (Django's health checks run at most once a
+    second per thread, its age limit not at all: CONN_MAX_AGE is 0 for request threads, which end
+    with their request, and would reconnect these few long-lived threads every second); one that
+    failed is closed (a rating answered `unavailable` is sent again on a fresh one) and a read
+    that failed on it is retried once."""
 
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
-        from django.db import InterfaceError, OperationalError, close_old_connections, connection
+        from django.db import InterfaceError, OperationalError, connection, connections
 
         now = time.monotonic()
         if now - getattr(CHECKED, "at", -CHECK_EVERY) >= CHECK_EVERY:
-            CHECKED.at = now  # Django's own checks (age, health) at most once a second a thread
-            close_old_connections()
+            CHECKED.at = now  # Django's own checks at most once a second a thread
+            for conn in connections.all(initialized_only=True):
+                conn.close_at = None  # kept: see above
+                conn.close_if_unusable_or_obsolete()
         try:
             return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
         except (InterfaceError, OperationalError):

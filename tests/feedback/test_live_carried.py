@@ -116,3 +116,31 @@ async def test_with_redis_configured_nothing_is_carried(settings):
     hub = Hub(redis_url="redis://127.0.0.1:1/0")
     hub.link = object()  # type: ignore[assignment]  # as if the link were up: another process may flush
     assert not hub.carries()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_live_thread_keeps_its_connection_across_checks(monkeypatch):
+    """CONN_MAX_AGE is 0 (request threads end with their request); the few live threads keep
+    theirs: Django's checks run, its age limit does not reconnect them every second."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from feedback.live.hub import KeptConnection
+
+    assert connection.settings_dict["CONN_MAX_AGE"] == 0
+    monkeypatch.setattr(hub_module, "CHECK_EVERY", 0.0)  # the checks run before every call
+
+    def which() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return connection.connection  # the object itself: an id could be reused after a close
+
+    pool = ThreadPoolExecutor(1)
+    try:
+        kept = KeptConnection(which, thread_sensitive=False, executor=pool)
+        first = await kept()
+        assert await kept() is first and await kept() is first
+    finally:
+        pool.submit(lambda: connection.close()).result()
+        pool.shutdown()
