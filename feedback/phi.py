@@ -77,7 +77,8 @@ def _grown(text: str, found: list[Finding]) -> list[Finding]:
     if names:
         taken = [(s, e) for s, e, _k, _p in found]
         for s, e in shapes.ids_beside_names(text, names):
-            if not any(s < te and ts < e for ts, te in taken):  # a phone or date stays what it is
+            # a phone or date the number is (or lies within) stays what it is
+            if not any(ts <= s and e <= te for ts, te in taken):
                 found.append((s, e, "MRN", _SCORES["MRN"]))
     return found
 
@@ -268,6 +269,7 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                 (shapes.ID_DASHED, gate(5, ("-",), run=5)),
                 (shapes.MRN_ANY, gate(1, starts=shapes.MRN_CUE_STARTS)),
                 (shapes.MRN_SOFT, gate(5, starts=shapes.MRN_SOFT_STARTS)),
+                (shapes.MRN_SOFT_CODE, gate(3, starts=shapes.MRN_SOFT_STARTS)),
             ],
             name="RoundsRecordNumber",
         ),

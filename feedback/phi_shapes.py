@@ -106,6 +106,18 @@ MRN_SOFT = Lowered(
     (?=(?:[a-z/-]*\d){5})[a-z]{0,3}[-/]?\d[a-z0-9/-]{3,18}[a-z0-9])(?![\w-])"""
 )
 MRN_SOFT_STARTS = ("mr", "chart", "visit", "rec", "hosp", "enc", "acc")
+# After those cues, a code of capitals and digits with three digits or more: behind a colon or
+# "#" ("Chart: SZC 668", "MR: 762 GYZ"), or, after a space, with letters and digits in one
+# word ("visit 4F 72046", "chart 443-FZN"; not "visit ICU 412").
+# A cue word is no part of the code after another cue: "chart: MRN 7730012".
+_CUE_WORD = r"(?:MRN|MR|FIN|CSN|HAR|ID|DOB|SSN|ACCT|ENC|PT|RM)\b"
+MRN_SOFT_CODE = regex.compile(
+    rf"""(?x)\b(?i:mr|chart|visit|rec|record|hosp|enc|encounter|acct|account)
+    (?:[ \t]*[:\#][ \t]*(?P<v>(?!{_CUE_WORD})(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])(?=(?:[A-Z -]*\d){{3}})
+      [A-Z0-9]{{1,4}}[- ]?[A-Z0-9]{{2,7}})
+    |[ \t]+(?P<v>(?=(?:[A-Z -]*\d){{3}})(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{{2,8}}(?:[- ][A-Z0-9]{{2,7}})?
+    |\d{{3,6}}-[A-Z]{{2,4}}))(?![\w/-])"""
+)
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
 
@@ -175,7 +187,7 @@ ADDRESS_US = regex.compile(
     rf"""(?x)(?<![\w\#-])(?P<v>
     (?:(?:Apt|Apartment|Unit|Suite|Ste|Flat|Level|Floor|Bldg|Building|Lot)\b\.?[ \t]*\#?[ \t]*
     [\w-]{{1,6}},?[ \t]+)?
-    \d{{1,6}}(?:/\d{{1,6}})?[A-Za-z]?[ \t]+
+    \d{{1,6}}(?:/\d{{1,6}}|-[A-Z](?=[ \t]))?[A-Za-z]?[ \t]+
     (?:(?:(?:[NSEW]\.?|{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{0,3}}(?:{_USPS})
     |(?:(?:[NSEW]\.?|{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}(?:{_STREET_MORE}))
     \.?(?![\w-])(?:[ \t]+(?:North|South|East|West|NE|NW|SE|SW)\b)?{_UNIT}?{_CITY}?)"""
@@ -192,7 +204,8 @@ _INTL_BEFORE = (
     r"Plazuela|Praça|Praca|Alameda|Rodovia|Vereda|Viaduto|Travesía|Travesia|Ronda|Rambla|Pasaje|"
     r"Andador|Circuito|Periférico|Diag|Glorieta|Callejón|Cerrada|Privada|Contrada|"
     r"Rotonda|Vicolo|Borgo|Lungomare|Bulevardul|Intrarea|Calea|Aleea|Splaiul|Strada|Sokak|Rúa|Carretera|"
-    r"avenue|boulevard|chemin|impasse|allée|plac|aleja|Plac|Aleja|Chemin|Impasse|Allée"
+    r"avenue|boulevard|chemin|impasse|allée|plac|aleja|Plac|Aleja|Chemin|Impasse|Allée|"
+    r"Jl|Jln|Jalan|Gg|Gang|Lorong|Lrg"
 )
 # Floor, door and block parts after the house number: "Piazza Tasca, 875 Piano 6".
 _INTL_UNIT = (
@@ -202,7 +215,7 @@ _INTL_UNIT = (
 _INTL_SUFFIX = (
     r"stra(?:ß|ss)e|str|weg|gasse|platz|allee|ring|damm|vej|vænget|gade|gatan|vägen|katu|tie|"
     r"straat|laan|plein|gracht|utca|ulica|cesta|ulice|sokak|caddesi|veien|gata|polku|torget|stigen|"
-    r"gränd|backen"
+    r"gränd|backen|steeg|singel|dreef|kade|kuja"
 )
 # ", Torino", ", San Martino In Pedriolo", ", Castilleja de Guzmán"
 _TAIL = (
@@ -311,7 +324,7 @@ ADDRESS_UNIT_LINE = regex.compile(
 # Slovakia, Sweden ("656 81"), Brazil and Portugal ("01310-100"), US ZIP+4, and 4-7 digits.
 _POSTCODE_ANY = (
     r"(?:[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]\d{2}[ ]?[A-Z\d]{4}"
-    r"|(?:[A-Z]{1,2}-)?(?:\d{4}[ ]?[A-Z]{2}|\d{2}-\d{3}|\d{3}[ ]\d{2}|\d{4,5}-\d{3,4}|\d{4,7}))"
+    r"|(?:[A-Z]{1,2}-)?(?:\d{4}[ ]?[A-Z]{2}|\d{2}-\d{3}|\d{3}[ ]\d{2}|\d{4,5}-\d{3,4}|\d{4,8}))"
     r"(?![\w-])"
 )
 _TOWN_WORD = r"\p{Lu}[\p{L}\p{M}'.-]*"
@@ -319,7 +332,7 @@ _TOWN_PARTICLE = (
     r"(?:de|del|de[ ]la|la|las|los|el|di|da|do|dos|sur|sous|le|les|en|am|an[ ]der|an|im|ob|"
     r"na|nad|pod|on|upon|in|op|aan|och|og|i)"
 )
-_TOWN = rf"{_TOWN_WORD}(?:[ \t]+(?:{_TOWN_PARTICLE}[ \t]+)?{_TOWN_WORD}){{0,3}}"
+_TOWN = rf"(?:{_TOWN_PARTICLE}[ \t]+)?{_TOWN_WORD}(?:[ \t]+(?:{_TOWN_PARTICLE}[ \t]+)?{_TOWN_WORD}){{0,3}}"
 _LINE_BREAK = r"(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*)"
 # After a street: its house number if the street ended before it ("Na Pomezí" + " 7"), then a
 # postcode line, town first or postcode first ("\n656 81 Břidličná", ", Bytów 96-362"); or the
@@ -329,7 +342,8 @@ _HOUSE_NUMBER = r",?[ \t]+(?:N[°º][ \t]*)?\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-
 _PROVINCE = r"(?:[ \t]+\([A-Z]{2}\)|[ \t]*/[ \t]*[A-Z]{2}\b)"
 ADDRESS_TAIL = regex.compile(
     rf"""(?x)(?:{_HOUSE_NUMBER})?
-    (?:{_LINE_BREAK}(?:{_TOWN}(?:,?[ \t]+|{_LINE_BREAK}))?{_POSTCODE_ANY}(?:,?[ \t]+{_TOWN})?
+    (?:{_LINE_BREAK}(?:{_TOWN}(?:,?[ \t]+|{_LINE_BREAK})){{0,3}}{_POSTCODE_ANY}
+      (?:,?[ \t]+{_TOWN}|[ \t]*\n[ \t]*{_TOWN}(?=[ \t]*(?:\n|\Z|[,.;]))(?<=\n[ \t]*{_POSTCODE_ANY}[ \t]*\n[^\n]*))?
     |(?:[ \t]+(?:{_TOWN_PARTICLE}[ \t]+)?{_TOWN_WORD})*,?[ \t]+{_POSTCODE_ANY}){_PROVINCE}?
     |{_PROVINCE}"""
 )
@@ -359,7 +373,7 @@ _UNIT_WORD = (
 # whose number the street match began with ("Block 7 Lot" + "12 Mabini Street").
 ADDRESS_HEAD = regex.compile(
     rf"""(?x)(?<![\w-])(?:{_UNIT_WORD}\.?[ \t]*\#?[ \t]*[\w-]{{1,6}}[ \t]*,?[ \t]*\n?[ \t]*)*
-    (?:(?:No\.[ \t]*)?\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?,[ \t]*|{_UNIT_WORD}\.?[ \t]*\#?[ \t]*)?\Z"""
+    (?:(?:No\.[ \t]*)?\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?,[ \t]*|(?:{_UNIT_WORD}|B|L)\.?[ \t]*\#?[ \t]*)?\Z"""
 )
 
 
@@ -374,7 +388,7 @@ def _grow_end(text: str, end: int) -> int:
     word = end
     while word > 0 and text[word - 1].isalnum():
         word -= 1  # retry from the last word: "… Nuneaton TS" of "TS4T 4WP", "Hembrug 1975" + " XD"
-    while word > 0 and text[word - 1] in " \t\n":
+    while word > 0 and text[word - 1] in " \t\n,":
         word -= 1
     best = end
     while best < len(text) and text[best].isalnum() and text[best - 1].isalnum():
@@ -404,10 +418,20 @@ _ID_BESIDE = (
     r"(?!\d{4}-\d{1,2}-\d{1,2}(?![\w/-])|\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)\d{2,4}(?![\w/-])|\d{4}-\d{4}(?![\w/-]))"
     r"(?=(?:[A-Za-z/-]*\d){5})[A-Za-z]{0,3}[-/]?\d[A-Za-z0-9/-]{3,18}[A-Za-z0-9]"
 )
+# Inside a label's delimiters ("#", "(", "|") or before " - ", a shorter code with capitals and
+# digits is a record number too: "#RUZ 380", "(AZL-669)", "| 6NJ 506 |", "92Y 7636 - DOE, J".
+_CODE_BESIDE = r"(?!(?:MRN|MR|FIN|CSN|HAR|ID|DOB|SSN|ACCT|ENC|PT|RM)\b)(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])(?=(?:[A-Z -]*\d){3})[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,7}"
+# The name finder may stop before a surname that is also a word ("Jorge [Murphy] (45868172)"):
+# up to two capitalised words may stand between the name and the number.
 ID_AFTER_NAME = regex.compile(
-    rf"[ \t]*(?:[,|(/:-][ \t]*){{0,2}}(?:\#[ \t]?(?P<v>\d{{4}}(?![\w/-]))|\#?(?P<v>{_ID_BESIDE}))(?![\w/-])"
+    rf"""(?x)(?:[ \t]+\p{{Lu}}[\p{{L}}'-]*(?![\w/-])){{0,2}}
+    (?:[ \t]*(?:[,|(/:-][ \t]*){{0,2}}\#?(?P<v>{_ID_BESIDE})
+    |[ \t]*(?:[,/:-][ \t]*)?[|(\#][ \t]*(?P<v>\d{{4}}|{_CODE_BESIDE}))(?![\w/-])"""
 )
-ID_BEFORE_NAME = regex.compile(rf"(?<![\w/-])(?P<v>{_ID_BESIDE})[ \t]*(?:[|/,(-][ \t]*){{0,2}}\Z")
+ID_BEFORE_NAME = regex.compile(
+    rf"""(?x)(?<![\w/-])(?:(?P<v>{_ID_BESIDE})[ \t]*(?:[|/,(-][ \t]*){{0,2}}
+    |(?P<v>{_CODE_BESIDE})[ \t]*(?:[|-][ \t]*))(?:\p{{Lu}}[\p{{L}}'-]*,?[ \t]+){{0,2}}\Z"""
+)
 
 
 def ids_beside_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -415,7 +439,7 @@ def ids_beside_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int,
     out: list[tuple[int, int]] = []
     for start, end in names:
         after = ID_AFTER_NAME.match(text, end)
-        if after and not _zip_like(text, end, after):
+        if after and not _zip_like(text, after):
             out.append(after.span("v"))
         before = ID_BEFORE_NAME.search(text, max(0, start - 32), start)
         if before:
@@ -423,7 +447,13 @@ def ids_beside_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
-def _zip_like(text: str, end: int, match: regex.Match[str]) -> bool:
-    """Five bare digits after a space: a town's ZIP code ("West Andrea 39285"), not a record."""
+def _zip_like(text: str, match: regex.Match[str]) -> bool:
+    """Five bare digits after one space: a town's ZIP code ("West Andrea 39285"), not a record
+    (a label's columns are set apart by two spaces or more: "DOE, JANE  57348  F")."""
     value = match.group("v")
-    return value.isdigit() and len(value) == 5 and not text[end : match.start("v")].strip()
+    return (
+        value.isdigit()
+        and len(value) == 5
+        and text[: match.start("v")].endswith(("\t", " "))
+        and not text[: match.start("v")].endswith("  ")
+    )

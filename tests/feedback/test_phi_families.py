@@ -399,6 +399,14 @@ def _inside(i: int, spans: list[Span]) -> bool:
         ("home: 7/2 Karen Parklands", "7/2 Karen Parklands"),
         ("Address: Mariola-Ring 6-2", "Mariola-Ring 6-2"),
         ("Address: Vinogradska 4b/2", "Vinogradska 4b/2"),
+        # a postcode alone on its line, then the town; a bairro line before the postcode
+        ("Address: Kerkstraat 12\n1017 GB\nAmsterdam", "Kerkstraat 12 1017 GB Amsterdam"),
+        ("Address: Rua das Flores, 96\nJardim Europa\n01310100 Sao Paulo / SP", "96 01310100 SP"),
+        # a dashed letter after the house number; block and lot; Dutch and Indonesian words
+        ("Address: 412-B Acacia Drive, Lipa, 4217 Batangas", "412-B Acacia Lipa 4217 Batangas"),
+        ("Address: B12 L7 Jade Street, Lipa", "B12 L7 Jade Street"),
+        ("home: Lindensingel 4, 3011 Rotterdam", "Lindensingel 4 3011 Rotterdam"),
+        ("Address: Jl. Merdeka Raya No. 14", "Merdeka Raya 14"),
     ],
 )
 def test_postcode_lines_units_and_foreign_street_words_complete_the_address(
@@ -426,6 +434,14 @@ def test_postcode_lines_units_and_foreign_street_words_complete_the_address(
         ("Patient: Ilse Varga (53081)", "53081"),
         ("60-84/39 - HALVORSEN, PER", "60-84/39"),
         ("Pt: Brandt, Nils | 43-09/20 | Rm 412", "43-09/20"),
+        # codes of capitals and digits: after a soft cue, in a label's delimiters, in columns
+        ("MR: 418 KTW on the sticker", "418 KTW"),
+        ("visit 7K 51203 closed", "7K 51203"),
+        ("chart 512-HQP pulled", "512-HQP"),
+        ("NOWAK, EWA  VR481206  F  67y", "VR481206"),
+        ("02K4471 - DAY, MARTA", "02K4471"),
+        ("Pt: Ana Ruiz | 314-QRT | Rm 9", "314-QRT"),
+        ("Ewa Nowak #KTZ 417 waiting", "KTZ 417"),
     ],
 )
 def test_record_numbers_after_new_cues_and_beside_names_are_masked(text: str, secret: str) -> None:
@@ -441,6 +457,8 @@ def test_record_numbers_after_new_cues_and_beside_names_are_masked(text: str, se
         "order #2 was given late; mrn 104 min to print",
         "Level 2, 3 West and Flat 4 beds are closed",
         "Studio 4 huddle at 0700, 12 pts on the board",
+        "visit ICU 412 at 0700; Epic chart: 2 notes",
+        "MR: 3+ and A1C 7.2 on chart; MR 2D echo",
     ],
 )
 def test_dates_times_counts_and_levels_beside_cues_stay_readable(text: str) -> None:
