@@ -3,6 +3,8 @@ many countries, military and multi-line addresses, short or glued record numbers
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import regex
 
 from feedback.phi_regex import Lowered
@@ -111,12 +113,31 @@ MRN_SOFT_STARTS = ("mr", "chart", "visit", "rec", "hosp", "enc", "acc")
 # word ("visit 4F 72046", "chart 443-FZN"; not "visit ICU 412").
 # A cue word is no part of the code after another cue: "chart: MRN 7730012".
 _CUE_WORD = r"(?:MRN|MR|FIN|CSN|HAR|ID|DOB|SSN|ACCT|ENC|PT|RM)\b"
-MRN_SOFT_CODE = regex.compile(
-    rf"""(?x)\b(?i:mr|chart|visit|rec|record|hosp|enc|encounter|acct|account)
-    (?:[ \t]*[:\#][ \t]*(?P<v>(?!{_CUE_WORD})(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])(?=(?:[A-Z -]*\d){{3}})
-      [A-Z0-9]{{1,4}}[- ]?[A-Z0-9]{{2,7}})
+_SOFT_CODE_VALUE = regex.compile(
+    rf"""(?x)(?:[ \t]*[:\#][ \t]*(?P<v>(?!{_CUE_WORD})(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])
+      (?=(?:[A-Z -]*\d){{3}})[A-Z0-9]{{1,4}}[- ]?[A-Z0-9]{{2,7}})
     |[ \t]+(?P<v>(?=(?:[A-Z -]*\d){{3}})(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{{2,8}}(?:[- ][A-Z0-9]{{2,7}})?
     |\d{{3,6}}-[A-Z]{{2,4}}))(?![\w/-])"""
+)
+
+
+class CuedCode:
+    """A case-insensitive cue found fast (`Lowered`), then a case-sensitive value right after it:
+    one case-insensitive regex with a leading \\b would scan the whole note slowly."""
+
+    def __init__(self, cue: Lowered, value: regex.Pattern[str]) -> None:
+        self.cue, self.value = cue, value
+
+    def finditer(self, text: str) -> Iterator[regex.Match[str]]:
+        for cue in self.cue.finditer(text):
+            match = self.value.match(text, cue.end())
+            if match:
+                yield match
+
+
+MRN_SOFT_CODE = CuedCode(
+    Lowered(r"(?ix)\b(?:record|rec|encounter|enc|account|acct|chart|visit|hosp|mr)"),
+    _SOFT_CODE_VALUE,
 )
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
@@ -362,7 +383,7 @@ _STREET_LINE = (
     rf"(?:{_STREET_PARTICLE}[ \t]+)?{_TOWN_WORD}(?:[ \t]+(?:{_STREET_PARTICLE}|{_TOWN_WORD})){{0,5}}"
     rf"{_HOUSE_NUMBER}{_LINE_BREAK}(?:\d{{1,4}}[ ])?\Z"
 )
-ADDRESS_STREET_LINE = regex.compile(rf"(?<![\w-]){_STREET_LINE}")
+ADDRESS_STREET_LINE = regex.compile(rf"(?r)(?<![\w-]){_STREET_LINE}")
 # Before a street: its unit, flat, block or lot ("Studio 4\n", "Flat 96 , Level 4 ",
 # "Block 07 Lot 83 ", "B11 L87 ", "Piso 3 Dto. 3, ", "H.No. 92, ").
 _UNIT_WORD = (
@@ -400,8 +421,17 @@ def _grow_end(text: str, end: int) -> int:
     return best
 
 
+# What any head needs, checked before the head's own (slower) search: a unit word, B/L and a
+# digit, or a house number and comma right before the street.
+_HEAD_HINT = regex.compile(
+    r"(?i:apt|apartment|unit|suite|ste|studio|flat|level|floor|block|blk|lot|bldg|building|room|"
+    r"piso|dto|depto|dpto|casa|torre|oficina|bodega|edif|interior|h\.no)|\b[BL]\d|\d[A-Za-z]?,[ \t]*\Z"
+)
+
+
 def _grow_start(text: str, start: int) -> int:
-    head = ADDRESS_HEAD.search(text, max(0, start - 48), start)
+    lo = max(0, start - 48)
+    head = ADDRESS_HEAD.search(text, lo, start) if _HEAD_HINT.search(text, lo, start) else None
     if head and head.start() < start:
         start = head.start()
     if start and text[start].isdigit() and text[start - 1] in ",\n \t":
@@ -429,7 +459,7 @@ ID_AFTER_NAME = regex.compile(
     |[ \t]*(?:[,/:-][ \t]*)?[|(\#][ \t]*(?P<v>\d{{4}}|{_CODE_BESIDE}))(?![\w/-])"""
 )
 ID_BEFORE_NAME = regex.compile(
-    rf"""(?x)(?<![\w/-])(?:(?P<v>{_ID_BESIDE})[ \t]*(?:[|/,(-][ \t]*){{0,2}}
+    rf"""(?xr)(?<![\w/-])(?:(?P<v>{_ID_BESIDE})[ \t]*(?:[|/,(-][ \t]*){{0,2}}
     |(?P<v>{_CODE_BESIDE})[ \t]*(?:[|-][ \t]*))(?:\p{{Lu}}[\p{{L}}'-]*,?[ \t]+){{0,2}}\Z"""
 )
 
