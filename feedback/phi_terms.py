@@ -33,6 +33,8 @@ CLINICAL_TERMS = _words(
     wound vac wound-vac picc port-a-cath portacath mediport
     medicare medicaid tricare humana aetna cigna kaiser
     covid webex vizient teladoc
+    powerchart mychart firstnet surginet careaware soarian eclinicalworks nextgen spok
+    tigerconnect intellivue carescape
     µg μg µl μl µmol μmol µm μm mcl
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december jan feb mar apr jun jul aug sep

@@ -126,6 +126,8 @@ def test_addresses_without_number_military_and_multi_line_are_masked(
         "Huddle board shows 26 patients, 3 RNs short, 0700-1900",
         "Go-live for the Discharge Navigator is 2026-04-01",
         "the CNAs and WOWs were moved to 6 South at 0200-0330",
+        "Order set v2.3 on Cerner PowerChart build 2024.08; MyChart and FirstNet slow",
+        "IntelliVue and CareScape monitors page through TigerConnect, Spok on nights",
     ],
 )
 def test_clinical_language_is_left_untouched(text: str) -> None:
