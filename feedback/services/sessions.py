@@ -369,7 +369,9 @@ def rating_submit(
             )
         note = None
         if masked.text or where:
-            note = _store_note(session, participant, screen_id, masked, where, region, client_id)
+            note = _standing(participant, screen_id, masked.text, where, region) or _store_note(
+                session, participant, screen_id, masked, where, region, client_id
+            )
     rating.note = note  # type: ignore[attr-defined]
     return rating
 
@@ -410,6 +412,23 @@ def _store_note(
         return done
     _broadcast_comment(session, sel.comment_frame(note))
     return note
+
+
+def _standing(
+    participant: Participant, screen_id: int, text: str, where: Pin | None, region: str | None
+) -> Comment | None:
+    """The participant's latest standing comment on the screen if a rating sends it again word
+    for word, with the same pin or region (a page that kept the sent comment in its box): a
+    re-rating replaces the scores and must not repeat the words."""
+    last = (
+        Comment.objects.filter(participant=participant, screen_id=screen_id, withdrawn_at=None)
+        .order_by("-id")
+        .first()
+    )
+    if last is None or last.text != text or last.region != (region or ""):
+        return None
+    same_place = (last.pin_x, last.pin_y) == ((where.x, where.y) if where else (None, None))
+    return last if same_place else None
 
 
 def _model_version(screen_id: int) -> str:

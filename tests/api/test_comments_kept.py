@@ -62,6 +62,24 @@ def test_a_second_comment_is_added_beside_the_first(clients, room):
     assert summary["count"] == 1
 
 
+def test_re_rating_that_repeats_the_sent_comment_and_pin_adds_no_copy(clients, room):
+    """A page that kept the sent comment in its box sends it again with new scores: the scores
+    change, the comment stays one; a different comment, or the same words elsewhere, is new."""
+    pin = {"x": 0.3, "y": 0.6}
+    first = rate(clients["clinician"], room, comment="Dose field hidden", pin=pin)
+    again = rate(clients["clinician"], room, comment="Dose field hidden", pin=pin,
+                 scores={"clarity": 5})  # fmt: skip
+    assert again["comment_id"] == first["comment_id"]
+    summary = first_screen(room["session"])
+    assert summary["means"]["clarity"] == 5 and len(summary["comments"]) == 1
+    rate(clients["clinician"], room, comment="Dose field hidden", pin={"x": 0.9, "y": 0.1})
+    rate(clients["clinician"], room, comment="Also the units")
+    summary = first_screen(room["session"])
+    texts = [c["text"] for c in summary["comments"]]
+    assert texts == ["Dose field hidden", "Dose field hidden", "Also the units"]
+    assert Comment.objects.filter(text="Dose field hidden").count() == 2
+
+
 def test_a_replayed_rate_adds_no_second_comment(clients, room):
     body = {"comment": "Once only", "client_id": "9b2f3c1e-0d8a-4c53-9a43-5c2b1a0f6e11"}
     first = rate(clients["clinician"], room, **body)

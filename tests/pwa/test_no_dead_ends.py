@@ -23,6 +23,18 @@ SHOWN_HIDDEN = (
 )
 
 
+def _rating_page(base: str, watched: Any, make_user: Any, viewport: dict[str, int]) -> Any:
+    """A session showing its first screen, and Nina's page in it, ready to rate."""
+    session = _api_session(make_user("product_owner", username="fran"))
+    _show_first_screen(session)
+    make_user("clinician", username="nina")
+    page = watched(viewport)
+    login(page, base, "nina", PASSWORD)
+    page.goto(f"{base}/join/{session['code']}")
+    page.wait_for_selector("#rate-view:not([hidden])")
+    return session, page
+
+
 def _show_first_screen(session: dict[str, Any]) -> None:
     host = Participant.objects.get(session_id=session["id"], is_facilitator=True)
     session_svc.session_show_screen(participant=host, screen_id=session["screens"][0]["id"])
@@ -67,13 +79,7 @@ def test_hidden_elements_stay_hidden_and_leaving_capture_logs_no_error(
 def test_join_from_inside_a_session_keeps_the_unsent_rating(
     live_server_url: str, watched: Any, make_user: Any, viewport: dict[str, int]
 ) -> None:
-    session = _api_session(make_user("product_owner", username="fran"))
-    _show_first_screen(session)
-    make_user("clinician", username="nina")
-    page = watched(viewport)
-    login(page, live_server_url, "nina", PASSWORD)
-    page.goto(f"{live_server_url}/join/{session['code']}")
-    page.wait_for_selector("#rate-view:not([hidden])")
+    session, page = _rating_page(live_server_url, watched, make_user, viewport)
     page.click("fieldset[data-dimension=trust] button[data-score='2']")
     page.fill("#rate-comment", "Alert hides the lactate trend")
 
@@ -124,3 +130,32 @@ def test_ended_session_hides_console_controls_and_opens_on_results(
     assert page.url.endswith(f"/sessions/{session['id']}")
     assert page.locator("#c-reveal, #c-end").count() == 0
     assert page.evaluate(SHOWN_HIDDEN) == []
+
+
+def test_changing_only_the_scores_sends_no_second_comment_and_a_reload_shows_the_rating(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    from feedback.models import Comment, Rating
+
+    session, page = _rating_page(live_server_url, watched, make_user, TABLET)
+    box = page.locator("#screen-img").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
+    page.click("fieldset[data-dimension=trust] button[data-score='2']")
+    page.fill("#rate-comment", "Alert hides the lactate trend")
+    page.click("#rate-submit")
+    page.wait_for_function("document.querySelector('#rate-status').textContent.trim() === 'Sent ✓'")
+    # Sent: the words are stored on their own; the box and the pin are ready for a new note.
+    assert page.input_value("#rate-comment") == "" and not page.is_visible("#my-pin")
+
+    page.click("fieldset[data-dimension=trust] button[data-score='4']")  # scores only
+    page.evaluate("document.querySelector('#rate-status').textContent = ''")
+    page.click("#rate-submit")
+    page.wait_for_function("document.querySelector('#rate-status').textContent.trim() === 'Sent ✓'")
+    assert Comment.objects.filter(session_id=session["id"]).count() == 1
+    assert Rating.objects.get(session_id=session["id"]).scores["trust"] == 4
+
+    page.reload()  # resumes where it was: the rating is shown, nothing to redo
+    page.wait_for_selector("#room-status[data-state=live]")
+    pressed = page.locator("fieldset[data-dimension=trust] button[aria-pressed=true]")
+    assert pressed.inner_text() == "4"
+    assert "You rated this screen" in page.inner_text("#rate-status")

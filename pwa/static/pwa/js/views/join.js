@@ -190,13 +190,14 @@ class Room {
       if (Array.isArray(frame.session.dimensions)) this.dimensions = frame.session.dimensions;
     }
     this.$("#room-title").textContent = this.session.title || "";
+    // Resume: the server says what we had rated (known before the screen is drawn, so a reload
+    // shows it); a rating still unacked is sent again for its own screen by the socket's page
+    // queue (same client_id, so it is stored once).
+    const mine = frame.you && frame.you.rating;
+    if (mine && !this.sent.has(mine.screen)) this.sent.set(mine.screen, { screen: mine.screen, scores: mine.scores });
     this.showScreen(frame.screen || null);
     this.setVisible(Boolean(frame.results_visible));
     if (frame.aggregate) this.on_aggregate(frame.aggregate);
-    // Resume: the server says what we had rated; a rating still unacked is sent again for its
-    // own screen by the socket's page queue (same client_id, so it is stored once).
-    const mine = frame.you && frame.you.rating;
-    if (mine && !this.sent.has(mine.screen)) this.sent.set(mine.screen, { screen: mine.screen, scores: mine.scores });
   }
 
   on_screen(frame) { this.showScreen(frame.screen || null); }
@@ -216,9 +217,19 @@ class Room {
 
   on_ack(frame) {
     if (!this.pending || frame.client_id !== this.pending.client_id) return;
-    this.sent.set(this.pending.screen, this.pending);
+    const done = this.pending;
+    // Kept: the scores (a re-rating changes them). Not kept: the comment and pin, which are now
+    // stored on their own; left in the box they would be sent again with the next scores.
+    this.sent.set(done.screen, { screen: done.screen, scores: done.scores });
     this.pending = null;
     sessionStorage.removeItem(draftKey(this.code));
+    if (this.screen && this.screen.id === done.screen && (done.comment || done.pin || done.region)) {
+      this.$("#rate-comment").value = "";
+      this.draft.pin = null;
+      this.draft.region = null;
+      this.setPin(null);
+      this.setRegion(null);
+    }
     this.setStatus("Sent ✓", "ok");
   }
 
