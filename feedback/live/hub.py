@@ -291,8 +291,10 @@ class Hub:
             return
         item: int | Carried = screen_id
         if state is not None and self.carries():
-            frame = {"type": "aggregate", "screen": screen_id, **aggregates.public(state)}
-            item = Carried(screen_id, aggregates.version(state), visible, dumps(frame))
+            from feedback.selectors.sessions import aggregate_frame
+
+            text = dumps(aggregate_frame(screen_id, state))
+            item = Carried(screen_id, aggregates.version(state), visible, text)
         self.coalescer.add(f"agg.{session_id}", item, self.flusher(session_id))
 
     def carries(self) -> bool:

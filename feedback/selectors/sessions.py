@@ -126,7 +126,12 @@ def aggregate_public(session_id: int, screen_id: int) -> dict[str, Any] | None:
     agg = ScreenAggregate.objects.filter(session_id=session_id, screen_id=screen_id).first()
     if agg is None:
         return None
-    return {"type": "aggregate", "screen": screen_id, **aggregates.public(agg.state)}
+    return aggregate_frame(screen_id, agg.state)
+
+
+def aggregate_frame(screen_id: int, state: aggregates.State) -> dict[str, Any]:
+    """The `aggregate` frame of a screen's state (the one shape, read back or carried)."""
+    return {"type": "aggregate", "screen": screen_id, **aggregates.public(state)}
 
 
 def aggregate_frames(
@@ -138,10 +143,7 @@ def aggregate_frames(
     ).first()
     rows = ScreenAggregate.objects.filter(session_id=session_id, screen_id__in=list(screen_ids))
     frames = [
-        (
-            aggregates.version(r.state),
-            {"type": "aggregate", "screen": r.screen_id, **aggregates.public(r.state)},
-        )
+        (aggregates.version(r.state), aggregate_frame(r.screen_id, r.state))
         for r in rows.order_by("screen_id")
     ]
     return bool(visible), frames
