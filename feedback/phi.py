@@ -267,6 +267,7 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                     ),
                 ),
                 (shapes.ID_DASHED, gate(5, ("-",), run=5)),
+                (shapes.ID_SLASHED, gate(7, ("/",), run=4)),
                 (shapes.MRN_ANY, gate(1, starts=shapes.MRN_CUE_STARTS)),
                 (shapes.MRN_SOFT, gate(5, starts=shapes.MRN_SOFT_STARTS)),
                 (shapes.MRN_SOFT_CODE, gate(3, starts=shapes.MRN_SOFT_STARTS)),
@@ -292,6 +293,13 @@ def _custom_recognizers(rules: Any, regex: Any, gate: Any) -> list[Any]:
                 (shapes.ADDRESS_MILITARY, gate(5, cased=("APO", "FPO", "DPO"), run=5)),
                 (shapes.ADDRESS_AFTER_PREPOSITION, gate(cased_words=shapes.STREET_ONLY_WORDS)),
                 (shapes.ADDRESS_NAME_THEN_ST, gate(cased_words=shapes.SHORT_STREET_WORDS)),
+                (
+                    shapes.ADDRESS_CORNER,
+                    gate(
+                        cues=("corner", "intersection", "junction", "crossroad"),
+                        cased_words=shapes.USPS_WORDS,
+                    ),
+                ),
                 (shapes.ADDRESS_INTL_SUFFIX_WORD, gate(1, words=(shapes.INTL_SUFFIX_WORDS,))),
                 (
                     shapes.ADDRESS_UNIT_LINE,

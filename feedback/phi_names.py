@@ -114,6 +114,10 @@ def kind_of(word: str) -> Kind:
         named = all(p in lex.first or p in lex.last for p in parts)
     if named:
         return Kind.WEAK if worded else Kind.STRONG
+    if worded and not word.isascii() and word[0].isupper() and key not in lex.common:
+        # English writes its words without accents: "Cillín", "Vít" are names whose folded forms
+        # ("cillin", "vit") happen to be words.
+        return Kind.UNKNOWN
     if worded or len(key) < 2:
         return Kind.WORD
     return Kind.UNKNOWN
@@ -221,7 +225,7 @@ def _run_from(toks: _Tokens, i: int) -> tuple[int, int] | None:
     info = infos[i]
     if info.kind == Kind.INITIAL and text[toks.ends[i] : toks.ends[i] + 1] != ".":
         return None
-    if info.kind <= Kind.WORD and not _cued(toks, i):
+    if info.kind <= Kind.WORD and not _cued(toks, i) and not _labelled_word(toks, i):
         return None
     stop, count = i + 1, len(infos)
     while stop < count and stop - i < 5:
@@ -231,15 +235,40 @@ def _run_from(toks: _Tokens, i: int) -> tuple[int, int] | None:
             _JOINERS.fullmatch(gap) or (prev.kind == Kind.INITIAL and _AFTER_INITIAL.fullmatch(gap))
         ):
             break
-        if nxt.particle and stop + 1 < count and infos[stop + 1].cap:
-            stop += 1
-            continue
+        if nxt.particle:
+            after = _after_particles(toks, stop)  # "van den Berg", "Mac an Bhiocáire"
+            if after < count and infos[after].cap and infos[after].kind > Kind.WORD:
+                stop = after
+                continue
         if not nxt.cap or nxt.kind <= Kind.WORD:
             break
         stop += 1
     while stop > i + 1 and (infos[stop - 1].particle or infos[stop - 1].kind == Kind.INITIAL):
         stop -= 1
     return i, stop
+
+
+_IRISH_ARTICLE_AFTER = frozenset(("mac", "nic", "ní", "mhic", "ui"))
+
+
+def _joining(toks: _Tokens, i: int) -> bool:
+    """A particle inside a name, or the "an" of "Mac an"."""
+    info = toks.infos[i]
+    return info.particle or (
+        info.low == "an" and i > 0 and toks.infos[i - 1].low in _IRISH_ARTICLE_AFTER
+    )
+
+
+def _after_particles(toks: _Tokens, i: int) -> int:
+    """The token after up to three particles from token i, each after a single space; "an" counts
+    after an Irish "Mac"/"Nic" ("Mac an Bhiocáire")."""
+    count = len(toks.infos)
+    j = i
+    while j < count and j - i < 3 and toks.gaps[j] == " ":
+        if not _joining(toks, j):
+            break
+        j += 1
+    return j if j < count and toks.gaps[j] == " " else count
 
 
 def _cue_before(toks: _Tokens, i: int) -> str:
@@ -273,7 +302,7 @@ def _sentence_start(text: str, start: int) -> bool:
 def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
     text, infos = toks.text, toks.infos
     run = range(start, stop)
-    kinds = [infos[t].kind for t in run if not infos[t].particle and infos[t].kind != Kind.INITIAL]
+    kinds = [infos[t].kind for t in run if not _joining(toks, t) and infos[t].kind != Kind.INITIAL]
     if not kinds:
         return False
     best = max(kinds)
@@ -287,6 +316,8 @@ def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
         cue in RELATIVES or cue in PATIENT_CUES or _NAME_IS.search(text, 0, toks.starts[start])
     )
     if strong_cue or _labelled(text, toks.starts[start], cue):
+        if infos[start].kind <= Kind.WORD:  # "Name: Vít Marek" yes, "Patient: Fall Risk High" no
+            return best >= Kind.STRONG
         return best >= Kind.UNKNOWN or len(kinds) > 1
     if min(kinds) <= Kind.WORD:
         return False
@@ -307,6 +338,14 @@ def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
     return (
         cue in VERB_CUES and not first.isupper() and not _sentence_start(text, toks.starts[start])
     )
+
+
+def _labelled_word(toks: _Tokens, i: int) -> bool:
+    """A capitalised everyday word right after a field label ("Name: Vít Marek") may start a run."""
+    info = toks.infos[i]
+    if not info.cap or info.kind != Kind.WORD:
+        return False
+    return _labelled(toks.text, toks.starts[i], _cue_before(toks, i))
 
 
 def _labelled(text: str, start: int, cue: str) -> bool:

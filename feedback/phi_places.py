@@ -62,8 +62,9 @@ QUANTITIES = _words(
 _DOSE_FIRST = frozenset(w for w in QUANTITIES if len(w) > 1) - {"st", "nd", "rd", "th", "in", "of"}
 # The gap after the street's last word: a house number that ends the phrase.
 _GAP = re.compile(
-    r"\.?[ \t]{1,2}(?P<num>\d{1,5})(?P<tail>\.{0,2}[ \t]*(?P<sep>[,;)\n])?[ \t\n]*)\Z"
+    r"\.?[ \t]{1,2}(?P<num>\d{1,5})(?P<tail>[.?!]{0,2}[ \t]*(?P<sep>[,;)\n])?[ \t\n]*)\Z"
 )
+_OPEN = re.compile(r"[ \t]*\Z")  # a tail with no stop in it: the phrase goes on
 _MAX_WORDS = 6
 _ROOMS = _words("bed beds room rm bay pod unit station stretcher chair hall ward floor level tower")
 _BOXES = frozenset(("postbox", "postboks", "postfach", "apartado", "casilla"))
@@ -79,7 +80,7 @@ def find(text: str) -> Iterator[tuple[int, int]]:
         if match is None:
             continue
         at_end = i + 1 == count
-        ends = at_end or match.group("sep") or "." in match.group("tail")
+        ends = at_end or match.group("sep") or not _OPEN.match(match.group("tail"))
         if not ends and infos[i + 1].low in QUANTITIES:  # "Okonjo 2 days": a count
             continue
         first = _street_start(toks, i)

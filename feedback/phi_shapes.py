@@ -141,6 +141,12 @@ MRN_SOFT_CODE = CuedCode(
 )
 # Dashed numbers in groupings no phone, date or SSN has: "560-40-78-5".
 ID_DASHED = regex.compile(r"(?<![\w-])(?P<v>\d{2,6}(?:-\d{1,6}){3,5})(?![\w-])")
+# A code of capitals glued to digits, a slash and more digits, with no cue: "XW277/90683" on a
+# signature line. Four or more digits after the slash: a pressure ("SBP180/100") has three at most;
+# not a fiscal or academic year ("FY2024/2025").
+ID_SLASHED = regex.compile(
+    r"(?<![\w/-])(?P<v>(?!(?:FY|CY|AY|SY)\d)\p{Lu}{1,4}\d{3,8}/\d{4,8})(?![\w/-])"
+)
 
 # --- street addresses -------------------------------------------------------------------------
 # USPS Publication 28 street suffixes (common ones), as written in addresses.
@@ -304,6 +310,16 @@ ADDRESS_NAME_THEN_ST = regex.compile(
     (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:St|Ave|Rd|Ln|Blvd)\b(?!\.?[ \t]+\p{{Lu}})\.?)"""
 )
 SHORT_STREET_WORDS = frozenset(("St", "Ave", "Rd", "Ln", "Blvd"))
+# Two streets that meet, neither with a house number: "the corner of Osborn Loaf St. and David
+# Drives St.", "intersection of Mary Hollow and Dustin Avenue". Each is capitalised words ending in a
+# street suffix; the "and" between them is masked with them.
+_STREET_NAMED = (
+    rf"{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS}|Via)\b\.?(?:[ \t]+(?:St|Ave|Rd)\b\.?)?"
+)
+ADDRESS_CORNER = regex.compile(
+    rf"""(?x)\b(?i:corner|intersection|junction|crossroads?)[ \t]+of[ \t]+(?:the[ \t]+)?
+    (?P<v>{_STREET_NAMED}[ \t]+(?:and|&)[ \t]+{_STREET_NAMED})"""
+)
 # "Gosposka ulica 58": a street word of another country standing as a word of its own.
 ADDRESS_INTL_SUFFIX_WORD = regex.compile(
     rf"""(?x)(?<![\w-])(?P<v>

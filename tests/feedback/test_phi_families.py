@@ -465,3 +465,81 @@ def test_record_numbers_after_new_cues_and_beside_names_are_masked(text: str, se
 )
 def test_dates_times_counts_and_levels_beside_cues_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+# --- issue 8, seventh pass: the first held-out part's misses, read after six passes (docs/phi.md)
+# Cases of our own in the families those misses showed, each missed by the guard before this pass.
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a street with no street word whose house number ends a question or an exclamation
+        ("Can the pharmacy mail the refill to Kvernbakken 14?", "Kvernbakken 14"),
+        ("Daughter asked us to mail it to Ruelle Marchetti 8? Confirm.", "Ruelle Marchetti 8"),
+        ("is the new address Szewska 31?", "Szewska 31"),
+        ("Son says the new flat is Haraldsbrekka 52!", "Haraldsbrekka 52"),
+        # two streets that meet, neither with a house number
+        ("found at the corner of Hallorann Ridge St. and Petrov Loop St.", "Hallorann Ridge St."),
+        ("found at the corner of Hallorann Ridge St. and Petrov Loop St.", "Petrov Loop St."),
+        ("pickup at the junction of Amber Pike & Willow Crossing", "Willow Crossing"),
+        ("the corner of Tanner Oak Plains St. and Lantern Hill Ave", "Tanner Oak Plains St."),
+        ("the corner of Tanner Oak Plains St. and Lantern Hill Ave", "Lantern Hill Ave"),
+    ],
+)
+def test_streets_ending_a_question_and_streets_that_meet_are_masked(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Signed ____________   KQ418/66021", "KQ418/66021"),
+        ("label reprinted: B7730/104829 on the tube", "B7730/104829"),
+    ],
+)
+def test_slashed_codes_with_no_cue_are_masked(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is Braden 14? Morse 45! Recheck at 1600.",
+        "Who covers Pod 4? Bed 12 is empty.",
+        "SBP180/100 at 0400, DBP95/60 later; FY2024/2025 budget",
+        "corner of the Nurses Station and Bed 4 has the cart",
+        "L4/L5 fusion, C5/6 level; ratio PF250/300",
+    ],
+)
+def test_scores_rooms_pressures_and_years_with_stops_and_slashes_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a labelled field whose first word is also an English word
+        ("Name: Visa Kowalczyk", "Visa Kowalczyk"),
+        # an accented word whose plain-letter form is an English word
+        ("NAME: Vít Hrubeš", "Vít Hrubeš"),
+        ("grandson is called Eoghan Cillín, he visits daily", "Eoghan Cillín"),
+        # two or more particles inside a name, and the Irish "Mac an"
+        ("Report phoned in by Anouk van der Steenhoven today", "Anouk van der Steenhoven"),
+        ("the interpreter was Ciarán Mac an Bhaird again", "Ciarán Mac an Bhaird"),
+    ],
+)
+def test_labelled_accented_and_particled_names_are_masked_whole(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Résumé of the shift: the van was late to pick up Bed 4",
+        "Café opens at 0700; an order for Bed 4 went to the van",
+        "Name: Pain Score, Fall Risk and Braden on the board",
+    ],
+)
+def test_accented_everyday_words_and_lone_labels_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
