@@ -23,8 +23,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -c constraints.txt -r <($(PY) tools/deps.py test)
 	touch $@
 
+# Test-only npm packages (the outside PHI corpus's @faker-js/faker), pinned in their lock file.
+PHI_JS := tests/feedback/js
+$(PHI_JS)/node_modules/.installed: $(PHI_JS)/package.json $(PHI_JS)/package-lock.json
+	npm ci --prefix $(PHI_JS) --silent --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(PHI_JS)/node_modules/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput

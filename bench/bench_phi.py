@@ -3,7 +3,8 @@
 Times `phi.scan` on seeded ~300-character synthetic notes (bench/phi_notes.py), p50/p95 in µs,
 against the guard's rules-only configuration (every regex rule, without the two parts that weigh
 name lists: `phi.rules_only_parts()`), measured interleaved in the same run. Also scores the guard
-on the outside corpus (dev, held-out) and the regression set. Writes bench/reports/phi.md; exits 1
+on the outside corpus (dev, held-out, and the first held-out part read on 2026-12-06) and the
+regression set; misses are never printed here. Writes bench/reports/phi.md; exits 1
 when the p95 target (5 ms per note) is missed.
 """
 
@@ -59,15 +60,10 @@ def measure(texts: list[str], rounds: int) -> dict[str, list[float]]:
 
 
 def evaluation() -> str:
-    from tests.feedback import phi_outside
-    from tests.feedback.phi_scoring import evaluate, regression_rows, table
+    from tests.feedback.phi_scoring import HELD_OUT, scored_sets, table
 
-    scores = {
-        "dev": evaluate(phi_outside.rows("dev")),
-        "heldout": evaluate(phi_outside.rows("heldout")),
-        "regression": evaluate(regression_rows()),
-    }
-    short = scores["heldout"].shortfalls()
+    scores = scored_sets()
+    short = scores[HELD_OUT].shortfalls()
     verdict = "held-out meets every target" if not short else "held-out misses: " + "; ".join(short)
     return table(scores) + f"\n\n{verdict}\n"
 

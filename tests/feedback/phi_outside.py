@@ -1,6 +1,10 @@
 """The outside PHI evaluation corpus, built at test time from packages this team did not write.
 
-Sources (all installed by `make install-test`; nothing is copied into the repository):
+Two generations of sources (all installed by `make install-test`; nothing is copied into the
+repository). The first four were split once with SEED in 2026-12-04 and tuned on for six passes;
+on 2026-12-06 their held-out part was declared read, so all their rows are "dev" now and
+`first_split` keeps where they were ("dev"/"heldout": the report's "first held-out" column).
+First sources:
 - presidio-evaluator 0.3.2 (MIT): its sentence templates (`raw_data/templates.txt`) and its 3000
   generated identities (`raw_data/FakeNameGenerator.com_3000.csv`: names of 24 origins,
   international street addresses and phone numbers);
@@ -11,11 +15,23 @@ Sources (all installed by `make install-test`; nothing is copied into the reposi
   with their gold tags (surrogate PHI). The notes' own terms are the n2c2 data-use agreement, so
   they are only read from the installed package, line by line, never stored here.
 
+Second source, split once with SEED_2 before anyone scored the guard on it:
+- meddeid-data 0.4.2 (AGPL-3.0-only; with meddeid-core 0.2.1 and meddeid-language-en 0.2.1, whose
+  lookups come from SSA/Census names, Census TIGER roads and GeoNames places): synthetic English
+  clinical notes (en-US and en-GB profiles: clinic notes, discharge summaries, A&E and nursing
+  notes, referral letters, lab reports) with exact character-offset gold spans. Generated in a
+  subprocess (its lookups take ~13 s and ~1.3 GB to load), seeded, no network.
+- pii-anon 1.3.0 (Apache-2.0): the sentence templates of its evaluation-set generator
+  (`eval_framework/datasets/generator.py`: records, claims, case files, "adversarial" lines), their
+  non-PHI slots filled by its own generator functions, their PHI slots (names, phones, emails,
+  dates of birth, addresses) by
+- @faker-js/faker 10.6.0 (MIT, npm; `tests/feedback/js`): identities of 35 Latin-script locales,
+  drawn by `node tests/feedback/js/identities.mjs`. SSNs and record numbers are pii-anon's own.
+
 `rows()` returns every row once: {"text", "spans": [{"start", "end", "type"}], "ignored": bool,
-"clean": bool, "source", "split"}. `ignored` marks rows holding identifiers outside the PHI types
-(a city, a visit date, a hospital): their spans still count, but the row is never a clean row.
-The split is made once with SEED, by template, identity pool and note, so no template, identity or
-note is in both parts; tune on "dev" only.
+"clean": bool, "source", "split", "first_split"}. `ignored` marks rows holding identifiers outside
+the PHI types (a city, a visit date, a hospital): their spans still count, but the row is never a
+clean row. Each split keeps every template, identity pool and note on one side; tune on "dev" only.
 """
 
 from __future__ import annotations
@@ -24,8 +40,12 @@ import csv
 import datetime
 import importlib.util
 import json
+import os
 import random
 import re
+import subprocess
+import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -35,6 +55,8 @@ from typing import Any
 from faker import Faker
 
 SEED = 20261204
+# The second split (2026-12-06): the new sources' notes, drawn before anyone looked at a score.
+SEED_2 = 20261206
 # Fixed dates instead of Faker's "today": the corpus is the same on every day it is built.
 TODAY = datetime.datetime(2026, 12, 4)
 BORN_FROM, BORN_UNTIL = datetime.date(1931, 12, 5), datetime.date(2012, 12, 4)  # aged 14-95
@@ -82,8 +104,8 @@ def _package_dir(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _split_of(key: str) -> str:
-    return "dev" if random.Random(f"{SEED}:{key}").random() < 0.5 else "heldout"
+def _split_of(key: str, seed: int = SEED) -> str:
+    return "dev" if random.Random(f"{seed}:{key}").random() < 0.5 else "heldout"
 
 
 # --- identities -------------------------------------------------------------------------------
@@ -263,17 +285,245 @@ def i2b2_rows() -> Iterator[Row]:
             yield _row(line, spans, ignored, "i2b2 notes (philter-ucsf)", split)
 
 
+# --- the second split's source: meddeid-data's synthetic clinical notes -------------------------
+
+MEDDEID_LOCALES = ("en-GB", "en-US")
+MEDDEID_NOTES = 400  # per locale
+MEDDEID_SOURCE = "meddeid-data notes"
+_MEDDEID_SCRIPT = """
+import json, sys
+from meddeid_data.generation_profiles import resolve_generation_profile as profile
+count, seed, locales = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+json.dump({loc: profile(loc).generate_documents(count, seed=seed) for loc in locales}, sys.stdout)
+"""
+# Rounds keeps titles and cue words readable ("Dr [REDACTED-NAME]", "MRN [REDACTED-MRN]"), so a
+# title at the start of a gold name ("Dr Rue Garner") and a cue word glued before an identifier
+# with a dash or space ("MRN-07789731", "GMC 0982438") are not part of the gold span.
+_TITLE = re.compile(r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Sister)\.?\s+")
+_ID_CUE = re.compile(r"(?:MRN|GMC)[-\s]")
+# A row is one sentence of one line: a full stop, ! or ? then a capital, never inside a gold span.
+_PIECE_END = re.compile(r"\n|(?<=[.!?])[ \t]+(?=[A-Z])")
+
+
+def _meddeid_docs() -> dict[str, list[dict[str, Any]]]:
+    """Generated in a child process: its lookups hold ~1.3 GB while loaded, and it runs in an
+    empty folder (the package reads a `.env` of the working directory in some commands)."""
+    with tempfile.TemporaryDirectory() as folder:
+        args = [str(MEDDEID_NOTES), str(SEED_2), *MEDDEID_LOCALES]
+        done = subprocess.run(
+            [sys.executable, "-c", _MEDDEID_SCRIPT, *args], cwd=folder, check=True,
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+        )  # fmt: skip
+    docs: dict[str, list[dict[str, Any]]] = json.loads(done.stdout)
+    return docs
+
+
+def _meddeid_span(text: str, gold: dict[str, Any]) -> dict[str, Any] | None:
+    """The Rounds type of one gold span, trimmed as above; None for what Rounds does not mask as
+    such (dates of visits, ages, towns, hospitals, occupations)."""
+    start, end, category = gold["begin"], gold["end"], gold["label"].split(":")[0]
+    value = text[start:end]
+    kind = None
+    if category == "Name":
+        kind, lead = "NAME", _TITLE.match(value)
+    elif category == "ID":
+        ssn = re.fullmatch(r"\d{3}-\d{2}-\d{4}", value)
+        kind, lead = ("SSN" if ssn else "MRN"), _ID_CUE.match(value)
+    else:
+        lead = None
+        if category == "Contactdetails" and "@" in value:
+            kind = "EMAIL"
+        elif category == "Contactdetails" and len(re.findall(r"\d", value)) >= 7:
+            kind = "PHONE"
+        elif category == "Age_Birthdate" and re.search(r"\d{4}", value):
+            kind = "DOB"  # a date of birth; "74-year-old" is an age
+        elif category == "Address_Location" and re.search(r"\d", value):
+            kind = "ADDRESS"  # a street address; a town alone is not
+    if kind is None:
+        return None
+    return {"start": start + (lead.end() if lead else 0), "end": end, "type": kind}
+
+
+def _pieces(text: str, golds: list[dict[str, Any]]) -> Iterator[tuple[int, int]]:
+    cuts = [0]
+    for match in _PIECE_END.finditer(text):
+        if not any(g["begin"] < match.start() < g["end"] for g in golds):
+            cuts += [match.start(), match.end()]
+    cuts.append(len(text))
+    for start, end in zip(cuts[::2], cuts[1::2], strict=True):
+        if text[start:end].strip():
+            yield start, end
+
+
+def meddeid_rows() -> Iterator[Row]:
+    """One row per sentence of each note. Notes are split with SEED_2 by locale and note, so no
+    note (and no patient: one a note) is in both parts. A sentence with no gold span at all is a
+    clean row; the same clean sentence recurs in many notes ("Assessment: gout flare."), so each
+    one is kept once and split by its own text instead."""
+    clean_seen: set[str] = set()
+    for locale, docs in sorted(_meddeid_docs().items()):
+        for doc in docs:
+            text, golds = doc["text"], doc["spans"]
+            split = _split_of(f"meddeid:{locale}:{doc['document_id']}", SEED_2)
+            for start, end in _pieces(text, golds):
+                inside = [g for g in golds if start <= g["begin"] and g["end"] <= end]
+                piece = text[start:end]
+                if not inside:
+                    if piece not in clean_seen:
+                        clean_seen.add(piece)
+                        yield _row(piece, [], False, MEDDEID_SOURCE,
+                                   _split_of(f"meddeid-clean:{piece}", SEED_2))  # fmt: skip
+                    continue
+                spans = []
+                for gold in inside:
+                    span = _meddeid_span(text, gold)
+                    if span:
+                        spans.append({**span, "start": span["start"] - start,
+                                      "end": span["end"] - start})  # fmt: skip
+                ignored = len(spans) < len(inside)
+                yield _row(piece, spans, ignored, MEDDEID_SOURCE, split)
+
+
+# --- the second split's templates: pii-anon's, with @faker-js/faker identities ------------------
+
+PII_ANON_SOURCE = "pii-anon templates + faker-js"
+PII_ANON_FILLS = 15  # per template
+FAKERJS_PER_LOCALE = 20
+FAKERJS_LOCALES = [
+    "en_US", "en_GB", "en_AU", "en_CA", "en_IE", "en_IN", "en_NG", "en_ZA", "de", "de_AT",
+    "de_CH", "fr", "fr_BE", "it", "es", "es_MX", "pt_BR", "pt_PT", "nl", "pl", "cs_CZ", "sk",
+    "hu", "ro", "hr", "sl_SI", "sv", "nb_NO", "da", "fi", "lv", "tr", "vi", "id_ID", "af_ZA",
+]  # fmt: skip
+PII_ANON_SLOTS = {
+    "name": "NAME", "contact_name": "NAME", "email": "EMAIL", "email2": "EMAIL", "phone": "PHONE",
+    "phone2": "PHONE", "ssn": "SSN", "dob": "DOB", "address": "ADDRESS", "mrn": "MRN",
+}  # fmt: skip
+JS_FOLDER = Path(__file__).with_name("js")
+_PII_ANON_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def _fakerjs_people() -> list[dict[str, Any]]:
+    if not (JS_FOLDER / "node_modules" / "@faker-js" / "faker").is_dir():
+        raise RuntimeError("@faker-js/faker is not installed: run `make install-test`")
+    args = [str(SEED_2), str(FAKERJS_PER_LOCALE), *FAKERJS_LOCALES]
+    done = subprocess.run(
+        ["node", "identities.mjs", *args], cwd=JS_FOLDER, check=True, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    people: list[dict[str, Any]] = json.loads(done.stdout)
+    return people
+
+
+def _pii_anon_generator() -> Any:
+    """pii-anon's generator module alone (its package import pulls in its whole engine)."""
+    path = _package_dir("pii_anon") / "eval_framework/datasets/generator.py"
+    spec = importlib.util.spec_from_file_location("pii_anon_eval_generator", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _pii_anon_templates(generator: Any) -> list[dict[str, Any]]:
+    """Its templates with at least one PHI slot. One of them is written as a format string
+    ("{{" for "{"); its own filler does not unescape it, this does."""
+    templates = [
+        {**t, "template": t["template"].replace("{{", "\x00").replace("}}", "\x01")}
+        for t in generator._TEMPLATES
+        if set(_PII_ANON_SLOT.findall(t["template"])) & set(PII_ANON_SLOTS)
+    ]
+    return sorted(templates, key=lambda t: t["id"])
+
+
+def _pii_anon_values(generator: Any, slots: list[str], rng: random.Random) -> dict[str, str]:
+    """pii-anon's own value for each slot, through its own filler, one slot at a time (it fills
+    placeholders in the order of its value table, so a template in another order keeps some)."""
+    values = {}
+    for slot in slots:
+        alone = {"id": slot, "template": f"{{{slot}}}", "entity_types": [], "difficulty": "easy"}
+        values[slot] = generator._fill_template(alone, rng, "en", 0)["text"]
+    return values
+
+
+def pii_anon_rows() -> Iterator[Row]:
+    """Templates are split with SEED_2 by template id, identities by locale and index, so no
+    template or identity is in both parts. The PHI slots take a faker-js identity (the contact
+    another one); an address is the street (with its unit or not), a comma and the town, the
+    shape pii-anon's own addresses have."""
+    generator = _pii_anon_generator()
+    people = _fakerjs_people()
+    pools = {
+        split: [p for p in people if _split_of(f"fakerjs:{p['locale']}:{p['index']}", SEED_2)
+                == split]
+        for split in ("dev", "heldout")
+    }  # fmt: skip
+    for template in _pii_anon_templates(generator):
+        split = _split_of(f"pii-anon:{template['id']}", SEED_2)
+        rng = random.Random(f"{SEED_2}:pii-anon:{template['id']}")
+        slots = sorted(set(_PII_ANON_SLOT.findall(template["template"])))
+        for _ in range(PII_ANON_FILLS):
+            person, contact = rng.sample(pools[split], 2)
+            values = _pii_anon_values(generator, slots, rng)
+            address = rng.choice([person["street"], person["street_unit"]])
+            values.update({
+                "name": f"{person['first']} {person['last']}",
+                "contact_name": f"{contact['first']} {contact['last']}",
+                "email": person["email"], "email2": contact["email"],
+                "phone": person["phone"], "phone2": contact["phone"],
+                "dob": person["born"], "address": f"{address}, {person['city']}",
+            })  # fmt: skip
+            text, spans, ignored = _fill_pii_anon(template["template"], values)
+            yield _row(text, spans, ignored, PII_ANON_SOURCE, split)
+
+
+def _fill_pii_anon(template: str, values: dict[str, str]) -> tuple[str, list[dict[str, Any]], bool]:
+    parts: list[str] = []
+    spans: list[dict[str, Any]] = []
+    cursor = length = 0
+    ignored = False
+    for match in _PII_ANON_SLOT.finditer(template):
+        literal = template[cursor : match.start()].replace("\x00", "{").replace("\x01", "}")
+        parts.append(literal)
+        length += len(literal)
+        slot, value = match.group(1), values[match.group(1)]
+        kind = PII_ANON_SLOTS.get(slot)
+        lead = _ID_CUE.match(value) if kind == "MRN" else None
+        if kind:
+            spans.append({"start": length + (lead.end() if lead else 0),
+                          "end": length + len(value), "type": kind})  # fmt: skip
+        ignored |= kind is None and not slot.startswith("filler")
+        parts.append(value)
+        length += len(value)
+        cursor = match.end()
+    parts.append(template[cursor:].replace("\x00", "{").replace("\x01", "}"))
+    return "".join(parts), spans, ignored
+
+
 def _row(text: str, spans: list[dict[str, Any]], ignored: bool, source: str, split: str) -> Row:
     clean = not spans and not ignored
     return {"text": text, "spans": spans, "ignored": ignored, "clean": clean, "source": source,
-            "split": split}  # fmt: skip
+            "split": split, "first_split": None}  # fmt: skip
 
 
 @lru_cache(maxsize=1)
 def _all_rows() -> tuple[Row, ...]:
-    return (*template_rows(), *deidgate_rows(), *i2b2_rows())
+    # The first sources' held-out part was read (2026-12-06): every row of theirs is dev now.
+    first = [{**r, "split": "dev", "first_split": r["split"]}
+             for r in (*template_rows(), *deidgate_rows(), *i2b2_rows())]  # fmt: skip
+    new = [*meddeid_rows(), *pii_anon_rows()]
+    # A few lines recur word for word in notes of both parts (a 555-01xx phone, the 100 numbers
+    # set aside for fiction; a date line): the held-out copy is left out, so nothing held out was
+    # seen in dev.
+    dev_texts = {r["text"] for r in (*first, *new) if r["split"] == "dev"}
+    return (*first, *[r for r in new if r["split"] == "dev" or r["text"] not in dev_texts])
 
 
 def rows(split: str | None = None) -> list[Row]:
-    """The corpus (or one split of it); built once per process, about a second."""
+    """The corpus (or one split of it); built once per process, about 15 seconds."""
     return [r for r in _all_rows() if split is None or r["split"] == split]
+
+
+def first_heldout_rows() -> list[Row]:
+    """The first held-out part (split with SEED, read after six tuning passes): now dev rows."""
+    return [r for r in _all_rows() if r["first_split"] == "heldout"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from feedback.phi import PHI_TYPES, Span, scan
+from tests.feedback import phi_outside
 
 REGRESSION = Path(__file__).with_name("data") / "phi_eval.jsonl"
 NAME_TARGET = 0.95
@@ -74,6 +75,23 @@ def evaluate(rows: list[dict[str, Any]]) -> Score:
 def regression_rows() -> list[dict[str, Any]]:
     lines = REGRESSION.read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line]
+
+
+HELD_OUT = "held-out"
+FIRST_HELD_OUT = "first held-out (read 2026-12-06)"
+
+
+def scored_sets() -> dict[str, Score]:
+    """The report's columns: the outside corpus's dev part, its held-out part (the second split,
+    SEED_2), the first held-out part (split with SEED, read after six tuning passes and dev since
+    2026-12-06; its rows are also in the dev column) and our own regression set. Misses may be
+    printed for dev and regression only."""
+    return {
+        "dev": evaluate(phi_outside.rows("dev")),
+        HELD_OUT: evaluate(phi_outside.rows("heldout")),
+        FIRST_HELD_OUT: evaluate(phi_outside.first_heldout_rows()),
+        "regression": evaluate(regression_rows()),
+    }
 
 
 def table(scores: dict[str, Score]) -> str:
