@@ -96,6 +96,14 @@ function showCurrentInNav() {
 document.getElementById("nav")?.addEventListener("scroll", markNavOverflow, { passive: true });
 window.addEventListener("resize", markNavOverflow);
 
+// The top bar's height varies with the areas shown (its nav wraps): sticky panels sit under it.
+const topbar = document.querySelector(".topbar");
+if (topbar && "ResizeObserver" in window) {
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty("--bar-h", `${topbar.offsetHeight}px`);
+  }).observe(topbar);
+}
+
 function renderNav() {
   startSync();
   const nav = document.getElementById("nav");

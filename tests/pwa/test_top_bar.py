@@ -1,0 +1,84 @@
+"""In Chromium: the top bar shows every area the signed-in user may open, whole and tappable, on an
+iPad in landscape (1024x768) and portrait (768x1024) with no sideways scrolling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.pwa.conftest import TABLET, TABLET_PORTRAIT, login, screenshot
+
+pytestmark = pytest.mark.browser
+
+# Role sets as the walk met them, and the areas each must see in the bar (areas.js `navAreas`).
+PERSONAS = {
+    "observer": (["observer"], ["Capture", "Facilitate", "Dashboard", "You said, we did"]),
+    "clinician": (["clinician"], ["Capture", "Join session", "You said, we did"]),
+    "owner": (
+        ["product_owner"],
+        ["Evidence", "Backlog", "Dashboard", "You said, we did", "AI tools", "Units & workflows"],
+    ),
+    "admin": (["admin"], ["Backlog", "Dashboard", "You said, we did", "Admin"]),
+    "everything": (
+        ["observer", "clinician", "product_owner", "admin"],
+        ["Facilitate", "Evidence", "Backlog", "Dashboard", "You said, we did", "Admin"],
+    ),
+}
+
+# Each nav link: whole inside the window and the nav's own box, and the thing a tap at its middle
+# reaches (nothing covering it, nothing scrolled out of sight).
+NAV_LINKS = """() => {
+  const nav = document.getElementById('nav');
+  const box = nav.getBoundingClientRect();
+  return [...nav.querySelectorAll('a')].map((a) => {
+    const r = a.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {label: a.textContent, whole: r.width > 0 && r.left >= box.left - 1
+      && r.right <= box.right + 1 && r.left >= 0 && r.right <= window.innerWidth,
+      tappable: Boolean(hit && a.contains(hit))};
+  });
+}"""
+
+
+def sign_in(new_context: Any, make_user: Any, base: str, key: str, viewport: Any, **kw: Any) -> Any:
+    roles, _ = PERSONAS[key]
+    make_user(*roles, username=f"{key}-bar", **kw)
+    page = new_context().new_page()
+    page.set_viewport_size(viewport)
+    login(page, base, f"{key}-bar", PASSWORD)
+    page.wait_for_selector("#nav a")
+    return page
+
+
+@pytest.mark.parametrize("viewport", [TABLET, TABLET_PORTRAIT], ids=["landscape", "portrait"])
+def test_every_area_of_the_role_is_visible_and_tappable_on_a_tablet(
+    live_server_url: str, new_context: Any, make_user: Any, viewport: dict[str, int]
+) -> None:
+    problems = []
+    for key, (_, expected) in PERSONAS.items():
+        page = sign_in(new_context, make_user, live_server_url, key, viewport)
+        links = page.evaluate(NAV_LINKS)
+        labels = [link["label"] for link in links]
+        missing = [label for label in expected if label not in labels]
+        assert not missing, (key, labels)
+        problems += [
+            f"{key}: {link['label']!r} cut off or out of sight"
+            for link in links
+            if not link["whole"]
+        ]
+        problems += [f"{key}: {link['label']!r} covered" for link in links if not link["tappable"]]
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > viewport["width"]:
+            problems.append(f"{key}: page is {wide} px wide")
+        screenshot(page, f"top-bar-{key}-{viewport['width']}")
+        # The last area opens from where it stands, without scrolling the bar first.
+        last = page.locator("#nav a").last
+        before = page.evaluate("document.getElementById('nav').scrollLeft")
+        last.click()
+        page.wait_for_selector(f"#nav a[data-area={last.get_attribute('data-area')}][aria-current]")
+        if page.evaluate("document.getElementById('nav').scrollLeft") != before:
+            problems.append(f"{key}: the bar scrolled sideways to reach {labels[-1]!r}")
+        page.close()
+    assert not problems, problems
