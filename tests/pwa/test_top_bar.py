@@ -1,5 +1,6 @@
 """In Chromium: the top bar shows every area the signed-in user may open, whole and tappable, on an
-iPad in landscape (1024x768) and portrait (768x1024) with no sideways scrolling."""
+iPad in landscape (1024x768) and portrait (768x1024) with no sideways scrolling; on a phone it shows
+Rounds and the signed-in name without overlapping anything."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.factories import PASSWORD
-from tests.pwa.conftest import TABLET, TABLET_PORTRAIT, login, screenshot
+from tests.pwa.conftest import PHONE, TABLET, TABLET_PORTRAIT, login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +83,29 @@ def test_every_area_of_the_role_is_visible_and_tappable_on_a_tablet(
             problems.append(f"{key}: the bar scrolled sideways to reach {labels[-1]!r}")
         page.close()
     assert not problems, problems
+
+
+def test_phone_bar_shows_rounds_and_the_signed_in_name_without_overlap(
+    live_server_url: str, new_context: Any, make_user: Any
+) -> None:
+    page = sign_in(
+        new_context, make_user, live_server_url, "owner", PHONE, display_name="Priya Nair-Castell"
+    )
+    screenshot(page, "top-bar-phone")
+    parts = page.evaluate(
+        """() => ['.brand', '#net', '.who-name', '#logout'].map((sel) => {
+          const el = document.querySelector(sel);
+          const r = el.getBoundingClientRect();
+          return {sel, text: el.textContent, shown: r.width > 0 && r.height > 0 && r.left >= 0
+            && r.right <= window.innerWidth, whole: el.scrollWidth <= el.clientWidth + 1,
+            box: [r.left, r.top, r.right, r.bottom]};
+        })"""
+    )
+    for part in parts:
+        assert part["shown"] and part["whole"], part
+    assert parts[0]["text"] == "Rounds" and parts[2]["text"] == "Priya Nair-Castell"
+    for i, a in enumerate(parts):
+        for b in parts[i + 1 :]:
+            (al, at, ar, ab), (bl, bt, br, bb) = a["box"], b["box"]
+            overlap = al < br - 1 and bl < ar - 1 and at < bb - 1 and bt < ab - 1
+            assert not overlap, (a, b)
