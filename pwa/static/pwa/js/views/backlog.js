@@ -199,8 +199,10 @@ async function loadPage(url) {
   });
   if (!list.children.length) list.after(h("p", { id: "backlog-empty", class: "muted" }, "No items match these filters."));
   const more = view.main.querySelector("#load-more");
-  more.hidden = !page.next;
-  more.onclick = () => { more.hidden = true; loadPage(page.next); };
+  // `next` is an absolute URL built from the request's host: follow it as a path on this origin.
+  const next = page.next && new URL(page.next, location.origin);
+  more.hidden = !next;
+  more.onclick = () => { more.hidden = true; loadPage(next.pathname + next.search); };
 }
 
 function detailIdFromPath() {

@@ -264,22 +264,34 @@ class Evidence extends View {
   async pickItemForm() {
     const q = h("input", { id: "pi-q", type: "search", placeholder: "Words in the title" });
     const list = h("ul", { id: "pi-list", class: "dup-list" });
-    const search = async () => {
-      const params = new URLSearchParams({ status: OPEN, page_size: "20" });
-      if (q.value.trim()) params.set("q", q.value.trim());
+    // The list is cursor-paginated: "Load more" follows the page's `next` (same origin, as a path).
+    const more = h("button", { type: "button", id: "pi-more", class: "secondary", hidden: true }, "Load more");
+    const item = (r) => h("li", { dataset: { id: String(r.id) } },
+      h("strong", {}, r.title), ` · ${r.status.replace(/_/g, " ")} `,
+      h("button", { type: "button", class: "secondary", onclick: () => this.addTo(r) }, "Add here"));
+    const load = async (url, first) => {
+      more.hidden = true;
       try {
-        const page = await this.ctx.api(`/api/backlog/?${params}`, { signal: this.signal });
+        const page = await this.ctx.api(url, { signal: this.signal });
         if (!this.alive) return;
-        fill(list, page.results.length ? page.results.map((r) => h("li", { dataset: { id: String(r.id) } },
-          h("strong", {}, r.title), ` · ${r.status.replace(/_/g, " ")} `,
-          h("button", { type: "button", class: "secondary", onclick: () => this.addTo(r) }, "Add here")))
-          : h("li", { class: "muted" }, "No open item matches."));
+        if (first) fill(list, page.results.length ? page.results.map(item) : h("li", { class: "muted" }, "No open item matches."));
+        else list.append(...page.results.map(item));
+        const next = page.next && new URL(page.next, location.origin);
+        more.hidden = !next;
+        more.onclick = next ? () => load(next.pathname + next.search, false) : null;
       } catch (err) {
-        if (this.alive) fill(list, h("li", { class: "error" }, err.message));
+        if (!this.alive) return;
+        const error = h("li", { class: "error" }, err.message);
+        if (first) fill(list, error); else list.append(error);
       }
     };
+    const search = () => {
+      const params = new URLSearchParams({ status: OPEN, page_size: "20" });
+      if (q.value.trim()) params.set("q", q.value.trim());
+      return load(`/api/backlog/?${params}`, true);
+    };
     const form = h("form", { role: "search", id: "pick-item-form" }, h("h2", {}, "Add to an open item"),
-      h("label", { for: "pi-q" }, "Find the item"), h("div", { class: "row" }, q, h("button", { type: "submit" }, "Search")), list);
+      h("label", { for: "pi-q" }, "Find the item"), h("div", { class: "row" }, q, h("button", { type: "submit" }, "Search")), list, more);
     this.on(form, "submit", (e) => { e.preventDefault(); search(); });
     this.panel(form);
     await search();
