@@ -151,6 +151,8 @@ class Room {
     this.sent = new Map(); // screen id -> last accepted rating, to prefill a re-rating
     this.pending = null; // the rate frame awaiting its ack; resent after a reconnect
     this.notes = new Map(); // others' comments and pins, shown while results are visible
+    this.me = null; // this participant's id (the `state` frame's `you`)
+    this.mine = []; // this participant's own comments on the shown screen, always shown to them
   }
 
   mount() {
@@ -196,6 +198,11 @@ class Room {
     const mine = frame.you && frame.you.rating;
     if (mine && !this.sent.has(mine.screen)) this.sent.set(mine.screen, { screen: mine.screen, scores: mine.scores });
     this.showScreen(frame.screen || null);
+    if (frame.you) {
+      this.me = frame.you.participant;
+      this.mine = (frame.you.comments || []).filter((c) => c.text && !c.withdrawn);
+      this.drawMine();
+    }
     this.setVisible(Boolean(frame.results_visible));
     if (frame.aggregate) this.on_aggregate(frame.aggregate);
   }
@@ -211,6 +218,7 @@ class Room {
 
   on_comment(frame) {
     if (!this.visible || !this.screen || frame.screen !== this.screen.id) return;
+    if (this.me !== null && frame.participant === this.me) return; // listed under "Your comments"
     this.notes.set(`${frame.source || "comment"}:${frame.id}`, frame); // a re-rating replaces
     drawNotes(this.notes, this.$("#others-pins"), this.$("#room-comments"));
   }
@@ -224,6 +232,11 @@ class Room {
     this.pending = null;
     sessionStorage.removeItem(draftKey(this.code));
     if (this.screen && this.screen.id === done.screen && (done.comment || done.pin || done.region)) {
+      const last = this.mine[this.mine.length - 1];
+      if (done.comment && !(last && last.text === done.comment)) { // the server keeps one copy too
+        this.mine.push({ text: done.comment, pin: done.pin || null, region: done.region || null });
+        this.drawMine();
+      }
       this.$("#rate-comment").value = "";
       this.draft.pin = null;
       this.draft.region = null;
@@ -350,6 +363,8 @@ class Room {
     this.$("#screen-title").textContent = `${screen.title || "Screen"}${screen.version ? ` · v${screen.version}` : ""}`;
     this.$("#room-agg").innerHTML = "";
     this.clearNotes();
+    this.mine = [];
+    this.drawMine();
     const previous = this.sent.get(screen.id) || this.keptDraft(screen.id);
     this.draft = { scores: { ...(previous ? previous.scores : {}) }, pin: previous ? previous.pin || null : null, region: null };
     this.$("#rate-comment").value = previous ? previous.comment || "" : "";
@@ -472,6 +487,24 @@ class Room {
     if (!visible) this.clearNotes();
   }
 
+  // The participant's own comments: theirs to see whether or not results are shown (the server
+  // sends others' comments only while they are).
+  drawMine() {
+    const list = this.$("#my-comments");
+    list.replaceChildren(...this.mine.map((c) => {
+      const li = document.createElement("li");
+      li.textContent = c.text;
+      if (c.pin || c.region) {
+        const where = document.createElement("span");
+        where.className = "muted";
+        where.textContent = " (pinned)";
+        li.append(where);
+      }
+      return li;
+    }));
+    this.$("#my-notes").hidden = !this.mine.length;
+  }
+
   clearNotes() {
     this.notes.clear();
     this.$("#room-comments").innerHTML = "";
@@ -525,6 +558,11 @@ const ROOM_HTML = `
           <span id="rate-status" role="status" aria-live="polite"></span>
         </div>
       </form>
+      <section id="my-notes" class="card" hidden aria-labelledby="my-notes-h">
+        <h2 id="my-notes-h">Your comments</h2>
+        <p class="muted">The facilitator sees them as you send them.</p>
+        <ul id="my-comments" class="comments"></ul>
+      </section>
       <div id="seq-box" class="card" hidden></div>
     </section>
     <section id="questionnaires" class="card" hidden aria-label="Questionnaires"></section>

@@ -1,0 +1,82 @@
+"""In Chromium: in a live session a participant sees their own comment listed as soon as it is
+sent, and again after a reload, while results are hidden; other participants' comments stay hidden
+until the facilitator reveals results, and one's own is never listed twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from feedback.models import Participant
+from feedback.services import sessions as session_svc
+from tests.factories import PASSWORD
+from tests.pwa.conftest import PHONE, login, screenshot
+from tests.pwa.test_live_session import _api_session, _text_is
+
+pytestmark = pytest.mark.browser
+
+MINE = "Banner hides the lactate trend"
+THEIRS = "Too many alerts on nights"
+
+
+def _participant(base: str, watched: Any, username: str, code: str) -> Any:
+    page = watched(PHONE)
+    login(page, base, username, PASSWORD)
+    page.goto(f"{base}/join/{code}")
+    page.wait_for_selector("#rate-view:not([hidden])")
+    return page
+
+
+def _rate_with_comment(page: Any, comment: str) -> None:
+    page.click("fieldset[data-dimension=usefulness] button[data-score='2']")
+    page.fill("#rate-comment", comment)
+    page.click("#rate-submit")
+    _text_is(page, "#rate-status", "Sent ✓")
+
+
+def _listed(page: Any, selector: str) -> list[str]:
+    return [t.strip() for t in page.locator(selector).all_inner_texts()]
+
+
+def test_participant_sees_own_comment_before_results_and_never_others_hidden_ones(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    base = live_server_url
+    owner = make_user("product_owner", username="fran")
+    make_user("clinician", username="nina")
+    make_user("clinician", username="phil")
+    session = _api_session(owner)
+    host = Participant.objects.get(session_id=session["id"], is_facilitator=True)
+    session_svc.session_show_screen(participant=host, screen_id=session["screens"][0]["id"])
+
+    nina = _participant(base, watched, "nina", session["code"])
+    phil = _participant(base, watched, "phil", session["code"])
+    _rate_with_comment(nina, MINE)
+    nina.wait_for_selector("#my-notes:not([hidden])")
+    assert _listed(nina, "#my-comments li") == [MINE]
+    assert nina.is_hidden("#results")
+    screenshot(nina, "join-own-comment-phone")
+
+    _rate_with_comment(phil, THEIRS)
+    assert _listed(phil, "#my-comments li") == [THEIRS]
+    nina.reload()  # the state frame brings her own comments back, and only hers
+    nina.wait_for_selector("#my-notes:not([hidden])")
+    nina.wait_for_timeout(500)
+    assert _listed(nina, "#my-comments li") == [MINE]
+    assert THEIRS not in nina.inner_text("main")
+
+    # Revealed: Phil's next comment reaches Nina under the results; hers is not repeated there.
+    fac = watched()
+    login(fac, base, "fran", PASSWORD)
+    fac.goto(f"{base}/facilitate/{session['id']}")
+    fac.wait_for_selector("#c-status[data-state=live]")
+    fac.click("#c-reveal")
+    nina.wait_for_selector("#results:not([hidden])")
+    phil.fill("#rate-comment", "Put the score next to the vitals")
+    phil.click("#rate-submit")
+    nina.wait_for_function(
+        "document.querySelector('#room-comments').textContent.includes('next to the vitals')"
+    )
+    assert MINE not in nina.inner_text("#room-comments")
+    assert _listed(nina, "#my-comments li") == [MINE]
