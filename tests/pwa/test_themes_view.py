@@ -52,12 +52,12 @@ def test_product_owner_turns_a_theme_into_one_backlog_item(
     assert cards.count() >= 5
     first = cards.first
     label = first.locator("h3").inner_text()
-    assert " · " in label
+    assert " · " not in label and len(label.split()) >= 3, label  # words, not a word list
     assert "4 West Med-Surg" in first.inner_text() or "Session comment" in first.inner_text()
     page.screenshot(path=str(tmp_path / f"themes-{viewport['width']}.png"), full_page=True)
     first.get_by_role("button", name="Create backlog item").click()
     title = first.locator("input[id$='-title']")
-    assert title.input_value() == label.replace(" · ", ", ")
+    assert title.input_value() == label
     title.fill("Barcode scanning on wristbands")
     first.locator("form button[type=submit]").click()
     first.get_by_text("Created").wait_for()
@@ -88,3 +88,32 @@ def test_observer_sees_themes_but_no_create_button(live_server_url, new_context,
         "() => !document.querySelector('#themes').textContent.includes('Session comment')"
     )
     assert errors == []
+
+
+def test_theme_reads_as_words_and_its_evidence_opens_from_a_real_button(
+    live_server_url, new_context, make_user
+):
+    make_user("product_owner", username="pia", display_name="Pia Owner")
+    seed_floor()
+    page = new_context().new_page()
+    login(page, live_server_url, "pia", PASSWORD)
+    page.goto(live_server_url + "/dashboard")
+    page.wait_for_selector(".themes-grid .theme")
+    for card in page.locator(".themes-grid .theme").all():
+        heading = card.locator("h3").inner_text()
+        assert " · " not in heading and heading[0].isupper(), heading
+        assert card.locator(".key-words").inner_text().startswith("Key words: ")
+    first = page.locator(".themes-grid .theme").first
+    toggle = first.get_by_role("button", name="Evidence")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    listed = first.locator(f"#{toggle.get_attribute('aria-controls')}")
+    assert listed.is_hidden()
+    looks = toggle.evaluate(
+        "b => { const s = getComputedStyle(b); return [s.cursor, parseFloat(s.borderTopWidth)]; }"
+    )
+    assert looks[0] == "pointer" and looks[1] > 0, looks  # it looks like something to press
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert listed.is_visible() and listed.locator("li").count() >= 2
+    toggle.press("Enter")  # and the keyboard closes it again
+    assert toggle.get_attribute("aria-expanded") == "false" and listed.is_hidden()

@@ -14,6 +14,39 @@ function countOf(theme) {
   return parts.map(([n, what]) => `${n} ${what}${n === 1 ? "" : "s"}`).join(", ");
 }
 
+// A heading that reads as words, not a word list: the example report's first clause (the label's
+// distinctive words are listed under it as key words).
+export function themeTitle(theme, max = 80) {
+  const text = String((theme.example && theme.example.text) || "").trim().replace(/\s+/g, " ");
+  if (!text) return theme.label ? `Reports about ${keyWords(theme)}` : "Untitled theme";
+  const clause = text.match(/^(.{20,}?)[.;:!?](\s|$)/);
+  const first = clause ? clause[1] : text;
+  if (first.length <= max) return first;
+  const cut = first.slice(0, max).replace(/\s+\S*$/, "");
+  return `${cut}…`;
+}
+
+// The label's words, lower case unless spelled as an acronym (MAR, PDFs).
+function keyWords(theme) {
+  return String(theme.label || "").split(" · ").filter(Boolean)
+    .map((w) => ((w.match(/[A-Z]/g) || []).length > 1 ? w : w.toLowerCase())).join(", ");
+}
+
+// The evidence list behind a real button (aria-expanded), not a bare <details> summary.
+function evidenceToggle(theme, list) {
+  list.id = `theme-${theme.id}-evidence`;
+  list.hidden = true;
+  const chevron = h("span", { class: "chevron", "aria-hidden": "true" }, "▸");
+  const button = h("button", { type: "button", class: "secondary evidence-toggle", "aria-expanded": "false",
+    "aria-controls": list.id, onclick: () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      chevron.textContent = open ? "▾" : "▸";
+      list.hidden = !open;
+    } }, chevron, ` Evidence (${theme.size} reports)`);
+  return h("div", { class: "theme-evidence-box" }, button, list);
+}
+
 function chips(label, entries) {
   if (!entries.length) return null;
   return h("p", { class: "counts" }, h("span", { class: "muted" }, `${label}: `),
@@ -23,7 +56,7 @@ function chips(label, entries) {
 // The inline "create item" form: title and description prefilled from the theme's own words.
 function createForm(theme, ctx, onDone) {
   const title = h("input", { id: `theme-${theme.id}-title`, required: true, maxlength: "200",
-    value: theme.label.split(" · ").join(", ") });
+    value: themeTitle(theme, 200) });
   const description = h("textarea", { id: `theme-${theme.id}-description`, maxlength: "5000", rows: "3" },
     `${theme.size} reports about this (${countOf(theme)}). For example: "${theme.example.text}"`);
   const status = h("p", { class: "muted", role: "status" });
@@ -53,18 +86,20 @@ function createForm(theme, ctx, onDone) {
 }
 
 function card(theme, ctx, canTriage) {
+  const title = themeTitle(theme);
   const evidenceList = h("ul", { class: "theme-evidence" },
     ...theme.evidence.observations.map((id) => h("li", {}, `Observation #${id}`)),
     ...theme.evidence.comments.map((id) => h("li", {}, `Session comment #${id}`)),
     ...theme.evidence.ratings.map((id) => h("li", {}, `Rating comment #${id}`)));
   const box = h("article", { class: "card theme", "aria-labelledby": `theme-${theme.id}-h`, "data-theme": String(theme.id) },
-    h("h3", { id: `theme-${theme.id}-h` }, theme.label || "Untitled theme"),
+    h("h3", { id: `theme-${theme.id}-h` }, title),
+    theme.label ? h("p", { class: "muted key-words" }, `Key words: ${keyWords(theme)}`) : null,
     h("p", { class: "summary" }, h("strong", {}, String(theme.size)), ` reports · ${countOf(theme)}`,
       theme.patient_safety ? h("strong", { class: "safety-count" }, ` · ${theme.patient_safety} patient-safety`) : null),
-    h("blockquote", {}, theme.example.text),
+    title === theme.example.text.trim() ? null : h("blockquote", {}, theme.example.text),
     chips("Units", theme.by_unit.map((u) => [u.name || `unit ${u.unit}`, u.count])),
     chips("Roles", Object.entries(theme.by_role).map(([role, n]) => [humanize(role), n])),
-    h("details", {}, h("summary", {}, "Evidence"), evidenceList));
+    evidenceToggle(theme, evidenceList));
   if (canTriage) {
     const made = h("p", { role: "status" });
     const button = h("button", { type: "button", class: "secondary", onclick: () => {
