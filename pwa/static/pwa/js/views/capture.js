@@ -467,7 +467,7 @@ function queueItem(r) {
   const photoFailed = r.status === "rejected" && r.server_id;
   const act = (name, text, cls = "") => h("button", { type: "button", class: cls, "data-act": name }, text);
   li.append(
-    h("div", { class: "row" }, h("span", { class: `status-pill status-${esc(r.status)}` }),
+    h("div", { class: "obs-head" }, h("span", { class: `status-pill status-${esc(r.status)}` }),
       h("b", { class: `sev-tag sev-${Number(p.severity)}` }), h("span", { class: "desc" })),
     h("div", { class: "muted meta" }),
     h("p", { class: "error reason" }),
@@ -589,7 +589,7 @@ function syncedItem(o) {
   li.dataset.status = "stored";
   const photos = (o.photos || []).length;
   li.append(
-    h("div", { class: "row" }, h("span", { class: "status-pill status-stored" }, "Stored"),
+    h("div", { class: "obs-head" }, h("span", { class: "status-pill status-stored" }, "Stored"),
       h("b", { class: `sev-tag sev-${Number(o.severity)}` }, `Severity ${o.severity}`),
       h("span", { class: "desc" }, o.description)),
     h("div", { class: "muted meta" }, [refName("units", o.unit), new Date(o.captured_at).toLocaleString(),
