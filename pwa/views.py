@@ -42,7 +42,11 @@ def _version() -> tuple[str, list[str]]:
 @ensure_csrf_cookie
 def shell(request: HttpRequest) -> HttpResponse:
     version, _ = _version()
-    html = render_to_string("pwa/index.html", {"version": version})
+    # Whether this browser's session is signed in, so the page of an anonymous visitor need not
+    # ask /api/me/ (a 401 the browser logs as an error). Navigations reach the network first, so
+    # the hint is fresh whenever the server answers (app.js trusts it only then).
+    signed_in = request.user.is_authenticated
+    html = render_to_string("pwa/index.html", {"version": version, "signed_in": signed_in})
     response = HttpResponse(html)
     response["Cache-Control"] = "no-cache"
     return response

@@ -51,6 +51,13 @@ async function netChanged() {
 }
 
 async function loadMe() {
+  // An anonymous visitor: the server's shell says no session, and this device remembers no one
+  // (offline, or with the server down, the cached shell may say anything; then it changes nothing,
+  // since asking would find no one either). Asking anyway logs the 401 in the console.
+  if (document.body.dataset.signedIn === "0" && !localStorage.getItem(ME_KEY)) {
+    state.me = null;
+    return;
+  }
   try {
     state.me = await api("/api/me/");
     state.meLive = true;
