@@ -203,7 +203,11 @@ def _build() -> list[Part]:
     from feedback import phi_places
 
     def places(text: str) -> list[tuple[int, int, str]]:
-        found = [*phi_places.find(text), *phi_places.find_number_first(text)]
+        found = [
+            *phi_places.find(text),
+            *phi_places.find_number_first(text),
+            *phi_places.find_after_cue(text),
+        ]
         return [(start, end, "ADDRESS") for start, end in found]
 
     recognizers = [

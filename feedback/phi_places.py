@@ -13,10 +13,13 @@ A city after a comma is part of the address ("…, Delta del Tigre").
 from __future__ import annotations
 
 import re
+
+import regex
 from collections.abc import Iterator
 from typing import Any
 
-from feedback.phi_names import Kind, _sentence_start, tokens
+from feedback.phi_lexicon import fold, lexicon
+from feedback.phi_names import Kind, _sentence_start, kind_of, tokens
 from feedback.phi_terms import HONORIFICS, TITLES
 
 
@@ -203,3 +206,120 @@ def _town_end(toks: object, start: int, end: int) -> int:
             break
         n += 1
     return toks.ends[last] if last is not None else end  # type: ignore[attr-defined]
+
+
+# --- addresses after a cue that says one follows ----------------------------------------------
+# "Address: Cl. 44 # 7-12 Este, Caloto", "lives at Harmica 6", "send it to Ulica 7. septembra 1b":
+# the cue carries the evidence, so the address may have any country's shape. A label ("Address:")
+# may put it on the next lines.
+_CUE = re.compile(
+    r"""(?ix)
+    (?:\baddress(?:[ \t]+on[ \t]+file)?[ \t]*(?::|\bis\b[ \t]*:?|\?[ \t]*it[ \t]+is\b[ \t]*:?)
+    |\baddress[ \t]+of[ \t]+[^.?!\n:]{1,60}?\bis\b
+    |\b(?:lives|living|resides|residing|staying|stays)[ \t]+at
+    |\bdischarged[ \t]+home[ \t]+to
+    |\b(?:lived|live|living)[ \t]+in(?=[ \t]+\d)
+    |\b(?:letter|taxi|cab)[ \t]+to
+    |\b(?:send|sent|mail|mailed|post|posted|ship|shipped|deliver|delivered|forward|forwarded)\b
+     [^.?!\n]{0,30}?\bto\b
+    )[ \t]*"""
+)
+_TOKEN = re.compile(r"\S+")
+_EDGE = ".,;:()[]\"'"
+_LABEL_LINE = re.compile(r"[^\n:]{1,20}:")  # "Mobile:", "Desk:": the next field, not the address
+_MAX_LINES = 4
+_MAX_LENGTH = 160
+
+
+def find_after_cue(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of addresses of any shape after a cue that says an address follows."""
+    for cue in _CUE.finditer(text):
+        span = _clause(text, cue.end(), cue.group().rstrip().endswith(":"))
+        if span is not None:
+            yield span
+
+
+def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
+    """From `start`, the words up to the clause's end: an everyday lower-case word ("with",
+    "for"), a question or exclamation mark, a sentence's end, or (after a label) a blank line,
+    the next field or the fourth line."""
+    first = last = None
+    lines, cursor = 1, start
+    for match in _TOKEN.finditer(text, start, min(len(text), start + _MAX_LENGTH)):
+        gap = text[cursor : match.start()]
+        cursor = match.end()
+        if "\n" in gap:
+            if first is None and label and gap.count("\n") == 1:
+                pass  # "Address:\n27th Floor …"
+            elif not label or first is None or gap.count("\n") > 1 or lines == _MAX_LINES:
+                break
+            elif _LABEL_LINE.match(text, match.start()):
+                break
+            else:
+                lines += 1
+        token = match.group()
+        core = token.strip(_EDGE + "?!")
+        if not core:
+            break
+        if first is None and not (core[0].isupper() or core[0].isdigit() or _typed(core)):
+            return None
+        if _everyday(core) and not (token.rstrip(",;").endswith(".") and len(core) <= 4):
+            break  # "with", "for"; not "ray.", "pr." (abbreviations in a street's name)
+        first = match.start() if first is None else first
+        last = match.start() + len(token.rstrip(_EDGE + "?!"))
+        if token[-1] in "?!" or _sentence_ends(text, token, match.end()):
+            break
+    if first is None or last is None or last <= first:
+        return None
+    return (first, last) if _weighs_as_address(text[first:last]) else None
+
+
+def _typed(core: str) -> bool:
+    return core.lower().rstrip(".") in STREET_TYPES  # "pl. Staffa 614", "ul. Zamkowa 33"
+
+
+def _everyday(core: str) -> bool:
+    """A lower-case word of everyday English that no street or town name holds: the clause ends."""
+    low = core.lower()
+    if not core.isascii() or not core.isalpha() or not core.islower() or len(core) < 2:
+        return False
+    if low in CONNECTORS or low in STREET_TYPES or low in QUANTITIES:
+        return False
+    return kind_of(core) <= Kind.WEAK and fold(core) in lexicon().common
+
+
+_SENTENCE_AFTER = regex.compile(r"[ \t]+(?P<w>\p{Lu}[\p{L}\p{M}]*)")
+
+
+def _sentence_ends(text: str, token: str, end: int) -> bool:
+    """A period, then a capitalised word: the sentence ends unless the period closes a short
+    abbreviation ("Av. Jujuy", "Nr. 33", "b. 5") and the word is no everyday word ("… Kiệt.
+    Please call me" ends; "… 62704. Vocera dropped" ends)."""
+    if not token.endswith("."):
+        return False
+    core = token.rstrip(".").strip(_EDGE)
+    after = _SENTENCE_AFTER.match(text, end)
+    if after is None:
+        return end >= len(text.rstrip())
+    if any(c.isdigit() for c in core) or len(core) >= 5:
+        return True
+    return len(core) >= 3 and fold(after.group("w")) in lexicon().common
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _weighs_as_address(span: str) -> bool:
+    """A digit, and a word that names a place: a street word, letters no English word has, a
+    known name or a word in no list ("4 West", "Pyxis 2", "Bed 12" are not addresses)."""
+    if not any(c.isdigit() for c in span):
+        return False
+    for word in _LETTERS.findall(span):
+        if word.lower() in STREET_TYPES and len(word) > 2:
+            return True
+        if not word[0].isupper() and word.isascii():
+            continue
+        if not word.isascii() or kind_of(word) in (Kind.STRONG, Kind.UNKNOWN, Kind.FOREIGN):
+            if not (word.isupper() and len(word) <= 3):
+                return True
+    return False
