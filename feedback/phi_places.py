@@ -13,10 +13,10 @@ A city after a comma is part of the address ("…, Delta del Tigre").
 from __future__ import annotations
 
 import re
-
-import regex
 from collections.abc import Iterator
 from typing import Any
+
+import regex
 
 from feedback.phi_lexicon import fold, lexicon
 from feedback.phi_names import Kind, _sentence_start, kind_of, tokens
@@ -220,6 +220,7 @@ _CUE = re.compile(
     |\bdischarged[ \t]+home[ \t]+to
     |\b(?:lived|live|living)[ \t]+in(?=[ \t]+\d)
     |\b(?:letter|taxi|cab)[ \t]+to
+    |\b(?:flight|ticket|transport|ride)[ \t]+(?:booked[ \t]+)?(?:to|from)
     |\b(?:send|sent|mail|mailed|post|posted|ship|shipped|deliver|delivered|forward|forwarded)\b
      [^.?!\n]{0,30}?\bto\b
     )[ \t]*"""
@@ -248,23 +249,23 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
     for match in _TOKEN.finditer(text, start, min(len(text), start + _MAX_LENGTH)):
         gap = text[cursor : match.start()]
         cursor = match.end()
-        if "\n" in gap:
-            if first is None and label and gap.count("\n") == 1:
-                pass  # "Address:\n27th Floor …"
-            elif not label or first is None or gap.count("\n") > 1 or lines == _MAX_LINES:
+        if "\n" in gap and not (first is None and label and gap.count("\n") == 1):
+            # a line break ends the clause, unless a label's address goes on over lines
+            # ("Address:\n27th Floor …"): not past a blank line, the next field or four lines
+            ends = not label or first is None or gap.count("\n") > 1 or lines == _MAX_LINES
+            if ends or _LABEL_LINE.match(text, match.start()):
                 break
-            elif _LABEL_LINE.match(text, match.start()):
-                break
-            else:
-                lines += 1
+            lines += 1
         token = match.group()
         core = token.strip(_EDGE + "?!")
         if not core:
             break
-        if first is None and not (core[0].isupper() or core[0].isdigit() or _typed(core)):
-            return None
-        if _everyday(core) and not (token.rstrip(",;").endswith(".") and len(core) <= 4):
-            break  # "with", "for"; not "ray.", "pr." (abbreviations in a street's name)
+        if first is None and _everyday(core):
+            return None  # "Address: see chart", "lives at home"
+        numbered = core.lower() in _NUMBER_WORDS and _DIGIT_NEXT.match(text, match.end())
+        abbreviated = token.rstrip(",;").endswith(".") and len(core) <= 4
+        if _everyday(core) and not (abbreviated or numbered):
+            break  # "with", "for"; not "ray.", "pr." (abbreviations), "no 9" (a number)
         first = match.start() if first is None else first
         last = match.start() + len(token.rstrip(_EDGE + "?!"))
         if token[-1] in "?!" or _sentence_ends(text, token, match.end()):
@@ -274,8 +275,8 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
     return (first, last) if _weighs_as_address(text[first:last]) else None
 
 
-def _typed(core: str) -> bool:
-    return core.lower().rstrip(".") in STREET_TYPES  # "pl. Staffa 614", "ul. Zamkowa 33"
+_NUMBER_WORDS = frozenset(("no", "nr", "num", "number"))
+_DIGIT_NEXT = re.compile(r"\.?[ \t]*\d")
 
 
 def _everyday(core: str) -> bool:
@@ -319,7 +320,7 @@ def _weighs_as_address(span: str) -> bool:
             return True
         if not word[0].isupper() and word.isascii():
             continue
-        if not word.isascii() or kind_of(word) in (Kind.STRONG, Kind.UNKNOWN, Kind.FOREIGN):
-            if not (word.isupper() and len(word) <= 3):
-                return True
+        named = not word.isascii() or kind_of(word) in (Kind.STRONG, Kind.UNKNOWN, Kind.FOREIGN)
+        if named and not (word.isupper() and len(word) <= 3):
+            return True
     return False

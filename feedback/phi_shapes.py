@@ -12,7 +12,8 @@ from feedback.phi_regex import Lowered
 # --- phones: +cc, (0), area code in parentheses, 2-6 groups, an extension; labels glued on ------
 PHONE_ANY = regex.compile(
     r"""(?x)(?<![\d./]|\d[ ,])
-    (?P<v>(?:\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|00\d{1,3}[ ])?
+    (?P<v>\+\d{1,3}[ ]\d{1,4}/\d{2,4}-\d{2,5}  # "+36 70/253-4983"
+    |(?:\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|\(\+\d{1,3}\)[ .-]?|00\d{1,3}[ ])?
       (?:\(\d{1,5}\)[ .-]?)?
       \d{1,15}(?:[ .-]\d{1,10}){0,5}
       (?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?)
@@ -34,6 +35,14 @@ _EXTENSION = regex.compile(r"[ ]?(?:x|ext\.?)[ ]?\d{1,6}\Z")
 _LABEL_AFTER = regex.compile(r"(?i)-(?:office|fax|cell|home|mobile|work|pager)\b")
 
 
+# A contact named before the number: "Emergency contact: Tanya van de Merwe at 04789733",
+# "called from 66179425".
+_CONTACT_BEFORE = regex.compile(
+    r"(?i)(?:\b(?:contact|next\s+of\s+kin|nok)\b[^.\n]{0,60}\b(?:at|on)"
+    r"|\b(?:called|calling|rang|phoned|texted)\s+(?:from|on|at))\W{0,2}$"
+)
+
+
 def phone_like(text: str, start: int, value: str) -> bool:
     """A run of digit groups is a phone number when it has 7-15 digits before any extension (6
     after a phone cue or before a glued label) and is not a date, a time range or a decimal."""
@@ -48,7 +57,9 @@ def phone_like(text: str, start: int, value: str) -> bool:
         return True
     if digits >= 6 and _LABEL_AFTER.match(text, start + len(value)):
         return True
-    return digits >= 6 and bool(_PHONE_CUE.search(text[max(0, start - 16) : start]))
+    if digits >= 6 and _PHONE_CUE.search(text[max(0, start - 16) : start]):
+        return True
+    return digits >= 7 and bool(_CONTACT_BEFORE.search(text[max(0, start - 90) : start]))
 
 
 # A room word right before: "bed 3B Station" is a bed, "Room 12 Park" a room.
@@ -79,7 +90,9 @@ _ID_CUE = r"""(?:mrn|mr\s*\#|mr\s*no\.?|med(?:ical)?\s*rec(?:ord)?s?(?:\s*(?:num
     |(?:reg(?:istration)?|adm(?:ission|it)?)\s*(?:number|num|no\.?|\#)
     |(?:accession|specimen|job|dictation|transcription|req(?:uisition)?|order|claim|member
     |subscriber|insurance|beneficiary|medicaid|medicare)\s*(?:number|num|no\.?|\#|id)
-    |rec\s*\#|(?:enc(?:ounter)?|visit|acct|account)\s*id)"""
+    |rec\s*\#|(?:enc(?:ounter)?|visit|acct|account)\s*id
+    |professional\s*(?:id|number|no\.?|\#|registration)|(?:gmc|nmc|npi|dea|hcpc)(?:\s*(?:number|no\.?|\#))?
+    |licen[cs]e\s*(?:number|num|no\.?|\#|id))"""
 # Two short groups of letters and digits, as licence-plate-like record numbers are written
 # ("MRN 8IW 406", "Enc 28O TT8", "MRN=229 ANB"); not a count and its unit ("mrn 104 min").
 _SPACED_CODE = r"""(?:(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{2,4}[ ][a-z0-9]{2,5}
@@ -98,16 +111,19 @@ MRN_CUE_STARTS = (
     "mr", "med", "hosp", "unit", "record", "chart", "patient", "pt", "case", "nhs", "health",
     "identifier", "id", "acc", "fin", "csn", "har", "enc", "visit", "ref", "specimen", "job",
     "dictation", "transcription", "req", "order", "claim", "member", "subscriber", "insurance",
-    "beneficiary", "medicaid", "medicare", "empi", "mpi", "reg", "adm", "rec",
+    "beneficiary", "medicaid", "medicare", "empi", "mpi", "reg", "adm", "rec", "professional",
+    "gmc", "nmc", "npi", "dea", "hcpc", "licen",
 )  # fmt: skip
-# A weaker cue (a bare "chart", "visit", "MR", "Rec") only before an identifier with five or
+# A weaker cue (a bare "chart", "visit", "MR", "Rec", "Report", "identity confirmed with") only
+# before an identifier with five or
 # more digits that is no date or time range: "chart 81252 pulled", "MR: Y30805861".
 MRN_SOFT = Lowered(
-    r"""(?ix)\b(?:mr|chart|visit|rec|record|hosp|enc|encounter|acct|account)(?:\s*[:\#]\s*|\s+)
+    r"""(?ix)\b(?:mr|chart|visit|rec|record|hosp|enc|encounter|acct|account|(?:lab\s+)?report
+    |identity\s+(?:confirmed|verified|checked)\s+(?:with|using|against|by|via))(?:\s*[:\#]\s*|\s+)
     (?P<v>(?!\d{4}-\d{1,2}-\d{1,2}\b|\d{1,2}/\d{1,2}/\d{2,4}\b|\d{4}-\d{4}\b)
     (?=(?:[a-z/-]*\d){5})[a-z]{0,3}[-/]?\d[a-z0-9/-]{3,18}[a-z0-9])(?![\w-])"""
 )
-MRN_SOFT_STARTS = ("mr", "chart", "visit", "rec", "hosp", "enc", "acc")
+MRN_SOFT_STARTS = ("mr", "chart", "visit", "rec", "hosp", "enc", "acc", "report", "identity")
 # After those cues, a code of capitals and digits with three digits or more: behind a colon or
 # "#" ("Chart: SZC 668", "MR: 762 GYZ"), or, after a space, with letters and digits in one
 # word ("visit 4F 72046", "chart 443-FZN"; not "visit ICU 412").

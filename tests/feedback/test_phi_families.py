@@ -543,3 +543,84 @@ def test_labelled_accented_and_particled_names_are_masked_whole(text: str, secre
 )
 def test_accented_everyday_words_and_lone_labels_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+# --- issue 8, seventh pass, second part: families from the second split's development part
+# (meddeid-data notes, pii-anon templates with faker-js values); cases of our own.
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # after a cue that says an address follows, any country's shape, up to the clause's end
+        ("Address: rynek Główny 7/3, Kraków", "rynek Główny 7/3, Kraków"),
+        (
+            "Daughter says he lives at Ds. Sukamaju no 12, Garut with his son",
+            "Ds. Sukamaju no 12, Garut",
+        ),
+        (
+            "discharged home to Calle 9 # 14-22 Sur, Ibagué with daughter",
+            "Calle 9 # 14-22 Sur, Ibagué",
+        ),
+        (
+            "Transport booked to Rozāļu iela 7 dz. 12, Jelgava for 0900.",
+            "Rozāļu iela 7 dz. 12, Jelgava",
+        ),
+        (
+            "Address:\nBlok C2 Lantai 3, Jl. Kenari 41\nDepok",
+            "Blok C2 Lantai 3, Jl. Kenari 41\nDepok",
+        ),
+        (
+            "What is his address? it is Kpg. Pasir no 3, Cianjur. Please note it.",
+            "Kpg. Pasir no 3, Cianjur",
+        ),
+    ],
+)
+def test_addresses_of_any_shape_after_an_address_cue_are_masked(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Identity confirmed with 0831207.", "0831207"),
+        ("identity verified against K4410982 at the desk", "K4410982"),
+        ("Lab: County General | Report: LAB-01928374", "LAB-01928374"),
+        ("Report: 27/550183 filed", "27/550183"),
+        ("Clinician: Dr A | Professional ID: 0734411", "0734411"),
+        ("signed by the registrar, GMC 7012345", "7012345"),
+        ("DEA no. AB1234563 on the script", "AB1234563"),
+        ("licence no. LIC-55120987 expires soon", "LIC-55120987"),
+    ],
+)
+def test_report_licence_and_verification_numbers_are_masked(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Son called from (+44) 7700 900 461 this morning", "(+44) 7700 900 461"),
+        ("Emergency contact: Olga Szabó at +36 30/418-2297.", "+36 30/418-2297"),
+        ("Next of kin: Priya Raman, reachable on 61834402 after 5", "61834402"),
+        ("Wife called from 58120977, asked for an update", "58120977"),
+    ],
+)
+def test_phones_after_a_contact_and_in_other_countries_shapes_are_masked(
+    text: str, secret: str
+) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Address: see chart; lives at home with wife, no 4 steps to enter",
+        "Report 1400 handoff; report: 3 falls; the 2024 report is late",
+        "contact the pharmacy at 0800 for 2 doses; RN contacted at 1400 about 12 units",
+        "called from 4 West at 0730; transport booked to CT 2 at 0900",
+        "discharged home to daughter's care, 2 weeks of PT; sent to Pyxis 2 for override",
+    ],
+)
+def test_cues_before_workflow_words_times_and_counts_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
