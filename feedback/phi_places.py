@@ -245,7 +245,7 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
     "for"), a question or exclamation mark, a sentence's end, or (after a label) a blank line,
     the next field or the fourth line."""
     first = last = None
-    lines, cursor = 1, start
+    lines, cursor, town = 1, start, False  # town: past "<number>," a town's name may hold any word
     for match in _TOKEN.finditer(text, start, min(len(text), start + _MAX_LENGTH)):
         gap = text[cursor : match.start()]
         cursor = match.end()
@@ -260,15 +260,17 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
         core = token.strip(_EDGE + "?!")
         if not core:
             break
-        if first is None and _everyday(core):
-            return None  # "Address: see chart", "lives at home"
+        if first is None and _everyday(core) and not _CAPITAL_NEXT.match(text, match.end()):
+            return None  # "Address: see chart", "lives at home"; not "rynek Główny 7/3"
         numbered = core.lower() in _NUMBER_WORDS and _DIGIT_NEXT.match(text, match.end())
         abbreviated = token.rstrip(",;").endswith(".") and len(core) <= 4
-        if _everyday(core) and not (abbreviated or numbered):
+        ends = core.lower() in _FUNCTION_WORDS if town else _everyday(core)
+        if first is not None and ends and not (abbreviated or numbered):
             break  # "with", "for"; not "ray.", "pr." (abbreviations), "no 9" (a number)
+        town = town or (token.endswith(",") and any(c.isdigit() for c in token))
         first = match.start() if first is None else first
         last = match.start() + len(token.rstrip(_EDGE + "?!"))
-        if token[-1] in "?!" or _sentence_ends(text, token, match.end()):
+        if token[-1] in "?!" or _sentence_ends(text, token, match.end(), town):
             break
     if first is None or last is None or last <= first:
         return None
@@ -277,6 +279,21 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
 
 _NUMBER_WORDS = frozenset(("no", "nr", "num", "number"))
 _DIGIT_NEXT = re.compile(r"\.?[ \t]*\d")
+_CAPITAL_NEXT = regex.compile(r"[ \t]+\p{Lu}")
+# English street words written in lower case inside other countries' addresses ("Csonka park 300",
+# "Rotonda Martelli 53, Eloisa lido"): they do not end the clause.
+_STREET_LOWER = _words(
+    "park street road lane square place avenue hill gardens court close drive terrace crescent "
+    "grove row green bridge mill market quay walk gate lido marina plaza parade"
+)
+# In a town's name after "<number>," only these end the clause ("…, Eloisa lido with …").
+_FUNCTION_WORDS = _words(
+    """
+    with for until till from by on at in to and or but the an of last next this that these
+    those when while since before after please is was are were has had have will would can could
+    should so then also if because via per as
+    """
+)
 
 
 def _everyday(core: str) -> bool:
@@ -284,7 +301,7 @@ def _everyday(core: str) -> bool:
     low = core.lower()
     if not core.isascii() or not core.isalpha() or not core.islower() or len(core) < 2:
         return False
-    if low in CONNECTORS or low in STREET_TYPES or low in QUANTITIES:
+    if low in CONNECTORS or low in STREET_TYPES or low in QUANTITIES or low in _STREET_LOWER:
         return False
     return kind_of(core) <= Kind.WEAK and fold(core) in lexicon().common
 
@@ -292,28 +309,39 @@ def _everyday(core: str) -> bool:
 _SENTENCE_AFTER = regex.compile(r"[ \t]+(?P<w>\p{Lu}[\p{L}\p{M}]*)")
 
 
-def _sentence_ends(text: str, token: str, end: int) -> bool:
+def _sentence_ends(text: str, token: str, end: int, town: bool) -> bool:
     """A period, then a capitalised word: the sentence ends unless the period closes a short
-    abbreviation ("Av. Jujuy", "Nr. 33", "b. 5") and the word is no everyday word ("… Kiệt.
-    Please call me" ends; "… 62704. Vocera dropped" ends)."""
+    abbreviation ("Av. Jujuy", "Priv. Barrio", "b. 5") and no sentence starts ("… Kiệt. Please
+    call me" ends; "… 62704. Vocera dropped" and, in the town, "…, Łazy. DOB" end)."""
     if not token.endswith("."):
         return False
     core = token.rstrip(".").strip(_EDGE)
     after = _SENTENCE_AFTER.match(text, end)
     if after is None:
         return end >= len(text.rstrip())
-    if any(c.isdigit() for c in core) or len(core) >= 5:
-        return True
-    return len(core) >= 3 and fold(after.group("w")) in lexicon().common
+    if any(c.isdigit() for c in core) or len(core) >= 5 or (town and len(core) >= 3):
+        return True  # "… 62704. Vocera", "…, Łazy. DOB"
+    return len(core) >= 3 and after.group("w").lower() in _SENTENCE_STARTERS
+
+
+# Capitalised words that start a sentence after a short word and a period ("… Kiệt. Please call
+# me"); after "Priv. Barrio" or "Esc. 442" the address goes on.
+_SENTENCE_STARTERS = _words(
+    """
+    please call i we he she it they you the this that there then later thanks thank also and but
+    so pt patient family note see our his her their my your a an in on at if when
+    """
+)
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_NO_NUMBER = re.compile(r"(?i)(?<![\w/])s/n\b")  # "sin número": a house with no number
 
 
 def _weighs_as_address(span: str) -> bool:
     """A digit, and a word that names a place: a street word, letters no English word has, a
     known name or a word in no list ("4 West", "Pyxis 2", "Bed 12" are not addresses)."""
-    if not any(c.isdigit() for c in span):
+    if not any(c.isdigit() for c in span) and not _NO_NUMBER.search(span):
         return False
     for word in _LETTERS.findall(span):
         if word.lower() in STREET_TYPES and len(word) > 2:

@@ -13,6 +13,7 @@ from feedback.phi_regex import Lowered
 PHONE_ANY = regex.compile(
     r"""(?x)(?<![\d./]|\d[ ,])
     (?P<v>\+\d{1,3}[ ]\d{1,4}/\d{2,4}-\d{2,5}  # "+36 70/253-4983"
+    |\d{3}/\d{2,3}(?:[ ]\d{2,3}){1,2}  # "764/795 119", "697/40 57 95": a cue must go before
     |(?:\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|\(\+\d{1,3}\)[ .-]?|00\d{1,3}[ ])?
       (?:\(\d{1,5}\)[ .-]?)?
       \d{1,15}(?:[ .-]\d{1,10}){0,5}
@@ -39,7 +40,8 @@ _LABEL_AFTER = regex.compile(r"(?i)-(?:office|fax|cell|home|mobile|work|pager)\b
 # "called from 66179425".
 _CONTACT_BEFORE = regex.compile(
     r"(?i)(?:\b(?:contact|next\s+of\s+kin|nok)\b[^.\n]{0,60}\b(?:at|on)"
-    r"|\b(?:called|calling|rang|phoned|texted)\s+(?:from|on|at))\W{0,2}$"
+    r"|\b(?:called|calling|rang|phoned|texted)\s+(?:from|on|at)"
+    r"|\b(?:phone|tel|mobile|cell)\s+(?:for|of)\b[^.\n:]{1,50}:)\W{0,2}$"
 )
 
 
@@ -52,14 +54,20 @@ def phone_like(text: str, start: int, value: str) -> bool:
         return False
     if value.startswith("+") or value.startswith("("):
         return 6 <= digits <= 15
-    grouped = any(c in " .-" for c in value)
+    grouped = any(c in " .-/" for c in value)
+    if "/" in value:  # "764/795 119", "697/40 57 95"; "118/76 72 98" is a pressure and more
+        return 8 <= digits <= 12 and bool(
+            _PHONE_CUE.search(text[max(0, start - 16) : start])
+            or _CONTACT_BEFORE.search(text[max(0, start - 90) : start])
+        )
     if 7 <= digits <= 15 and (grouped or digits >= 9):
         return True
     if digits >= 6 and _LABEL_AFTER.match(text, start + len(value)):
         return True
     if digits >= 6 and _PHONE_CUE.search(text[max(0, start - 16) : start]):
         return True
-    return digits >= 7 and bool(_CONTACT_BEFORE.search(text[max(0, start - 90) : start]))
+    enough = digits >= 7 or (digits == 6 and grouped)  # "Phone for Pero Udvardi: 847 244"
+    return enough and bool(_CONTACT_BEFORE.search(text[max(0, start - 90) : start]))
 
 
 # A room word right before: "bed 3B Station" is a bed, "Room 12 Park" a room.

@@ -402,10 +402,14 @@ JS_FOLDER = Path(__file__).with_name("js")
 _PII_ANON_SLOT = re.compile(r"\{(\w+)\}")
 
 
-def _fakerjs_people() -> list[dict[str, Any]]:
+def _fakerjs_people(
+    seed: int = SEED_2, per_locale: int = FAKERJS_PER_LOCALE
+) -> list[dict[str, Any]]:
+    """faker-js identities, `per_locale` of each locale (bench/phi_dev_pool.py draws others with
+    another seed)."""
     if not (JS_FOLDER / "node_modules" / "@faker-js" / "faker").is_dir():
         raise RuntimeError("@faker-js/faker is not installed: run `make install-test`")
-    args = [str(SEED_2), str(FAKERJS_PER_LOCALE), *FAKERJS_LOCALES]
+    args = [str(seed), str(per_locale), *FAKERJS_LOCALES]
     done = subprocess.run(
         ["node", "identities.mjs", *args], cwd=JS_FOLDER, check=True, capture_output=True,
         text=True,

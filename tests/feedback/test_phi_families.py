@@ -624,3 +624,38 @@ def test_phones_after_a_contact_and_in_other_countries_shapes_are_masked(
 )
 def test_cues_before_workflow_words_times_and_counts_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a cued address with a lower-case street word, no house number, or a town with any word
+        ("Address: park Wiśniowy 62c, Łazy. DOB on file", "park Wiśniowy 62c, Łazy"),
+        ("Address: Huerta Gómez s/n., El Prat de Llobregat. DOB on file", "Huerta Gómez s/n."),
+        (
+            "Flight booked to Priv. Barrio La Loma 74 Esc. 4, Soledad de Graciano Sánchez.",
+            "Priv. Barrio La Loma 74 Esc. 4",
+        ),
+        ("Address: Csonka park 300 9.em, Siklósbodony. Email on file", "Csonka park 300 9.em"),
+        # phones in slashed national shapes after a cue, short ones after a contact's name
+        ("Phone: 764/795 119", "764/795 119"),
+        ("Emergency contact: Anaïs Dubois at 697/40 57 95.", "697/40 57 95"),
+        ("Phone for Pero Horvat: 847 244.", "847 244"),
+    ],
+)
+def test_cued_addresses_and_phones_in_more_countries_shapes_are_masked(
+    text: str, secret: str
+) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BP 118/76 72 98% RA; pressure 120/80 60 72 later",
+        "Address: see Chart 2 for details",
+        "ratio 250/300 at 0400; 764/795 on the counter",
+    ],
+)
+def test_pressures_and_ratios_with_more_numbers_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
