@@ -16,7 +16,9 @@
   national IDs, licence plates, EAN-8) after cues the records source lacks and beside a name
   with no cue (wristband and label lines);
 - fakerjs (seventh pass): @faker-js/faker (MIT) identities of the second split's 35 locales drawn
-  with another seed, their phones and addresses in the second split's *dev* pii-anon templates.
+  with another seed, their phones and addresses in the second split's *dev* pii-anon templates;
+- meddeid (seventh pass): meddeid-data (AGPL-3.0, test-only, in a child process) notes of both
+  locales generated with another seed than the corpus's, one row per sentence.
 Never touches a held-out template or identity, so the held-out score stays an honest
 measurement. Prints recall per type and per source, and the misses of the types asked for.
 
@@ -380,6 +382,13 @@ def fakerjs_rows(fills: int) -> list[dict]:
     return rows
 
 
+def meddeid_rows(fills: int) -> list[dict]:
+    """meddeid notes drawn with another seed: other patients, values and notes than the corpus's
+    (the same six document layouts)."""
+    docs = po._meddeid_docs(count=fills * 10, seed=FAKERJS_DEV_SEED)
+    return [r for r in po.meddeid_rows(docs) if r["spans"]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fills", type=int, default=40)
@@ -400,6 +409,7 @@ def main() -> None:
         "mimesis": mimesis_rows(args.fills),
         "ids": id_rows(args.fills),
         "fakerjs": fakerjs_rows(args.fills),
+        "meddeid": meddeid_rows(args.fills),
     }
     for source, row in ((k, r) for k, rows in sources.items() for r in rows):
         spans = scan(row["text"])

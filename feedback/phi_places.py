@@ -212,13 +212,21 @@ def _town_end(toks: object, start: int, end: int) -> int:
 # "Address: Cl. 44 # 7-12 Este, Caloto", "lives at Harmica 6", "send it to Ulica 7. septembra 1b":
 # the cue carries the evidence, so the address may have any country's shape. A label ("Address:")
 # may put it on the next lines.
-_CUE = re.compile(
+_CUE = regex.compile(
     r"""(?ix)
-    (?:\baddress(?:[ \t]+on[ \t]+file)?[ \t]*(?::|\bis\b[ \t]*:?|\?[ \t]*it[ \t]+is\b[ \t]*:?)
+    (?:\b(?:(?:mailing|registered|postal|home|billing|correspondence|permanent|current|new|old)
+      [ \t]+)?address(?:[ \t]+on[ \t]+file)?[ \t]*
+      (?::|-|\bis\b[ \t]*:?|\?[ \t]*it[ \t]+is\b[ \t]*:?)
     |\baddress[ \t]+of[ \t]+[^.?!\n:]{1,60}?\bis\b
+    |\b(?:addr|residence|domicile|home|billing|shipping|ship[ \t]+to|mailing)[ \t]*[:-]
+    |\b(?:mailing|registered|postal|home|billing)[ \t]+address
     |\b(?:lives|living|resides|residing|staying|stays)[ \t]+at
+    |\b(?:resides|residing)(?=[ \t]+\p{Lu})
+    |\b(?:located|currently|based)[ \t]+at|\b(?:house|home|flat|apartment)[ \t]+at
+    |\bmoved[ \t]+(?:to|into)|\bc/o|\bvisiting[ \t]+(?:\w+[ \t]+)?at
     |\bdischarged[ \t]+home[ \t]+to
-    |\b(?:lived|live|living)[ \t]+in(?=[ \t]+\d)
+    |\b(?:lived|live|lives|living)[ \t]+in
+     (?=[ \t]+(?:\d|\p{Lu}[\p{L}\p{M}'-]*[ \t]+[\p{L}\p{M}'-]+[ \t]+\d))
     |\b(?:letter|taxi|cab)[ \t]+to
     |\b(?:flight|ticket|transport|ride)[ \t]+(?:booked[ \t]+)?(?:to|from)
     |\b(?:send|sent|mail|mailed|post|posted|ship|shipped|deliver|delivered|forward|forwarded)\b
@@ -260,8 +268,11 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
         core = token.strip(_EDGE + "?!")
         if not core:
             break
-        if first is None and _everyday(core) and not _CAPITAL_NEXT.match(text, match.end()):
-            return None  # "Address: see chart", "lives at home"; not "rynek Główny 7/3"
+        opening = first is None and _everyday(core)
+        if opening and (
+            core.lower() in _FUNCTION_WORDS or not _CAPITAL_NEXT.match(text, match.end())
+        ):
+            return None  # "Address: see chart", "lives at home", "address with …"
         numbered = core.lower() in _NUMBER_WORDS and _DIGIT_NEXT.match(text, match.end())
         abbreviated = token.rstrip(",;").endswith(".") and len(core) <= 4
         ends = core.lower() in _FUNCTION_WORDS if town else _everyday(core)
@@ -284,7 +295,7 @@ _CAPITAL_NEXT = regex.compile(r"[ \t]+\p{Lu}")
 # "Rotonda Martelli 53, Eloisa lido"): they do not end the clause.
 _STREET_LOWER = _words(
     "park street road lane square place avenue hill gardens court close drive terrace crescent "
-    "grove row green bridge mill market quay walk gate lido marina plaza parade"
+    "grove row green bridge mill market quay walk gate lido marina plaza parade bis ter tv th mf"
 )
 # In a town's name after "<number>," only these end the clause ("…, Eloisa lido with …").
 _FUNCTION_WORDS = _words(

@@ -305,11 +305,14 @@ _ID_CUE = re.compile(r"(?:MRN|GMC)[-\s]")
 _PIECE_END = re.compile(r"\n|(?<=[.!?])[ \t]+(?=[A-Z])")
 
 
-def _meddeid_docs() -> dict[str, list[dict[str, Any]]]:
+def _meddeid_docs(
+    count: int = MEDDEID_NOTES, seed: int = SEED_2
+) -> dict[str, list[dict[str, Any]]]:
     """Generated in a child process: its lookups hold ~1.3 GB while loaded, and it runs in an
-    empty folder (the package reads a `.env` of the working directory in some commands)."""
+    empty folder (the package reads a `.env` of the working directory in some commands).
+    bench/phi_dev_pool.py draws other notes with another seed."""
     with tempfile.TemporaryDirectory() as folder:
-        args = [str(MEDDEID_NOTES), str(SEED_2), *MEDDEID_LOCALES]
+        args = [str(count), str(seed), *MEDDEID_LOCALES]
         done = subprocess.run(
             [sys.executable, "-c", _MEDDEID_SCRIPT, *args], cwd=folder, check=True,
             capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
@@ -355,14 +358,14 @@ def _pieces(text: str, golds: list[dict[str, Any]]) -> Iterator[tuple[int, int]]
             yield start, end
 
 
-def meddeid_rows() -> Iterator[Row]:
+def meddeid_rows(docs: dict[str, list[dict[str, Any]]] | None = None) -> Iterator[Row]:
     """One row per sentence of each note. Notes are split with SEED_2 by locale and note, so no
     note (and no patient: one a note) is in both parts. A sentence with no gold span at all is a
     clean row; the same clean sentence recurs in many notes ("Assessment: gout flare."), so each
     one is kept once and split by its own text instead."""
     clean_seen: set[str] = set()
-    for locale, docs in sorted(_meddeid_docs().items()):
-        for doc in docs:
+    for locale, notes in sorted((docs or _meddeid_docs()).items()):
+        for doc in notes:
             text, golds = doc["text"], doc["spans"]
             split = _split_of(f"meddeid:{locale}:{doc['document_id']}", SEED_2)
             for start, end in _pieces(text, golds):

@@ -659,3 +659,33 @@ def test_cued_addresses_and_phones_in_more_countries_shapes_are_masked(
 )
 def test_pressures_and_ratios_with_more_numbers_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # more cues that say an address follows: labels, "located at", "moved to", "c/o"
+        ("Billing: 255 Voie d'Anjou, Toulouse", "255 Voie d'Anjou, Toulouse"),
+        ("Ship to: Florastr. 24a Apt. 504, Leschburg", "Florastr. 24a Apt. 504, Leschburg"),
+        ("Domicile: skwer Lipski 55c m. 319, Zgorzelec", "skwer Lipski 55c m. 319, Zgorzelec"),
+        ("currently at Dricānu iela 79 - 574, Aloja", "Dricānu iela 79 - 574, Aloja"),
+        ("Resides Voie des Brasseurs 33 bis 5 étage, Seneffe", "Voie des Brasseurs 33 bis 5 étage"),
+        ("c/o Honiggasse 23 Apt. 241, Nyon", "Honiggasse 23 Apt. 241, Nyon"),
+        ("She moved to park Kuc 73c, Zgorzelec last month", "park Kuc 73c, Zgorzelec"),
+        ("the house at Markvej 93, 3. tv, Bjæverskov", "Markvej 93, 3. tv, Bjæverskov"),
+    ],
+)
+def test_addresses_after_more_address_cues_are_masked(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Home: 2 days post-op; moved to 4 West at 1400; currently at Bed 12",
+        "Residence: SNF; located at the pharmacy window; c/o the charge nurse",
+        "Please update the billing address with the unit clerk by Friday",
+    ],
+)
+def test_address_cues_before_rooms_units_and_workflow_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
