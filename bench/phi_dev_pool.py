@@ -18,7 +18,9 @@
 - fakerjs (seventh pass): @faker-js/faker (MIT) identities of the second split's 35 locales drawn
   with another seed, their phones and addresses in the second split's *dev* pii-anon templates;
 - meddeid (seventh pass): meddeid-data (AGPL-3.0, test-only, in a child process) notes of both
-  locales generated with another seed than the corpus's, one row per sentence.
+  locales generated with another seed than the corpus's, one row per sentence;
+- frames (seventh pass): 26 address frames and 30 phone frames of our own ("Ship to: …", "c/o …",
+  "Tel. …"), filled with faker-js identities of another seed.
 Never touches a held-out template or identity, so the held-out score stays an honest
 measurement. Prints recall per type and per source, and the misses of the types asked for.
 
@@ -389,6 +391,44 @@ def meddeid_rows(fills: int) -> list[dict]:
     return [r for r in po.meddeid_rows(docs) if r["spans"]]
 
 
+_PHONE_FRAMES = [
+    "Tel: {p}", "Tel. {p}", "Ph: {p}", "ph {p}", "Cell #: {p}", "Mob: {p}", "reach me at {p}",
+    "You can reach her on {p}.", "contact no. {p}", "Contact: {p}", "phone number is {p}",
+    "Call {p} to confirm", "Please call back on {p}.", "WhatsApp {p}", "tel/fax {p}", "{n} ({p})",
+    "{n}, {p}", "{n} - {p}", "Phone: {p} (home)", "phone: {p}, email {e}", "Number on file {p}",
+    "text {p} when ready", "Caller ID showed {p}", "dial {p}", "at {p} or {q}", "{n}: {p}",
+    "My number is {p}", "His phone {p} is off", "pager/phone {p}", "Contact {n} on {p}",
+]  # fmt: skip
+_ADDRESS_FRAMES = [
+    "Residence: {a}", "Home: {a}", "Ship to: {a}", "Mailing address {a}", "located at {a}",
+    "visiting her at {a} today", "{n}, {a}", "{n} ({a})", "She moved to {a} last month",
+    "address {a}", "Address - {a}", "home {a}", "currently at {a}", "Deliver to {a}.", "from {a}",
+    "Billing: {a}", "Domicile: {a}", "Lives in {a}", "Resides {a}", "c/o {a}",
+    "Registered address: {a}", "{a}", "Addr: {a}", "the house at {a}", "Pt resides at {a}.",
+    "new address: {a}; old address: {b}",
+]  # fmt: skip
+
+
+def frame_rows(fills: int) -> list[dict]:
+    """Phones and addresses of faker-js identities (another seed) in frames of our own."""
+    people = po._fakerjs_people(seed=9191, per_locale=6)
+    rng = random.Random(5)
+    rows = []
+    for kind, frames in (("PHONE", _PHONE_FRAMES), ("ADDRESS", _ADDRESS_FRAMES)):
+        for frame in frames:
+            for _ in range(max(1, fills // 7)):
+                p, q = rng.sample(people, 2)
+                address = f"{rng.choice([p['street'], p['street_unit']])}, {p['city']}"
+                values = {
+                    "p": p["phone"], "q": q["phone"], "n": f"{p['first']} {p['last']}",
+                    "e": p["email"], "a": address, "b": f"{q['street']}, {q['city']}",
+                }  # fmt: skip
+                text = frame.format(**values)
+                secret = values["p"] if kind == "PHONE" else values["a"]
+                rows.append(_value_row(text, secret, kind))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fills", type=int, default=40)
@@ -410,6 +450,7 @@ def main() -> None:
         "ids": id_rows(args.fills),
         "fakerjs": fakerjs_rows(args.fills),
         "meddeid": meddeid_rows(args.fills),
+        "frames": frame_rows(args.fills),
     }
     for source, row in ((k, r) for k, rows in sources.items() for r in rows):
         spans = scan(row["text"])

@@ -108,10 +108,10 @@ def _report(scores: dict[str, Score], name: str) -> list[str]:
     return scores[name].shortfalls()
 
 
-# Held-out recall this guard reached where it misses the target, measured once on the
-# second split (2026-12-06, docs/phi.md "Second split") and rounded down: asserted as floors so
-# that a regression fails. Every other type, and the clean rows, must meet the target.
-HELD_OUT_FLOORS = {"ADDRESS": 0.78, "MRN": 0.83, "PHONE": 0.96}
+# Held-out recall this guard reached where it misses the target, measured on the second
+# split (2026-12-06, docs/phi.md "Second split", after the seventh pass) and rounded down: asserted
+# as floors so that a regression fails. Every other type, and the clean rows, must meet the target.
+HELD_OUT_FLOORS = {"ADDRESS": 0.95, "PHONE": 0.96}
 
 
 def test_held_out_outside_corpus_meets_the_targets(scores: dict[str, Any]) -> None:
