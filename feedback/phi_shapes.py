@@ -304,11 +304,13 @@ INTL_SUFFIXES = tuple(sorted(_SUFFIX_FORMS | {w.capitalize() for w in _SUFFIX_FO
 # The suffix inside a lower-case word ("Door Van dijckstraat 430"): the longer forms, anywhere.
 INTL_SUFFIX_CUES = tuple(sorted(f for f in _SUFFIX_FORMS if len(f) >= 5))
 INTL_AFTER_WORDS = _forms(_INTL_AFTER)
+# Places on a ward that end in a street suffix: "located at the Nurses Station".
+_WARD_PLACE = r"(?:Nurses?'?|Nursing|Charge|Central|Work|Med(?:ication)?|Supply|Charting)[ \t]+(?:Station|Center|Centre)\b"
 # A street named after a cue, with no house number: "lives on the north side of Jeffery Road".
 ADDRESS_NAMED = regex.compile(
     rf"""(?x)(?i:\b(?:lives?|living|resides?|residing|located|address(?:\s+is)?|moved|side\s+of|
     staying|home\s+(?:is\s+)?(?:on|at)))(?:[ \t]+(?:on|at|in|to|of|the|is|:))*[ \t]*:?[ \t]*
-    (?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS}|Via)\.?)(?![\w-])"""
+    (?!{_WARD_PLACE})(?P<v>{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{_USPS}|Via)\.?)(?![\w-])"""
 )
 # A street with no house number after a preposition: "enter on Tate Extension St.". Only suffixes
 # that name streets and little else on a ward ("on Morse Falls precautions", "at the Nurses

@@ -689,3 +689,14 @@ def test_addresses_after_more_address_cues_are_masked(text: str, secret: str) ->
 )
 def test_address_cues_before_rooms_units_and_workflow_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spare pump is located at the Nurses Station",
+        "she is staying at the Nursing Station until transport; supplies moved to the Med Station",
+    ],
+)
+def test_ward_stations_after_an_address_cue_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
