@@ -69,10 +69,26 @@ def _clinician(base: str, new_context: Any, username: str) -> Any:
     return page
 
 
-def _rate(page: Any, where: tuple[float, float], scores: dict[str, int], comment: str) -> None:
-    box = page.locator("#screen-img").bounding_box()
-    page.mouse.click(box["x"] + box["width"] * where[0], box["y"] + box["height"] * where[1])
+def tap_screen(page: Any, where: tuple[float, float]) -> None:
+    """Tap the shown screen where a person would, once it is there to tap.
+
+    A person taps the screen they see: wait for its image, then click through Playwright's
+    actionability checks (visible, stable, not covered). CI once measured the box before the image
+    arrived, when the page drew it 0 px high, and the click missed it; the page now reserves the
+    screen's box from its size (test_the_screen_keeps_its_place_while_its_image_is_still_arriving).
+    """
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#screen-img');"
+        " return i && i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().height > 20; }"
+    )
+    img = page.locator("#screen-img")
+    box = img.bounding_box()
+    img.click(position={"x": box["width"] * where[0], "y": box["height"] * where[1]})
     page.wait_for_selector("#my-pin:not([hidden])")
+
+
+def _rate(page: Any, where: tuple[float, float], scores: dict[str, int], comment: str) -> None:
+    tap_screen(page, where)
     for dimension, score in scores.items():
         page.click(f"fieldset[data-dimension={dimension}] button[data-score='{score}']")
     pressed = page.locator("fieldset[data-dimension=trust] button[aria-pressed=true]")

@@ -13,7 +13,7 @@ from feedback.models import CodesignSession, Participant
 from feedback.services import sessions as session_svc
 from tests.factories import PASSWORD, UnitFactory, WorkflowFactory
 from tests.pwa.conftest import PHONE, TABLET, TABLET_PORTRAIT, login
-from tests.pwa.test_live_session import _api_session
+from tests.pwa.test_live_session import _api_session, tap_screen
 
 pytestmark = pytest.mark.browser
 
@@ -139,8 +139,7 @@ def test_changing_only_the_scores_sends_no_second_comment_and_a_reload_shows_the
     from feedback.models import Comment, Rating
 
     session, page = _rating_page(live_server_url, watched, make_user, TABLET)
-    box = page.locator("#screen-img").bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
+    tap_screen(page, (0.3, 0.6))
     page.click("fieldset[data-dimension=trust] button[data-score='2']")
     page.fill("#rate-comment", "Alert hides the lactate trend")
     page.click("#rate-submit")
@@ -160,3 +159,35 @@ def test_changing_only_the_scores_sends_no_second_comment_and_a_reload_shows_the
     pressed = page.locator("fieldset[data-dimension=trust] button[aria-pressed=true]")
     assert pressed.inner_text() == "4"
     assert "You rated this screen" in page.inner_text("#rate-status")
+
+
+def test_the_screen_keeps_its_place_while_its_image_is_still_arriving(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    """On slow ward wifi the screen's image arrives after the page: its box is already the screen's
+    shape, so nothing jumps when it lands and a tap on it pins where the finger was."""
+    held: list[Any] = []
+    session = _api_session(make_user("product_owner", username="fran"))
+    _show_first_screen(session)
+    make_user("clinician", username="nina")
+    page = watched(TABLET)
+    page.route("**/media/screens/**", lambda route: held.append(route))
+    login(page, live_server_url, "nina", PASSWORD)
+    page.goto(f"{live_server_url}/join/{session['code']}")
+    page.wait_for_selector("#rate-view:not([hidden])")
+    page.wait_for_function("() => document.querySelector('#screen-img').src !== ''")
+    assert not page.evaluate("document.querySelector('#screen-img').complete")
+
+    before = page.locator("#screen-img").bounding_box()
+    assert before["height"] == pytest.approx(before["width"] * 300 / 400, abs=2)
+    page.locator("#screen-img").click(
+        position={"x": before["width"] * 0.25, "y": before["height"] * 0.75}
+    )
+    page.wait_for_selector("#my-pin:not([hidden])")
+    assert "25% across, 75% down" in page.inner_text("#pin-state")
+
+    assert held, "the screen image was never requested"
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.querySelector('#screen-img').naturalWidth > 0")
+    assert page.locator("#screen-img").bounding_box() == pytest.approx(before, abs=1)

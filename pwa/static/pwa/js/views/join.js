@@ -355,6 +355,10 @@ class Room {
     this.$("#rate-view").hidden = !screen;
     if (!screen || same) return;
     const img = this.$("#screen-img");
+    // The screen's own size reserves its box before the image arrives (slow ward wifi), so the
+    // page does not jump under a finger and a tap lands on the screen, not on what moved there.
+    if (screen.width && screen.height) { img.width = screen.width; img.height = screen.height; }
+    else { img.removeAttribute("width"); img.removeAttribute("height"); }
     img.src = screen.image_url;
     img.alt = `Prototype screen: ${screen.title || ""}`;
     // Fit the screen in ~60% of the viewport height so the score buttons stay within reach.
