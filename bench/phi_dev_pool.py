@@ -1,4 +1,4 @@
-"""A larger development pool for tuning the PHI guard. Eight sources, each printed on its own:
+"""A larger development pool for tuning the PHI guard. Its sources, each printed on its own:
 - templates: the outside corpus's *dev* templates, filled again many times from the *dev* half
   of every identity pool (presidio-evaluator, Faker), with another seed;
 - addresses: the dev templates with an address slot, filled from more Faker (MIT) shapes: full
@@ -25,13 +25,16 @@ Never touches a held-out template or identity, so the held-out score stays an ho
 measurement. Prints recall per type and per source, and the misses of the types asked for.
 
     .venv/bin/python bench/phi_dev_pool.py [--fills 40] [--types ADDRESS,PHONE] [--show 60]
+        [--only chancefalso,frames]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -358,8 +361,17 @@ def fakerjs_rows(fills: int) -> list[dict]:
     """faker-js phones and addresses of 35 locales in the dev pii-anon templates with a phone or
     an address slot; identities drawn with another seed than the corpus's."""
     people = po._fakerjs_people(seed=FAKERJS_DEV_SEED, per_locale=fills)
+    for person in people:
+        person["full"] = f"{person['first']} {person['last']}"
+    return _in_dev_pii_anon_templates(people, f"{FAKERJS_DEV_SEED}:devpool")
+
+
+def _in_dev_pii_anon_templates(people: list[dict], seed: str) -> list[dict]:
+    """Each identity once, in a dev pii-anon template with a phone or an address slot; another
+    identity is the contact; the other slots take pii-anon's own values (an identity's SSN, when
+    it has one, replaces pii-anon's)."""
     generator = po._pii_anon_generator()
-    rng = random.Random(f"{FAKERJS_DEV_SEED}:devpool")
+    rng = random.Random(seed)
     templates = [
         t for t in po._pii_anon_templates(generator)
         if po._split_of(f"pii-anon:{t['id']}", po.SEED_2) == "dev"
@@ -373,15 +385,37 @@ def fakerjs_rows(fills: int) -> list[dict]:
         contact = rng.choice(people)
         address = rng.choice([person["street"], person["street_unit"]])
         values.update({
-            "name": f"{person['first']} {person['last']}",
-            "contact_name": f"{contact['first']} {contact['last']}",
+            "name": person["full"], "contact_name": contact["full"],
             "email": person["email"], "email2": contact["email"],
             "phone": person["phone"], "phone2": contact["phone"],
             "dob": person["born"], "address": f"{address}, {person['city']}",
         })  # fmt: skip
+        if person.get("ssn"):
+            values["ssn"] = person["ssn"]
         text, spans, _ignored = po._fill_pii_anon(template["template"], values)
         rows.append({"text": text, "spans": spans})
     return rows
+
+
+CHANCE_FALSO_SEED = 8101
+
+
+def _pool_people(seed: int, count: int) -> list[dict]:
+    """chance's and @ngneat/falso's identities (tests/feedback/js/pool_identities.mjs)."""
+    done = subprocess.run(
+        ["node", "pool_identities.mjs", str(seed), str(count)], cwd=po.JS_FOLDER, check=True,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return list(json.loads(done.stdout))
+
+
+def chance_falso_rows(fills: int) -> list[dict]:
+    """Phones and addresses from two generators used nowhere else (chance: syllable-built street
+    and town names, US/UK/French/Brazilian phone shapes; @ngneat/falso: phones of 25 countries,
+    addresses with county and country), in the dev pii-anon templates as fakerjs_rows places
+    faker-js's."""
+    people = _pool_people(CHANCE_FALSO_SEED, fills * 10)
+    return _in_dev_pii_anon_templates(people, f"{CHANCE_FALSO_SEED}:devpool")
 
 
 def meddeid_rows(fills: int) -> list[dict]:
@@ -434,24 +468,28 @@ def main() -> None:
     parser.add_argument("--fills", type=int, default=40)
     parser.add_argument("--types", default="ADDRESS,PHONE")
     parser.add_argument("--show", type=int, default=60)
+    parser.add_argument("--only", default="", help="comma-separated sources (default: all)")
     args = parser.parse_args()
     kinds = set(args.types.split(","))
     gold: dict[str, int] = {}
     found: dict[str, int] = {}
     misses: list[str] = []
-    sources = {
-        "templates": pool(args.fills),
-        "addresses": address_rows(args.fills),
-        "fng": fng_rows(),
-        "streets": street_rows(args.fills),
-        "records": record_rows(args.fills),
-        "locales": locale_rows(args.fills),
-        "mimesis": mimesis_rows(args.fills),
-        "ids": id_rows(args.fills),
-        "fakerjs": fakerjs_rows(args.fills),
-        "meddeid": meddeid_rows(args.fills),
-        "frames": frame_rows(args.fills),
+    builders = {
+        "templates": lambda: pool(args.fills),
+        "addresses": lambda: address_rows(args.fills),
+        "fng": fng_rows,
+        "streets": lambda: street_rows(args.fills),
+        "records": lambda: record_rows(args.fills),
+        "locales": lambda: locale_rows(args.fills),
+        "mimesis": lambda: mimesis_rows(args.fills),
+        "ids": lambda: id_rows(args.fills),
+        "fakerjs": lambda: fakerjs_rows(args.fills),
+        "meddeid": lambda: meddeid_rows(args.fills),
+        "frames": lambda: frame_rows(args.fills),
+        "chancefalso": lambda: chance_falso_rows(args.fills),
     }
+    only = set(args.only.split(",")) if args.only else set(builders)
+    sources = {name: build() for name, build in builders.items() if name in only}
     for source, row in ((k, r) for k, rows in sources.items() for r in rows):
         spans = scan(row["text"])
         for g in row["spans"]:

@@ -240,12 +240,38 @@ def _run_from(toks: _Tokens, i: int) -> tuple[int, int] | None:
             if after < count and infos[after].cap and infos[after].kind > Kind.WORD:
                 stop = after
                 continue
+        if _surname_after_first(toks, stop):
+            stop += 1  # "Adele G. Fowler", "Rosalind Day": the surname ends the run
+            break
         if not nxt.cap or nxt.kind <= Kind.WORD:
             break
         stop += 1
     while stop > i + 1 and (infos[stop - 1].particle or infos[stop - 1].kind == Kind.INITIAL):
         stop -= 1
     return i, stop
+
+
+def _surname_after_first(toks: _Tokens, j: int) -> bool:
+    """Token j is a surname that is also an eponym or an everyday word ("Fowler", "Bell", "Welch",
+    "Day"), right after a first name that is no English word (an initial may stand between):
+    "Adele G. Fowler", "Rosalind Day". Alone, or after a word that is not a first name, it stays
+    readable ("semi-Fowler's", "Bell's palsy", "Welch Allyn", "Day 3")."""
+    info, word = toks.infos[j], toks.words[j]
+    if info.kind != Kind.STOP or not info.cap or word.isupper() or _POSSESSIVE.search(word):
+        return False
+    k = j - 1
+    if k > 0 and toks.infos[k].kind == Kind.INITIAL:
+        if toks.gaps[k] != " " or toks.gaps[j] not in (". ", " "):
+            return False
+        k -= 1
+    elif toks.gaps[j] != " ":  # not across a sentence's end or a list ("Dr. Chen. Night shift")
+        return False
+    if k < 0 or toks.infos[k].kind != Kind.STRONG or toks.words[k].isupper():
+        return False
+    if k > 0 and toks.infos[k - 1].kind > Kind.WORD and _JOINERS.fullmatch(toks.gaps[k]):
+        return False  # the first name must open the name: not "Jean Saunders Apt."
+    lex = lexicon()
+    return fold(toks.words[k]) in lex.first and fold(word) in lex.last
 
 
 _IRISH_ARTICLE_AFTER = frozenset(("mac", "nic", "ní", "mhic", "ui"))
@@ -302,7 +328,11 @@ def _sentence_start(text: str, start: int) -> bool:
 def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
     text, infos = toks.text, toks.infos
     run = range(start, stop)
-    kinds = [infos[t].kind for t in run if not _joining(toks, t) and infos[t].kind != Kind.INITIAL]
+    kinds = [
+        infos[t].kind for t in run
+        if not _joining(toks, t) and infos[t].kind != Kind.INITIAL
+        and not (t == stop - 1 and t > start and _surname_after_first(toks, t))
+    ]  # fmt: skip
     if not kinds:
         return False
     best = max(kinds)

@@ -254,6 +254,7 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
     the next field or the fourth line."""
     first = last = None
     lines, cursor, town = 1, start, False  # town: past "<number>," a town's name may hold any word
+    previous = ""
     for match in _TOKEN.finditer(text, start, min(len(text), start + _MAX_LENGTH)):
         gap = text[cursor : match.start()]
         cursor = match.end()
@@ -276,6 +277,9 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
         numbered = core.lower() in _NUMBER_WORDS and _DIGIT_NEXT.match(text, match.end())
         abbreviated = token.rstrip(",;").endswith(".") and len(core) <= 4
         ends = core.lower() in _FUNCTION_WORDS if town else _everyday(core)
+        if ends and core == "and" and _joins_a_place(previous, text, match.end()):
+            ends = False  # "Tyne and Wear, …", "Trinidad and Tobago, 150123"
+        previous = token
         if first is not None and ends and not (abbreviated or numbered):
             break  # "with", "for"; not "ray.", "pr." (abbreviations), "no 9" (a number)
         town = town or (token.endswith(",") and any(c.isdigit() for c in token))
@@ -286,6 +290,23 @@ def _clause(text: str, start: int, label: bool) -> tuple[int, int] | None:
     if first is None or last is None or last <= first:
         return None
     return (first, last) if _weighs_as_address(text[first:last]) else None
+
+
+# A region's or country's name that holds "and" ("Tyne and Wear", "Antigua and Barbuda", "Saint
+# Kitts and Nevis"): a capitalised word before it (not a street word: "12 Oak Rd and Bed 4"), one
+# or two capitalised words after it, then a comma (the rest of the address).
+_PLACE_AFTER_AND = regex.compile(r"[ \t]+\p{Lu}[\p{L}\p{M}'-]+(?:[ \t]+\p{Lu}[\p{L}\p{M}'-]+)?,")
+
+
+def _joins_a_place(previous: str, text: str, end: int) -> bool:
+    """The "and" ending at `end` is inside a place's name: the word before it is capitalised and
+    not the end of a part (no comma after it), and a place's name and the address go on after."""
+    word = previous.strip(_EDGE)
+    return (
+        bool(word) and word[0].isupper() and not previous.endswith((",", ";", "."))
+        and word.lower() not in STREET_TYPES
+        and _PLACE_AFTER_AND.match(text, end) is not None
+    )  # fmt: skip
 
 
 _NUMBER_WORDS = frozenset(("no", "nr", "num", "number"))

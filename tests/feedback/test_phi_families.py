@@ -700,3 +700,55 @@ def test_address_cues_before_rooms_units_and_workflow_stay_readable(text: str) -
 )
 def test_ward_stations_after_an_address_cue_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+# --- issue 8, eighth pass: families from a development pool of two more generators (chance and
+# @ngneat/falso, bench/phi_dev_pool.py source "chancefalso"); cases of our own, each missed before.
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a region or country whose name holds "and", inside an address
+        ("Mail the form to 12 Orchard Mews, Hexham, Tyne and Wear, NE46 3AB", "Tyne and Wear"),
+        ("Address: 40 Frederick Street, Port of Spain, Trinidad and Tobago, 150123", "Tobago"),
+        ("Ship to: 7 Harbour Rd, Basseterre, Saint Kitts and Nevis, KN0101", "Kitts and Nevis"),
+    ],
+)
+def test_regions_and_countries_holding_and_stay_inside_the_address(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a surname that is also an eponym or an everyday word, after a first name
+        ("Meeting with Rosalind Day moved to 3 pm", "Rosalind Day"),
+        ("handover from Hallie P. Welch at 1900, nothing pending", "Hallie P. Welch"),
+        ("Discharge letter for Douglas Z. Fowler, MRN 88213, signed", "Douglas Z. Fowler"),
+        ("Ines Fowler called twice about the pump alarm", "Ines Fowler"),
+        ("Priyanka Welch called twice about the pump alarm", "Priyanka Welch"),
+    ],
+)
+def test_surnames_that_are_also_eponyms_are_masked_after_a_first_name(
+    text: str, secret: str
+) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pt in semi-Fowler's, Bell's palsy ruled out, Welch Allyn monitor on Day 3",
+        "Braden Day shift review: Morse 45, Foley out",
+        "Trinidad and Tobago team visit moved to Monday",
+        "Pt moved to 4 West, Rehab and Ortho, since Monday",
+    ],
+)
+def test_eponyms_days_and_regions_without_an_address_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
+
+
+def test_a_surname_rule_does_not_cross_a_sentence_end() -> None:
+    masked = mask("Pt asked for Dr. Chen. Night shift skipped the reassessment prompt.").text
+    assert "Night shift skipped" in masked and "Chen" not in masked
