@@ -99,8 +99,8 @@ def kind_of(word: str) -> Kind:
     """The class of one word, whatever its case (the caller looks at case separately)."""
     key = fold(word)
     lex = lexicon()
-    if key in lex.clinical or key in ROLE_WORDS:
-        return Kind.STOP
+    if key in lex.clinical or key in ROLE_WORDS or key in PATIENT_CUES:
+        return Kind.STOP  # "Patient Maria Lopez": the role stays readable, the name after it goes
     if not word.isascii() and _foreign_script(word):
         return Kind.FOREIGN
     if _ACRONYM_PLURAL.fullmatch(word):  # "CNAs", "WOWs"

@@ -752,3 +752,23 @@ def test_eponyms_days_and_regions_without_an_address_stay_readable(text: str) ->
 def test_a_surname_rule_does_not_cross_a_sentence_end() -> None:
     masked = mask("Pt asked for Dr. Chen. Night shift skipped the reassessment prompt.").text
     assert "Night shift skipped" in masked and "Chen" not in masked
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # policy: a role stays readable; a capitalised "Patient" at a sentence's start was masked
+        # with the name after it
+        (
+            "Patient Maria Lopez refused the 2200 dose",
+            "Patient [REDACTED-NAME] refused the 2200 dose",
+        ),
+        (
+            "Patient Rosalind Day asked for the chaplain",
+            "Patient [REDACTED-NAME] asked for the chaplain",
+        ),
+        ("Client Tobyn Okafor called back", "Client [REDACTED-NAME] called back"),
+    ],
+)
+def test_patient_and_client_stay_readable_before_a_name(text: str, expected: str) -> None:
+    assert mask(text).text == expected
