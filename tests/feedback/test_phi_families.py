@@ -772,3 +772,19 @@ def test_a_surname_rule_does_not_cross_a_sentence_end() -> None:
 )
 def test_patient_and_client_stay_readable_before_a_name(text: str, expected: str) -> None:
     assert mask(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Patient: Fall Risk High, bed alarm on", "Pt Fall Risk High per Morse, yellow socks on"],
+)
+def test_a_label_before_everyday_words_keeps_them_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [("Patient: Hill", "Hill"), ("Patient: Grace Hill", "Grace Hill"), ("Pt Brown Long", "Brown")],
+)
+def test_a_label_before_a_surname_or_a_first_name_still_masks_it(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
