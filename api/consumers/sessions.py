@@ -224,16 +224,19 @@ class SessionConsumer(AsyncWebsocketConsumer):
     async def on_rate(self, content: dict[str, Any]) -> None:
         args = s.frame_args(s.RateSerializer, content)
         rating = await live_db(svc.rating_submit)(participant=self.participant, **args)
-        await self.send_frame(
-            {"type": "ack", "client_id": content.get("client_id"), "id": rating.pk}
-        )
+        frame = {"type": "ack", "client_id": content.get("client_id"), "id": rating.pk}
+        note = getattr(rating, "note", None)
+        if note is not None:  # the comment as stored: its author sees what the guard hid
+            frame["comment"] = sel.comment_public(note)
+        await self.send_frame(frame)
 
     async def on_comment(self, content: dict[str, Any]) -> None:
         args = s.frame_args(s.CommentSerializer, content)
         comment = await live_db(svc.comment_add)(participant=self.participant, **args)
-        await self.send_frame(
-            {"type": "ack", "client_id": content.get("client_id"), "id": comment.pk}
-        )
+        await self.send_frame({
+            "type": "ack", "client_id": content.get("client_id"), "id": comment.pk,
+            "comment": sel.comment_public(comment),
+        })  # fmt: skip
 
     async def on_comment_edit(self, content: dict[str, Any]) -> None:
         comment = await live_db(svc.comment_edit)(

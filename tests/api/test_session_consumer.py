@@ -632,3 +632,26 @@ async def test_state_on_reconnect_carries_your_rating_and_comments():
     assert [c["text"] for c in state["you"]["comments"]] == ["Hard to read"]
     for comm in (lead, again):
         await comm.disconnect()
+
+
+async def test_the_ack_of_a_comment_carries_it_as_stored_with_names_masked():
+    session = await new_session()
+    casey = await member(session)
+    screen = session.screen_list[0]
+    await casey.send_json_to(
+        {"type": "rate", "screen": screen, "scores": {"trust": 2}, "client_id": "r1",
+         "comment": "Maria Lopez could not find the banner"}
+    )  # fmt: skip
+    rated = await until(casey, "ack")
+    assert rated["comment"]["text"] == "[REDACTED-NAME] could not find the banner"
+    assert rated["comment"]["phi_redacted"] == ["NAME"]
+    await casey.send_json_to({"type": "rate", "screen": screen, "scores": {"trust": 3}})
+    assert "comment" not in await until(casey, "ack")  # scores only: no comment stored
+    await casey.send_json_to(
+        {"type": "comment", "screen": screen, "text": "Call 555-201-3344 was on it",
+         "client_id": "c1"}
+    )  # fmt: skip
+    commented = await until(casey, "ack")
+    assert commented["comment"]["text"] == "Call [REDACTED-PHONE] was on it"
+    assert commented["comment"]["id"] == commented["id"]
+    await casey.disconnect()

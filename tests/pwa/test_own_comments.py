@@ -80,3 +80,26 @@ def test_participant_sees_own_comment_before_results_and_never_others_hidden_one
     )
     assert MINE not in nina.inner_text("#room-comments")
     assert _listed(nina, "#my-comments li") == [MINE]
+
+
+def test_own_comment_is_listed_as_stored_with_the_name_hidden_and_says_so(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    """A clinician who types a patient's name sees at once what was stored (the name hidden) and
+    is told so: before, the page listed the words as typed until a reload."""
+    base = live_server_url
+    session = _api_session(make_user("product_owner", username="fran"))
+    make_user("clinician", username="nina")
+    host = Participant.objects.get(session_id=session["id"], is_facilitator=True)
+    session_svc.session_show_screen(participant=host, screen_id=session["screens"][0]["id"])
+    nina = _participant(base, watched, "nina", session["code"])
+
+    nina.click("fieldset[data-dimension=usefulness] button[data-score='2']")
+    nina.fill("#rate-comment", "Maria Lopez could not find the banner")
+    nina.click("#rate-submit")
+    _text_is(
+        nina, "#rate-status", "Sent ✓ Names and numbers in it were hidden before it was stored."
+    )
+    assert _listed(nina, "#my-comments li") == ["[REDACTED-NAME] could not find the banner"]
+    assert "Maria" not in nina.inner_text("main")
+    screenshot(nina, "join-own-comment-masked-phone")

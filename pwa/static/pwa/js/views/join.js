@@ -231,10 +231,15 @@ class Room {
     this.sent.set(done.screen, { screen: done.screen, scores: done.scores });
     this.pending = null;
     sessionStorage.removeItem(draftKey(this.code));
+    // The comment as stored (the ack carries it): names and numbers the guard hid stay hidden
+    // here too, and the author learns that they were.
+    const stored = frame.comment || null;
+    const text = stored ? stored.text : done.comment;
+    const hidden = Boolean(stored && stored.phi_redacted && stored.phi_redacted.length);
     if (this.screen && this.screen.id === done.screen && (done.comment || done.pin || done.region)) {
       const last = this.mine[this.mine.length - 1];
-      if (done.comment && !(last && last.text === done.comment)) { // the server keeps one copy too
-        this.mine.push({ text: done.comment, pin: done.pin || null, region: done.region || null });
+      if (text && !(last && last.text === text)) { // the server keeps one copy too
+        this.mine.push({ text, pin: done.pin || null, region: done.region || null });
         this.drawMine();
       }
       this.$("#rate-comment").value = "";
@@ -243,7 +248,7 @@ class Room {
       this.setPin(null);
       this.setRegion(null);
     }
-    this.setStatus("Sent ✓", "ok");
+    this.setStatus(hidden ? "Sent ✓ Names and numbers in it were hidden before it was stored." : "Sent ✓", "ok");
   }
 
   on_error(frame) {
