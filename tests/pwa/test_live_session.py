@@ -75,12 +75,14 @@ def tap_screen(page: Any, where: tuple[float, float]) -> None:
     A person taps the screen they see: wait for its image, then click through Playwright's
     actionability checks (visible, stable, not covered). CI once measured the box before the image
     arrived, when the page drew it 0 px high, and the click missed it; the page now reserves the
-    screen's box from its size (test_the_screen_keeps_its_place_while_its_image_is_still_arriving).
+    screen's box from its size and takes no pin until the picture is there
+    (test_the_screen_keeps_its_place_while_its_image_is_still_arriving).
     """
     page.wait_for_function(
         "() => { const i = document.querySelector('#screen-img');"
         " return i && i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().height > 20; }"
     )
+    page.wait_for_selector("#stage-loading", state="hidden")  # no pin before the picture is seen
     img = page.locator("#screen-img")
     box = img.bounding_box()
     img.click(position={"x": box["width"] * where[0], "y": box["height"] * where[1]})
@@ -326,6 +328,7 @@ def test_join_view_speaks_the_spec_frames_and_resumes_after_a_drop(
     page.wait_for_selector("#rate-view:not([hidden])")
     _count_is(page, "#scores fieldset", 2)  # the session's own dimensions, not the defaults
     assert page.is_disabled("#rate-submit")
+    page.wait_for_selector("#stage-loading", state="hidden")  # the picture is there to pin on
     page.focus("#stage")
     page.keyboard.press("Enter")
     page.keyboard.press("ArrowRight")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from feedback.models import CodesignSession, Participant
 from feedback.services import sessions as session_svc
 from tests.factories import PASSWORD, UnitFactory, WorkflowFactory
-from tests.pwa.conftest import PHONE, TABLET, TABLET_PORTRAIT, login
+from tests.pwa.conftest import PHONE, TABLET, TABLET_PORTRAIT, login, screenshot
 from tests.pwa.test_live_session import _api_session, tap_screen
 
 pytestmark = pytest.mark.browser
@@ -165,7 +165,8 @@ def test_the_screen_keeps_its_place_while_its_image_is_still_arriving(
     live_server_url: str, watched: Any, make_user: Any
 ) -> None:
     """On slow ward wifi the screen's image arrives after the page: its box is already the screen's
-    shape, so nothing jumps when it lands and a tap on it pins where the finger was."""
+    shape (nothing jumps when it lands), it says it is loading, and a tap on it pins nothing until
+    the picture is there; then a tap pins where the finger was."""
     held: list[Any] = []
     session = _api_session(make_user("product_owner", username="fran"))
     _show_first_screen(session)
@@ -180,14 +181,19 @@ def test_the_screen_keeps_its_place_while_its_image_is_still_arriving(
 
     before = page.locator("#screen-img").bounding_box()
     assert before["height"] == pytest.approx(before["width"] * 300 / 400, abs=2)
-    page.locator("#screen-img").click(
-        position={"x": before["width"] * 0.25, "y": before["height"] * 0.75}
-    )
-    page.wait_for_selector("#my-pin:not([hidden])")
-    assert "25% across, 75% down" in page.inner_text("#pin-state")
+    assert page.inner_text("#stage-loading") == "Loading the screen…"
+    screenshot(page, "join-screen-loading-tablet")
+    at = {"x": before["width"] * 0.25, "y": before["height"] * 0.75}
+    page.locator("#screen-img").click(position=at)
+    page.keyboard.press("Enter")  # the keyboard way waits for the picture too
+    page.wait_for_timeout(300)
+    assert page.is_hidden("#my-pin") and page.inner_text("#pin-state") == "No pin placed."
 
     assert held, "the screen image was never requested"
     for route in held:
         route.continue_()
-    page.wait_for_function("() => document.querySelector('#screen-img').naturalWidth > 0")
+    page.wait_for_selector("#stage-loading", state="hidden")
     assert page.locator("#screen-img").bounding_box() == pytest.approx(before, abs=1)
+    page.locator("#screen-img").click(position=at)
+    page.wait_for_selector("#my-pin:not([hidden])")
+    assert "25% across, 75% down" in page.inner_text("#pin-state")

@@ -364,7 +364,14 @@ class Room {
     // page does not jump under a finger and a tap lands on the screen, not on what moved there.
     if (screen.width && screen.height) { img.width = screen.width; img.height = screen.height; }
     else { img.removeAttribute("width"); img.removeAttribute("height"); }
+    // Until the picture is there, say so and take no pin: a pin must be placed on what was seen.
+    this.setLoading("Loading the screen…");
     img.src = screen.image_url;
+    const wanted = img.src; // absolute: a later screen's load must not clear this one's note
+    img.onload = () => { if (img.src === wanted) this.setLoading(null); };
+    img.onerror = () => {
+      if (img.src === wanted) this.setLoading("The screen did not load. Reload the page to try again.");
+    };
     img.alt = `Prototype screen: ${screen.title || ""}`;
     // Fit the screen in ~60% of the viewport height so the score buttons stay within reach.
     const ratio = screen.width && screen.height ? screen.width / screen.height : 0;
@@ -443,10 +450,18 @@ class Room {
     this.$("#rate-submit").disabled = !Object.keys(this.draft.scores).length;
   }
 
+  setLoading(message) {
+    const note = this.$("#stage-loading");
+    note.textContent = message || "";
+    note.hidden = !message;
+    this.$("#stage").dataset.loading = message ? "true" : "false";
+  }
+
   bindStage() {
     const stage = this.$("#stage");
     const img = this.$("#screen-img");
     img.addEventListener("click", (event) => {
+      if (stage.dataset.loading === "true") return; // not on a screen nobody has seen yet
       const r = img.getBoundingClientRect();
       this.setPin({ x: clamp((event.clientX - r.left) / r.width), y: clamp((event.clientY - r.top) / r.height) });
     });
@@ -455,6 +470,7 @@ class Room {
 
   // Keyboard pinning: Enter/Space drops a pin in the middle, arrows move it in 5% steps.
   pinKey(event) {
+    if (this.$("#stage").dataset.loading === "true") return;
     const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
@@ -545,6 +561,7 @@ const ROOM_HTML = `
       <div class="screen-stage" id="stage" tabindex="0" role="group"
         aria-label="Screen being rated: tap or press Enter to place a pin" aria-describedby="pin-state">
         <img id="screen-img" alt="" draggable="false">
+        <p class="stage-loading" id="stage-loading" role="status" hidden></p>
         <div class="region-box" id="region-box" hidden aria-hidden="true"></div>
         <div class="pins-layer" id="others-pins"></div>
         <span class="pin-dot mine" id="my-pin" hidden></span>
