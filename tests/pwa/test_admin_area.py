@@ -367,3 +367,37 @@ def test_a_product_owner_adds_a_unit_and_a_workflow_without_the_admin_area(
     assert Unit.objects.filter(name="3 South Step-down").exists()
     assert Workflow.objects.filter(name="handoff").exists()
     _check(page, f"reference-workflows-{_name(viewport)}")
+
+
+def test_devices_still_holding_unsynced_items_are_counted_and_listed_first(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    """An admin looking for the tablet that must sync before it is handed over finds it first,
+    and is told how many of the devices seen hold items (the walk found a long list of zeros)."""
+    from datetime import timedelta
+
+    from feedback.models import Device
+
+    make_user("admin", username="adele")
+    oscar = make_user("observer", username="oscar")
+    now = timezone.now()
+    for n, (unsynced, age) in enumerate([(0, 1), (0, 2), (3, 30), (0, 5)]):
+        Device.objects.create(
+            device_id=f"tablet-{n}", user=oscar, unsynced=unsynced,
+            last_seen_at=now - timedelta(minutes=age), user_agent="Synthetic tablet browser",
+        )  # fmt: skip
+    page = watched(TABLET)
+    login(page, live_server_url, "adele", PASSWORD)
+    page.goto(f"{live_server_url}/admin/lifecycle")
+    page.wait_for_selector("#devices tbody tr")
+    summary = page.inner_text("#devices-summary")
+    assert summary == "1 of 4 devices holds unsynced items: listed first."
+    first = page.locator("#devices tbody tr").first
+    assert "tablet-2" in first.inner_text() and first.get_attribute("class") == "warn"
+    order = [r.split()[0] for r in page.locator("#devices tbody tr").all_inner_texts()]
+    assert order == ["tablet-2", "tablet-0", "tablet-1", "tablet-3"]
+
+    Device.objects.filter(device_id="tablet-2").update(unsynced=0)
+    page.reload()
+    page.wait_for_selector("#devices tbody tr")
+    assert page.inner_text("#devices-summary") == "No device holds unsynced items (4 seen)."

@@ -112,7 +112,21 @@ async function runs(section, { api }) {
 
 async function devices(section, { api }) {
   const list = await api("/api/devices/?page_size=200");
-  const rows = list.results.map((d) => {
+  // Those still holding items first (a tablet that must sync before it is wiped or handed over),
+  // then the most recently seen.
+  const seen = (d) => (d.last_seen_at ? Date.parse(d.last_seen_at) : 0);
+  const sorted = [...list.results].sort((a, b) => (b.unsynced > 0) - (a.unsynced > 0) || seen(b) - seen(a));
+  const holding = sorted.filter((d) => d.unsynced > 0).length;
+  const total = list.count ?? sorted.length;
+  section.append(el("p", {
+    id: "devices-summary",
+    className: holding ? "outcome-pending" : "muted",
+    textContent: holding
+      ? `${holding} of ${total} ${total === 1 ? "device" : "devices"} ${holding === 1 ? "holds" : "hold"} unsynced items: listed first.`
+      : `No device holds unsynced items (${total} seen).`,
+  }));
+  if (!sorted.length) return;
+  const rows = sorted.map((d) => {
     const tr = row(DEVICES, [d.device_id, d.username, String(d.unsynced), when(d.last_seen_at), d.user_agent]);
     if (d.unsynced > 0) tr.className = "warn";
     return tr;
@@ -132,7 +146,7 @@ export async function render(main, ctx) {
   main.append(el("h1", { textContent: "Data and devices" }));
   const parts = [
     ["Retention", retention], ["Legal holds", holds], ["Purges", runs],
-    ["Devices with unsynced items", devices],
+    ["Devices and unsynced items", devices],
   ];
   for (const [title, fill] of parts) {
     const id = title.toLowerCase().replace(/\W+/g, "-");
