@@ -438,7 +438,9 @@ def test_console_controls_send_spec_frames_and_draw_live_pins(
     server.push({"type": "screen", "screen": SCREEN})
     page.wait_for_selector("#c-picker button[data-screen='11'][aria-pressed=true]")
     _text_is(page, "#c-pin-count", "2")  # from the summary: a commented pin and a bare one
-    assert page.inner_text("#c-comments") == "Old note"
+    # A pinned comment carries the number of its pin, so the facilitator can tell them apart.
+    assert page.inner_text("#c-comments") == "1 Old note"
+    assert page.locator("#c-pins .pin-dot.numbered").all_inner_texts() == ["1"]
 
     live = {"type": "comment", "source": "rating", "id": 2, "screen": 11, "text": ""}
     server.push({**live, "pin": {"x": 0.5, "y": 0.5}})

@@ -67,12 +67,25 @@ export function pinDot(pin, title = "") {
 export function drawNotes(notes, pinsBox, listBox) {
   pinsBox.innerHTML = "";
   listBox.innerHTML = "";
+  let numbered = 0; // a pinned comment's number is on its pin and before its words
   for (const note of notes.values()) {
     const pin = pinOf(note);
-    if (pin) pinsBox.appendChild(pinDot(pin, note.text || ""));
+    const n = pin && note.text ? ++numbered : 0;
+    if (pin) {
+      const dot = pinDot(pin, note.text || "");
+      if (n) { dot.classList.add("numbered"); dot.textContent = String(n); }
+      pinsBox.appendChild(dot);
+    }
     if (!note.text) continue;
     const li = document.createElement("li");
-    li.textContent = note.text;
+    if (n) {
+      const tag = document.createElement("span");
+      tag.className = "pin-n";
+      tag.textContent = String(n);
+      tag.setAttribute("aria-label", `Pin ${n}:`);
+      li.append(tag, " ");
+    }
+    li.append(note.text);
     listBox.appendChild(li);
   }
   return pinsBox.children.length;
