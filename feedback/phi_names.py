@@ -348,7 +348,7 @@ def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
     if strong_cue or _labelled(text, toks.starts[start], cue):
         if infos[start].kind <= Kind.WORD:  # "Name: Vít Marek" yes, "Patient: Fall Risk High" no
             return best >= Kind.STRONG
-        if _everyday_words_only(toks, start, stop):
+        if everyday_words([toks.words[t] for t in run if infos[t].kind != Kind.INITIAL]):
             return False  # "Patient: Fall Risk High": everyday words, no first name in it
         return best >= Kind.UNKNOWN or len(kinds) > 1
     if min(kinds) <= Kind.WORD:
@@ -372,17 +372,13 @@ def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
     )
 
 
-def _everyday_words_only(toks: _Tokens, start: int, stop: int) -> bool:
-    """Two or more words, each an everyday English word that is also a surname, none a first name:
-    "Fall Risk High". A single such word stays a name after a label ("Patient: Hill"): privacy
-    first."""
-    first_names = lexicon().first
-    words = [t for t in range(start, stop) if toks.infos[t].kind != Kind.INITIAL]
-    return len(words) >= 2 and all(
-        toks.infos[t].kind == Kind.WEAK and toks.infos[t].common
-        and fold(toks.words[t]) not in first_names
-        for t in words
-    )  # fmt: skip
+def everyday_words(words: list[str]) -> bool:
+    """Two or more words, every one everyday English and none a first name: "Fall Risk High". A
+    single such word stays a name after a label ("Patient: Hill"): privacy first. Both name finders
+    (this one and phi_rules' titled names) ask it."""
+    lex = lexicon()
+    keys = [fold(w.strip(".,;:")) for w in words]
+    return len(keys) >= 2 and all(k in lex.common and k not in lex.first for k in keys)
 
 
 def _labelled_word(toks: _Tokens, i: int) -> bool:

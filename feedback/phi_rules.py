@@ -18,7 +18,6 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from feedback import phi_names
-from feedback.phi_lexicon import fold, lexicon
 from feedback.phi_regex import Lowered
 from feedback.phi_terms import NOT_NAMES
 
@@ -577,19 +576,12 @@ def _titled_names(text: str) -> Iterator[tuple[int, int]]:
         first = tokens[0].group()
         if match.group("rel") and not (_is_census(first) and first.lower() not in COMMON_WORDS):
             continue
-        if match.group("pt") and _everyday_words([t.group() for t in tokens[:kept]]):
+        if match.group("pt") and phi_names.everyday_words([t.group() for t in tokens[:kept]]):
             continue  # "Patient: Fall Risk High"
         yield start, start + tokens[kept - 1].end()
     for match in NAME_HON_LOWER.finditer(text):
         if not _is_blocked(match.group("v")):
             yield match.span("v")
-
-
-def _everyday_words(words: list[str]) -> bool:
-    """Two or more words, every one everyday English and none a first name ("Fall Risk High")."""
-    common, first = lexicon().common, lexicon().first
-    keys = [fold(w.strip(".,;:")) for w in words]
-    return len(keys) >= 2 and all(k in common and k not in first for k in keys)
 
 
 _PARTICLES = _words("de del la van von der da di le al bin ibn")
