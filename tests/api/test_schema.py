@@ -57,7 +57,10 @@ def test_docs_are_served_without_a_cdn(client):
     page = client.get("/api/docs/").content.decode()
     urls = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert urls and all(u.startswith("/") for u in urls), urls
-    assert "cdn" not in page.lower()
+    # The page embeds a random 64-character CSRF token, which holds "cdn" in about 1 run in 500
+    # (a PostgreSQL leg failed on it): the token is not a reference to anything, so it is left out.
+    page = re.sub(r'"X-CSRFTOKEN"\] = "[A-Za-z0-9]+"', '"X-CSRFTOKEN"] = ""', page)
+    assert "X-CSRFTOKEN" in page and "cdn" not in page.lower()
 
 
 def _api_routes():
