@@ -23,6 +23,7 @@ import regex
 
 from feedback.phi_lexicon import fold, lexicon
 from feedback.phi_terms import (
+    CAPITAL_ACRONYMS,
     FIELD_LABELS,
     HONORIFICS,
     NOT_NAMES,
@@ -152,6 +153,8 @@ class _Info:
         kind = Kind.INITIAL if len(word) == 1 and word.isupper() else kind_of(word)
         if len(word) <= 3 and word.isupper() and kind in (Kind.UNKNOWN, Kind.WEAK):
             kind = Kind.WORD  # "NG", "OT", "ICU": short capitals are abbreviations
+        elif word.isupper() and fold(word) in CAPITAL_ACRONYMS:
+            kind = Kind.WORD  # "EHR", "DEA", "OSHA"
         self.kind = kind
         self.cap = _capitalised(text)
         self.particle = self.low in _PARTICLES
@@ -240,8 +243,8 @@ def _run_from(toks: _Tokens, i: int) -> tuple[int, int] | None:
             if after < count and infos[after].cap and infos[after].kind > Kind.WORD:
                 stop = after
                 continue
-        if _surname_after_first(toks, stop):
-            stop += 1  # "Adele G. Fowler", "Rosalind Day": the surname ends the run
+        if _surname_after_first(toks, stop) or _particle_surname_after_first(toks, stop):
+            stop += 1  # "Adele G. Fowler", "Rosalind Day", "Pieter De-Vries": the surname ends it
             break
         if not nxt.cap or nxt.kind <= Kind.WORD:
             break
@@ -272,6 +275,21 @@ def _surname_after_first(toks: _Tokens, j: int) -> bool:
         return False  # the first name must open the name: not "Jean Saunders Apt."
     lex = lexicon()
     return fold(toks.words[k]) in lex.first and fold(word) in lex.last
+
+
+def _particle_surname_after_first(toks: _Tokens, j: int) -> bool:
+    """Token j is a particle joined to a surname by a hyphen, right after a first name: "Pieter
+    De-Vries", "Omar El-Amin". Alone it may be a word ("De-Escalation", "Le-Fort"), so it is
+    taken only after a first name."""
+    word = toks.words[j]
+    head, _, rest = word.partition("-")
+    if head.lower() not in _PARTICLES or not rest[:1].isupper() or toks.gaps[j] != " ":
+        return False
+    first = toks.infos[j - 1] if j > 0 else None
+    return (
+        first is not None and first.kind == Kind.STRONG and not toks.words[j - 1].isupper()
+        and fold(toks.words[j - 1]) in lexicon().first
+    )  # fmt: skip
 
 
 _IRISH_ARTICLE_AFTER = frozenset(("mac", "nic", "ní", "mhic", "ui"))
@@ -331,7 +349,10 @@ def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
     kinds = [
         infos[t].kind for t in run
         if not _joining(toks, t) and infos[t].kind != Kind.INITIAL
-        and not (t == stop - 1 and t > start and _surname_after_first(toks, t))
+        and not (
+            t == stop - 1 and t > start
+            and (_surname_after_first(toks, t) or _particle_surname_after_first(toks, t))
+        )
     ]  # fmt: skip
     if not kinds:
         return False
@@ -362,6 +383,8 @@ def _is_name(toks: _Tokens, start: int, stop: int) -> bool:
     if len(kinds) >= 2:
         return Kind.UNKNOWN in kinds or cue in VERB_CUES
     if kinds[0] == Kind.UNKNOWN:
+        if start > 0 and toks.gaps[start][-1:].isdigit():
+            return False  # glued to a code before it: "J1Fphoto", "4Wsouth"
         if _NON_ASCII.search(first) or (_SPEAKER.match(text, first_end) and not first.isupper()):
             return True
         if _VERB_AFTER.match(text, first_end):  # "Gbolahan is ...", "Nijito lives on ..."

@@ -32,7 +32,7 @@ CLINICAL_TERMS = _words(
     micu sicu picu nicu ccu cvicu neuro icu pacu ed er or l&d ob gyn peds tele
     wound vac wound-vac picc port-a-cath portacath mediport
     medicare medicaid tricare humana aetna cigna kaiser
-    covid webex vizient teladoc
+    covid webex vizient teladoc willebrand von-willebrand
     powerchart mychart firstnet surginet careaware soarian eclinicalworks nextgen spok
     tigerconnect intellivue carescape
     µg μg µl μl µmol μmol µm μm mcl
@@ -66,6 +66,13 @@ NOT_NAMES = _words(
     main central west east north south tower wing pavilion floor lobby hallway station
     morning evening night day shift today tonight tomorrow yesterday noon midnight
     """
+)
+
+# Written in capitals, these are acronyms of the hospital's work, not names, though their title-case
+# forms are in the name lists ("Ehr", "Dea", "Osha"): "EHR downtime", "DEA number", "OSHA visit".
+# Left out: capitals that are also names people go by ("CAM", "AMI", "KAY").
+CAPITAL_ACRONYMS = _words(
+    "dea ehr emr osha dou aka apache lis ris qi sop roi eula mou byod vae hai alf coo adon prom"
 )
 
 # Role words stay readable: "Dr. [REDACTED-NAME]", "the charge nurse".

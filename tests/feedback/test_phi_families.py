@@ -788,3 +788,46 @@ def test_a_label_before_everyday_words_keeps_them_readable(text: str) -> None:
 )
 def test_a_label_before_a_surname_or_a_first_name_still_masks_it(text: str, secret: str) -> None:
     _wholly_masked(text, secret)
+
+
+# --- issue 8, ninth pass: from the last browser walk and its "noticed" list (our own cases) ------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Spoke with Pieter De-Vries about the pump alarm", "Pieter De-Vries"),
+        ("Pieter De-Vries called about the rota", "Pieter De-Vries"),
+        ("Follow up with Omar El-Amin next week", "Omar El-Amin"),
+        ("call Maria De-La-Cruz re: transport", "Maria De-La-Cruz"),
+    ],
+)
+def test_a_particle_joined_to_a_surname_by_a_hyphen_is_masked_with_it(
+    text: str, secret: str
+) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EHR downtime again today, paper MAR in use",
+        "The EHR froze twice during med pass",
+        "DEA number on the script was checked by pharmacy",
+        "OSHA visit on 4 West moved to Friday",
+        "moved to DOU bed 3 after rapid response",
+        "QI huddle: the SOP for BYOD phones is in the EULA",
+        "J1Fphoto of the whiteboard after huddle",
+        "De-escalation training for night shift",
+    ],
+)
+def test_acronyms_in_capitals_and_glued_labels_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [("PATIENT: DEA SMITH", "DEA SMITH"), ("Dea Smith asked for the chaplain", "Dea Smith")],
+)
+def test_a_name_spelled_like_an_acronym_is_still_masked_as_a_name(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
