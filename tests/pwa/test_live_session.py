@@ -63,6 +63,15 @@ def _start_session(base: str, page: Any, tmp_path: Path) -> str:
     return code
 
 
+def _showing_a_screen(base: str, new_context: Any, username: str, tmp_path: Path) -> Any:
+    """The facilitator signs in, starts a session and shows its screen: (page, code)."""
+    fac = new_context().new_page()
+    login(fac, base, username, PASSWORD)
+    code = _start_session(base, fac, tmp_path)
+    fac.click("#c-picker button")
+    return fac, code
+
+
 def _clinician(base: str, new_context: Any, username: str) -> Any:
     page = new_context().new_page()
     login(page, base, username, PASSWORD)
@@ -193,10 +202,7 @@ def test_dropped_socket_reconnects_and_delivers_a_rating_made_offline(
     make_user("observer", username="omar", display_name="Omar Observer")
     make_user("clinician", username="nina", display_name="Nina Nurse")
     ToolFactory(name="Sepsis early warning")
-    fac = new_context().new_page()
-    login(fac, base, "omar", PASSWORD)
-    code = _start_session(base, fac, tmp_path)
-    fac.click("#c-picker button")
+    fac, code = _showing_a_screen(base, new_context, "omar", tmp_path)
     fac.fill("#c-quorum", "1")  # blind-first: results show by themselves after one rating
     fac.click("#c-quorum-form button[type=submit]")
     _text_is(
@@ -523,3 +529,30 @@ def test_only_facilitators_reach_the_console_and_only_for_their_sessions(
     oscar.goto(f"{base}/join/{session['code']}")
     oscar.wait_for_selector("#not-allowed")  # no role: no Join area
     assert oscar.locator("#room-code").count() == 0
+
+
+def test_on_a_tablet_the_console_shows_ratings_and_comments_without_scrolling_past_the_code(
+    live_server_url: str, new_context: Any, make_user: Any, tmp_path: Path
+) -> None:
+    """A facilitator holds a 1024x768 tablet: once people rate, the live ratings and comments are
+    in the first screen beside the shown screen, not below the join code, QR and controls."""
+    base = live_server_url
+    make_user("product_owner", username="fran", display_name="Fran Facilitator")
+    make_user("clinician", username="nina", display_name="Nina Nurse")
+    ToolFactory(name="Sepsis early warning")
+    fac, code = _showing_a_screen(base, new_context, "fran", tmp_path)
+    nina = _clinician(base, new_context, "nina")
+    nina.goto(f"{base}/join/{code}")
+    _rate(nina, (0.5, 0.5), ALL_FOUR, "Banner covers the lactate trend")
+    _text_is(fac, "#c-agg [data-count]", "1")
+    fac.evaluate("window.scrollTo(0, 0)")
+    Path("/tmp/rounds-screens").mkdir(exist_ok=True)
+    fac.screenshot(path="/tmp/rounds-screens/console-tablet.png")
+    height = fac.viewport_size["height"]
+    for selector in ("#agg-h", "#c-agg [data-count]", "#comments-h", "#c-comments li"):
+        top = fac.eval_on_selector(selector, "e => e.getBoundingClientRect().top")
+        assert 0 <= top < height - 20, f"{selector} is {top:.0f} px down on a {height} px screen"
+    # The code and its QR stay on the first screen too, for people still arriving.
+    for selector in ("#c-code", "#c-qr", "#c-presence", "#c-reveal"):
+        box = fac.locator(selector).bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, selector

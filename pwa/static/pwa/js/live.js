@@ -31,6 +31,7 @@ function aggregateRow(dim, agg, count) {
   const row = document.createElement("div");
   row.className = "agg-row";
   row.dataset.dimension = dim;
+  row.title = `${label(dim)}: ${hist.map((n, i) => `${i + 1}: ${n}`).join(" · ")}`;
   const shown = typeof mean === "number" && count ? mean.toFixed(1) : "–";
   const pct = typeof mean === "number" && count ? (mean / 5) * 100 : 0;
   row.append(

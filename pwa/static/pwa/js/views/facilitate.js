@@ -447,8 +447,7 @@ class Console {
   onEnded() {
     if (live) { live.close("The session has ended."); live = null; }
     if (location.pathname.startsWith(`/facilitate/${this.id}`)) { this.ctx.navigate(`/sessions/${this.id}`); return; }
-    const controls = this.main.querySelector("#c-controls");
-    if (controls) controls.hidden = true;
+    for (const done of this.main.querySelectorAll("#c-controls, #c-quorum-form")) done.hidden = true;
     const ended = this.$("#c-ended");
     if (!ended) return;
     ended.hidden = false;
@@ -530,24 +529,20 @@ const CONSOLE_HTML = `
     </section>
     <aside class="console-side" aria-label="Session controls">
       <div class="card join-card">
-        <p>Join at <a id="c-join-url" target="_blank" rel="noopener"></a> with code</p>
-        <p class="big-code" id="c-code"></p>
-        <img id="c-qr" class="qr" alt="QR code of the join link">
-        <p><button type="button" id="c-fullscreen" class="secondary">Show code full screen</button></p>
-      </div>
-      <div class="card presence-card">
-        <p><strong id="c-presence" class="presence">0</strong> connected</p>
+        <p class="join-line">Join at <a id="c-join-url" target="_blank" rel="noopener"></a></p>
+        <div class="join-row">
+          <div class="join-stack">
+            <p class="big-code" id="c-code"></p>
+            <p class="presence-line"><strong id="c-presence" class="presence">0</strong> connected</p>
+            <button type="button" id="c-fullscreen" class="secondary" aria-label="Show code full screen">Full screen</button>
+          </div>
+          <img id="c-qr" class="qr" alt="QR code of the join link">
+        </div>
       </div>
       <div id="c-controls" class="row controls">
         <button type="button" id="c-reveal" aria-pressed="false">Reveal results</button>
         <button type="button" id="c-end" class="danger">End session</button>
         <p id="c-visibility" class="muted" aria-live="polite"></p>
-        <form id="c-quorum-form" class="quorum-form">
-          <label for="c-quorum">Reveal by itself once this many have rated the screen (empty: never)</label>
-          <div class="row"><input id="c-quorum" type="number" min="1" max="1000" inputmode="numeric">
-            <button type="submit" class="secondary">Set quorum</button></div>
-          <p id="c-quorum-note" class="muted" aria-live="polite">No quorum: results show when you reveal them.</p>
-        </form>
       </div>
       <section id="c-ended" class="card" hidden>
         <h2>The session has ended</h2><ul></ul>
@@ -561,5 +556,11 @@ const CONSOLE_HTML = `
         <h2 id="comments-h">Comments</h2>
         <ul id="c-comments" class="comments"></ul>
       </section>
+      <form id="c-quorum-form" class="card quorum-form">
+        <label for="c-quorum">Reveal by itself once this many have rated the screen (empty: never)</label>
+        <div class="row"><input id="c-quorum" type="number" min="1" max="1000" inputmode="numeric">
+          <button type="submit" class="secondary">Set quorum</button></div>
+        <p id="c-quorum-note" class="muted" aria-live="polite">No quorum: results show when you reveal them.</p>
+      </form>
     </aside>
   </div>`;
