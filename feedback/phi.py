@@ -207,6 +207,7 @@ def _build() -> list[Part]:
             *phi_places.find(text),
             *phi_places.find_number_first(text),
             *phi_places.find_after_cue(text),
+            *phi_shapes().find_postcodes(text),
         ]
         return [(start, end, "ADDRESS") for start, end in found]
 

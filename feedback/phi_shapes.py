@@ -390,6 +390,28 @@ _POSTCODE_ANY = (
     r"|(?:[A-Z]{1,2}-)?(?:\d{4}[ ]?[A-Z]{2}|\d{2}-\d{3}|\d{3}[ ]\d{2}|\d{4,5}-\d{3,4}|\d{4,8}))"
     r"(?![\w-])"
 )
+# A postcode alone is a place small enough to name a household (HIPAA counts ZIP codes; a full UK
+# postcode covers about 15 addresses). Written in the strict national shapes, with the space, a UK
+# or Canadian postcode is masked wherever it stands; after a postcode or ZIP cue, any postcode.
+_UK_POSTCODE = (
+    r"(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)[ ]\d[ABD-HJLNP-UW-Z]{2})"
+)
+_CA_POSTCODE = r"(?:[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]\d[ABCEGHJ-NPRSTV-Z]\d)"
+POSTCODE_ALONE = regex.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE})(?![\w-])")
+POSTCODE_CUED = regex.compile(
+    rf"""(?xi)(?<![\w-])(?:zip(?:[ ]?code)?|post(?:al)?[ ]?code|postcode|eircode|plz)
+    [ \t]*(?:[:\#][ \t]*|(?:is|was|of)[ \t]+)?(?-i:(?P<v>{_POSTCODE_ANY}))"""
+)
+
+
+def find_postcodes(text: str) -> Iterator[tuple[int, int]]:
+    """Postcodes standing alone in their strict shapes, and any postcode after its cue."""
+    for match in POSTCODE_ALONE.finditer(text):
+        yield match.span()
+    for match in POSTCODE_CUED.finditer(text):
+        yield match.span("v")
+
+
 _TOWN_WORD = r"\p{Lu}[\p{L}\p{M}'.-]*"
 _TOWN_PARTICLE = (
     r"(?:de|del|de[ ]la|la|las|los|el|di|da|do|dos|sur|sous|le|les|en|am|an[ ]der|an|im|ob|"

@@ -831,3 +831,34 @@ def test_acronyms_in_capitals_and_glued_labels_stay_readable(text: str) -> None:
 )
 def test_a_name_spelled_like_an_acronym_is_still_masked_as_a_name(text: str, secret: str) -> None:
     _wholly_masked(text, secret)
+
+
+# --- issue 8, ninth pass: a postcode alone names a handful of households (our own cases) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("postcode LS6 2QB, lives alone", "LS6 2QB"),
+        ("son drove from M14 5RG to visit", "M14 5RG"),
+        ("Postcode: SW1A 1AA", "SW1A 1AA"),
+        ("came in from K2P 1L4 by ambulance", "K2P 1L4"),
+        ("zip 02139 on the transport form", "02139"),
+        ("ZIP: 90210", "90210"),
+        ("Zip code is 10001 per registration", "10001"),
+    ],
+)
+def test_postcodes_alone_and_after_a_postcode_cue_are_masked(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CD4 count 350, ward B12 review at 2PM",
+        "GCS 15, E4 V5 M6, O2 2L NC, q4h obs",
+        "Bay A1 to bay B4 swap after the 4C huddle",
+    ],
+)
+def test_lab_codes_beds_and_scores_shaped_like_postcodes_stay_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
