@@ -390,14 +390,19 @@ def test_devices_still_holding_unsynced_items_are_counted_and_listed_first(
     login(page, live_server_url, "adele", PASSWORD)
     page.goto(f"{live_server_url}/admin/lifecycle")
     page.wait_for_selector("#devices tbody tr")
+    # The admin's own browser may register itself as a device at any moment after signing in
+    # (CI once saw it between the two loads): count the rows the page drew.
+    rows = page.locator("#devices tbody tr").all_inner_texts()
     summary = page.inner_text("#devices-summary")
-    assert summary == "1 of 4 devices holds unsynced items: listed first."
+    assert summary == f"1 of {len(rows)} devices holds unsynced items: listed first."
     first = page.locator("#devices tbody tr").first
     assert "tablet-2" in first.inner_text() and first.get_attribute("class") == "warn"
-    order = [r.split()[0] for r in page.locator("#devices tbody tr").all_inner_texts()]
+    order = [r.split()[0] for r in rows if r.startswith("tablet-")]
     assert order == ["tablet-2", "tablet-0", "tablet-1", "tablet-3"]
 
     Device.objects.filter(device_id="tablet-2").update(unsynced=0)
     page.reload()
     page.wait_for_selector("#devices tbody tr")
-    assert page.inner_text("#devices-summary") == "No device holds unsynced items (4 seen)."
+    seen = page.locator("#devices tbody tr").count()
+    assert seen >= 4
+    assert page.inner_text("#devices-summary") == f"No device holds unsynced items ({seen} seen)."
