@@ -290,10 +290,13 @@ async function openDetail(id) {
       h("h2", { id: "detail-title", tabindex: "-1" }, item.title),
       h("a", { href: `/backlog${location.search}`, "data-link": true, class: "button secondary", "aria-label": "Close item" }, "Close")),
     h("p", {}, h("span", { class: `item-status item-status-${item.status}`, id: "detail-status" }, humanize(item.status)),
-      ` priority `, h("strong", { id: "detail-priority" }, fmt(item.priority))),
+      ` priority `, h("strong", { id: "detail-priority" }, fmt(item.priority)),
+      h("span", { class: "muted", id: "detail-knobs" }, ` · effort ${item.effort} of 5 · confidence ${Math.round(item.confidence * 100)}%`),
+      itemPlace(item)),
     item.description ? h("p", { class: "description" }, item.description) : null,
     breakdownSection(item),
     statusSection(item),
+    editSection(item),
     evidenceSection(item),
     h("section", { id: "duplicates", "aria-labelledby": "dup-h" }, h("h3", { id: "dup-h" }, "Possible duplicates"), h("p", { class: "muted" }, "Looking…")),
     h("div", { class: "row" }, h("button", { type: "button", class: "secondary", id: "follow", onclick: () => follow(item) }, "Follow"),
@@ -302,6 +305,74 @@ async function openDetail(id) {
         : null),
   ].filter(Boolean)); // replaceChildren would write a null as the text "null"
   loadDuplicates(item);
+}
+
+function itemPlace(item) {
+  const { ref } = view;
+  const where = [ref.workflowName[item.workflow], ref.toolName[item.tool]].filter(Boolean).join(" · ");
+  return where ? h("span", { class: "muted", id: "detail-place" }, ` · ${where}`) : null;
+}
+
+// Effort and confidence scale the priority (docs/priority.md); title, description, workflow and AI
+// tool say what the item is. Collapsed, so the status and evidence stay near the top of the panel.
+const EFFORTS = [[1, "1 · hours"], [2, "2 · days"], [3, "3 · weeks"], [4, "4 · a month"], [5, "5 · months"]];
+
+function editSection(item) {
+  const { ref } = view;
+  const field = (id, label, input, hint) => h("div", { class: "field" },
+    h("label", { for: id }, label), input, hint ? h("p", { class: "muted hint", id: `${id}-hint` }, hint) : null);
+  const title = h("input", { id: "ed-title", maxlength: "200", required: true, value: item.title });
+  const description = h("textarea", { id: "ed-description", maxlength: "5000", rows: "4" });
+  description.value = item.description || "";
+  const workflow = h("select", { id: "ed-workflow" }, h("option", { value: "" }, "No workflow"),
+    ...ref.workflows.map((w) => h("option", { value: String(w.id), selected: w.id === item.workflow }, w.name)));
+  const tool = h("select", { id: "ed-tool" }, h("option", { value: "" }, "No AI tool"),
+    ...ref.tools.map((t) => h("option", { value: String(t.id), selected: t.id === item.tool }, t.name)));
+  const effort = h("select", { id: "ed-effort" },
+    ...EFFORTS.map(([n, label]) => h("option", { value: String(n), selected: n === item.effort }, label)));
+  const confidence = h("input", { id: "ed-confidence", type: "number", min: "0", max: "100", step: "5",
+    inputmode: "numeric", value: String(Math.round(item.confidence * 100)), "aria-describedby": "ed-confidence-hint" });
+  const error = h("p", { class: "error", role: "alert", id: "ed-error" });
+  const form = h("form", { id: "edit-form", novalidate: true },
+    field("ed-title", "Title", title),
+    field("ed-description", "Description", description),
+    h("div", { class: "row" }, field("ed-workflow", "Workflow", workflow), field("ed-tool", "AI tool", tool)),
+    h("div", { class: "row" },
+      field("ed-effort", "Effort", effort, "A bigger effort lowers the priority."),
+      field("ed-confidence", "Confidence (%)", confidence, "How sure you are that the change fixes what the evidence shows.")),
+    error,
+    h("button", { type: "submit", id: "ed-save" }, "Save changes"));
+  form.addEventListener("submit", (event) => { event.preventDefault(); saveEdits(item, form); });
+  return h("details", { id: "edit-details", class: "edit-details" },
+    h("summary", {}, "Edit title, description, workflow, AI tool, effort and confidence"), form);
+}
+
+async function saveEdits(item, form) {
+  const $ = (sel) => form.querySelector(sel);
+  const error = $("#ed-error");
+  const title = $("#ed-title").value.trim();
+  const pct = Number($("#ed-confidence").value);
+  if (!title) { error.textContent = "Give the item a title."; $("#ed-title").focus(); return; }
+  if ($("#ed-confidence").value.trim() === "" || !Number.isFinite(pct) || pct < 0 || pct > 100) {
+    error.textContent = "Confidence is a number from 0 to 100."; $("#ed-confidence").focus(); return;
+  }
+  const id = (sel) => ($(sel).value ? Number($(sel).value) : null);
+  const wanted = { title, description: $("#ed-description").value.trim(), workflow: id("#ed-workflow"), tool: id("#ed-tool"),
+    effort: Number($("#ed-effort").value), confidence: Math.round(pct) / 100 };
+  const body = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => v !== (item[k] ?? (k === "description" ? "" : null))));
+  if (!Object.keys(body).length) { error.textContent = "Nothing changed."; return; }
+  error.textContent = "";
+  const save = $("#ed-save");
+  save.disabled = true;
+  try {
+    const updated = await view.ctx.api(`/api/backlog/${item.id}/`, { method: "PATCH", body });
+    view.ctx.toast(`${updated.title}: saved, priority ${fmt(updated.priority)}`);
+    onLiveItem(updated);
+  } catch (err) {
+    const fields = Object.entries(err.errors || {}).map(([k, v]) => `${humanize(k)}: ${[].concat(v).join(" ")}`).join("; ");
+    error.textContent = fields || err.message;
+    save.disabled = false;
+  }
 }
 
 function breakdownSection(item) {

@@ -207,6 +207,7 @@ class Evidence extends View {
               h("strong", {}, r.title), ` ${Math.round(r.similarity * 100)}% similar · ${r.status.replace(/_/g, " ")} `,
               h("button", { type: "button", class: "secondary add-to-similar", onclick: () => this.addTo(r) }, "Add to this item")))));
           this.$("#ni-create").textContent = "Create the new item anyway";
+          similar.scrollIntoView({ block: "nearest" }); // below the button on a tablet: show it
           return;
         }
       }
