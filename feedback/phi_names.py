@@ -210,6 +210,10 @@ def find(text: str) -> Iterator[tuple[int, int]]:
             i += 1
             continue
         if not info.cap:
+            if _lower_full_name(toks, i):  # "follow up with maria lopez": typed on a phone
+                yield toks.starts[i], toks.ends[i + 1]
+                i += 2
+                continue
             i += 1
             continue
         run = _run_from(toks, i)
@@ -220,6 +224,22 @@ def find(text: str) -> Iterator[tuple[int, int]]:
             i = stop
         else:
             i += 1
+
+
+def _lower_full_name(toks: _Tokens, i: int) -> bool:
+    """A first name and a surname typed in lower case, neither of them a word of the ward or of
+    the clinical vocabulary and not both everyday English ("maria lopez", "pieter devries"; not
+    "john smith", "will bill")."""
+    if i + 1 >= len(toks.words) or toks.gaps[i + 1] != " ":
+        return False
+    first, last = toks.words[i], toks.words[i + 1]
+    if not (first.islower() and last.islower()):
+        return False
+    one, two = toks.infos[i], toks.infos[i + 1]
+    if one.kind != Kind.STRONG or two.kind != Kind.STRONG or (one.common and two.common):
+        return False  # "will bill": two everyday words
+    lex = lexicon()
+    return fold(first) in lex.first and fold(last) in lex.last
 
 
 def _run_from(toks: _Tokens, i: int) -> tuple[int, int] | None:

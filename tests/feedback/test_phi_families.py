@@ -862,3 +862,32 @@ def test_postcodes_alone_and_after_a_postcode_cue_are_masked(text: str, secret: 
 )
 def test_lab_codes_beds_and_scores_shaped_like_postcodes_stay_readable(text: str) -> None:
     assert mask(text) == Masked(text=text, types=[])
+
+
+# --- issue 8, ninth pass: a full name typed in lower case on a phone (the browser walk) -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("follow up with maria lopez next week", "maria lopez"),
+        ("pieter devries said the alert fired late", "pieter devries"),
+        ("sitter assigned to frieda greene left at 1900", "frieda greene"),
+        ("kwame mensah - bed alarm off again", "kwame mensah"),
+    ],
+)
+def test_a_full_name_typed_in_lower_case_is_masked(text: str, secret: str) -> None:
+    _wholly_masked(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "charge nurse moved the pump to bay 4 after huddle",
+        "the epic inbox is slow and pyxis was down on 4 west",
+        "will bill the visit after the sepsis screen fires",
+        "float nurses lack the unit-specific view in the downtime binder",
+    ],
+)
+def test_lower_case_workflow_text_stays_readable(text: str) -> None:
+    assert mask(text) == Masked(text=text, types=[])
