@@ -12,7 +12,7 @@ from feedback.models import Participant
 from feedback.services import sessions as session_svc
 from tests.factories import PASSWORD
 from tests.pwa.conftest import PHONE, login, screenshot
-from tests.pwa.test_live_session import _api_session, _text_is
+from tests.pwa.test_live_session import _api_session, _text_is, tap_screen
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +103,36 @@ def test_own_comment_is_listed_as_stored_with_the_name_hidden_and_says_so(
     assert _listed(nina, "#my-comments li") == ["[REDACTED-NAME] could not find the banner"]
     assert "Maria" not in nina.inner_text("main")
     screenshot(nina, "join-own-comment-masked-phone")
+
+
+def test_a_sent_pinned_comment_keeps_its_numbered_pin_on_the_screen_after_a_reload(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    """The walk found the participant's pin gone once the rating was sent ("No pin placed"), while
+    the facilitator saw it: the pin stays, numbered like its line under "Your comments"."""
+    base = live_server_url
+    owner = make_user("product_owner", username="fran")
+    make_user("clinician", username="nina")
+    session = _api_session(owner)
+    host = Participant.objects.get(session_id=session["id"], is_facilitator=True)
+    session_svc.session_show_screen(participant=host, screen_id=session["screens"][0]["id"])
+    nina = _participant(base, watched, "nina", session["code"])
+    tap_screen(nina, (0.25, 0.4))
+    _rate_with_comment(nina, MINE)
+    nina.wait_for_selector("#my-notes:not([hidden])")
+    for attempt in ("sent", "reloaded"):
+        nina.wait_for_selector("#sent-pins .pin-dot")
+        dots = nina.locator("#sent-pins .pin-dot")
+        assert dots.count() == 1, attempt
+        left, top = dots.first.evaluate("d => [d.style.left, d.style.top]")
+        left, top = float(left.rstrip("%")), float(top.rstrip("%"))
+        assert abs(left - 25) < 2 and abs(top - 40) < 2, (attempt, left, top)
+        assert dots.first.inner_text() == "1"
+        assert _listed(nina, "#my-comments li") == [f"1 {MINE}"], attempt
+        assert nina.is_hidden("#my-pin"), "the draft pin is cleared: the next comment starts fresh"
+        pin_state = nina.inner_text("#pin-state")
+        assert pin_state == "No new pin placed. The numbered pins are the ones you sent."
+        if attempt == "sent":
+            screenshot(nina, "join-sent-pin-phone")
+            nina.reload()
+            nina.wait_for_selector("#my-notes:not([hidden])")

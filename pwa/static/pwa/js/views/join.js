@@ -1,7 +1,7 @@
 // Join: enter a code (or arrive by the QR's /join/<code>), rate the screen shown, tap to pin a comment.
 import { ApiError } from "../api.js";
 import {
-  LiveSocket, closeOnLeave, drawAggregate, drawNotes, label, statusPill, wsUrl,
+  LiveSocket, closeOnLeave, drawAggregate, drawNotes, label, pinDot, pinOf, statusPill, wsUrl,
 } from "../live.js";
 import { loadDefinitions, questionnaireForm } from "../questionnaires.js";
 import { uuid } from "../dom.js";
@@ -491,6 +491,12 @@ class Room {
     if (pin) { dot.style.left = `${pin.x * 100}%`; dot.style.top = `${pin.y * 100}%`; this.keepDraft(); }
     this.$("#pin-state").textContent = pin
       ? `Pin placed at ${Math.round(pin.x * 100)}% across, ${Math.round(pin.y * 100)}% down.`
+      : this.noPinText();
+  }
+
+  noPinText() {
+    return this.$("#sent-pins").children.length
+      ? "No new pin placed. The numbered pins are the ones you sent."
       : "No pin placed.";
   }
 
@@ -514,20 +520,39 @@ class Room {
 
   // The participant's own comments: theirs to see whether or not results are shown (the server
   // sends others' comments only while they are).
+  // The participant's own sent comments: each pinned one keeps its pin on the screen, numbered
+  // like its line under "Your comments" (the walk found the pin gone once the rating was sent).
   drawMine() {
     const list = this.$("#my-comments");
+    const pins = this.$("#sent-pins");
+    pins.replaceChildren();
+    let numbered = 0;
     list.replaceChildren(...this.mine.map((c) => {
       const li = document.createElement("li");
-      li.textContent = c.text;
-      if (c.pin || c.region) {
+      const pin = pinOf(c);
+      if (pin) {
+        const n = String(++numbered);
+        const dot = pinDot(pin, c.text);
+        dot.classList.add("numbered", "sent");
+        dot.textContent = n;
+        pins.append(dot);
+        const tag = document.createElement("span");
+        tag.className = "pin-n sent";
+        tag.textContent = n;
+        tag.setAttribute("aria-label", `Your pin ${n}:`);
+        li.append(tag, " ");
+      }
+      li.append(c.text);
+      if (!pin && c.region) {
         const where = document.createElement("span");
         where.className = "muted";
-        where.textContent = " (pinned)";
+        where.textContent = " (about a part of the screen)";
         li.append(where);
       }
       return li;
     }));
     this.$("#my-notes").hidden = !this.mine.length;
+    if (!this.draft || !this.draft.pin) this.$("#pin-state").textContent = this.noPinText();
   }
 
   clearNotes() {
@@ -564,6 +589,7 @@ const ROOM_HTML = `
         <p class="stage-loading" id="stage-loading" role="status" hidden></p>
         <div class="region-box" id="region-box" hidden aria-hidden="true"></div>
         <div class="pins-layer" id="others-pins"></div>
+        <div class="pins-layer" id="sent-pins" aria-hidden="true"></div>
         <span class="pin-dot mine" id="my-pin" hidden></span>
       </div>
       <div class="field" id="region-row" hidden>
