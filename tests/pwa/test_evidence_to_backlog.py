@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from feedback.models import BacklogItem, Comment, Participant
 from tests.conftest import token_client
-from tests.factories import PASSWORD, UnitFactory, WorkflowFactory
+from tests.factories import PASSWORD, ToolFactory, UnitFactory, WorkflowFactory
 from tests.pwa.conftest import PHONE, TABLET, axe_violations, login, screenshot
 from tests.pwa.test_live_session import _api_session
 
@@ -124,3 +124,52 @@ def test_product_owner_turns_evidence_into_an_item_merges_and_ships_it(
     assert item.status == "shipped"
     assert item.resolution_note == "Scanner firmware updated; failed scans now show a banner"
     screenshot(page, f"backlog-item-{'tablet' if viewport is TABLET else 'phone'}")
+
+
+def test_evidence_filters_by_ai_tool_and_the_new_item_takes_the_workflow_and_tool_it_shares(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    """The walk could not gather one AI tool's evidence (no tool filter, no tool on the rows), and
+    the new-item form said "No workflow", "No AI tool" for evidence that all named the same."""
+    base = live_server_url
+    make_user("product_owner", username="pat")
+    api = token_client(make_user("observer", username="oscar"))
+    unit = UnitFactory(name="5 North")
+    sepsis, meds = WorkflowFactory(name="sepsis screening"), WorkflowFactory(name="med rec")
+    alert, scanner = ToolFactory(name="Sepsis early warning"), ToolFactory(name="Scan assist")
+    made = {}
+    for text, workflow, tool in [
+        ("Alert fires after the lactate is back", sepsis, alert),
+        ("Alert text hides the trend line", sepsis, alert),
+        ("Alert repeats on the med rec screen", meds, alert),
+        ("Scanner misses wet wristbands", meds, scanner),
+    ]:
+        body = {"client_id": str(uuid.uuid4()), "captured_at": timezone.now().isoformat(),
+                "unit": unit.pk, "workflow": workflow.pk, "tool": tool.pk,
+                "role_observed": "nurse", "description": text, "severity": 2,
+                "frequency": "daily"}  # fmt: skip
+        response = api.post("/api/observations/", body, format="json")
+        assert response.status_code == 201, response.content
+        made[text] = response.json()["id"]
+
+    page = watched(TABLET)
+    login(page, base, "pat", PASSWORD)
+    page.goto(f"{base}/evidence")
+    page.wait_for_selector("#ev-obs li.ev-row")
+    page.select_option("#ev-tool", label="Sepsis early warning")
+    page.wait_for_function("document.querySelectorAll('#ev-obs li.ev-row').length === 3")
+    rows = page.inner_text("#ev-obs")
+    assert "Scanner misses wet wristbands" not in rows and "Sepsis early warning" in rows
+
+    for text in ("Alert fires after the lactate is back", "Alert text hides the trend line"):
+        page.check(f"#pick-observations-{made[text]}")
+    page.click("#ev-new")
+    selected = "el => el.options[el.selectedIndex].text"
+    assert page.eval_on_selector("#ni-workflow", selected) == "sepsis screening"
+    assert page.eval_on_selector("#ni-tool", selected) == "Sepsis early warning"
+
+    page.click("#new-item-form button.secondary")  # Cancel: evidence of two workflows names none
+    page.check(f"#pick-observations-{made['Alert repeats on the med rec screen']}")
+    page.click("#ev-new")
+    assert page.eval_on_selector("#ni-workflow", selected) == "No workflow"
+    assert page.eval_on_selector("#ni-tool", selected) == "Sepsis early warning"

@@ -29,7 +29,7 @@ class Evidence extends View {
     // below every observation.
     this.fromSession = Boolean(this.sessionId);
     this.picked = new Map(); // "observations:12" -> {kind, id, text}
-    this.filters = { unit: "", workflow: "", severity_min: "", patient_safety: "", q: "" };
+    this.filters = { unit: "", workflow: "", tool: "", severity_min: "", patient_safety: "", q: "" };
     if (this.ctx.state.net !== "online") {
       this.main.append(h("h1", {}, "Evidence"), h("p", { class: "offline-note" },
         "Offline: evidence loads when the server answers again. Capture still works offline."));
@@ -45,6 +45,7 @@ class Evidence extends View {
     Object.assign(this, { units, workflows, tools, sessions, targetItem: target });
     this.unitName = nameMap(units);
     this.workflowName = nameMap(workflows);
+    this.toolName = nameMap(tools);
     this.draw();
     await Promise.all([this.loadObservations(), this.loadSession()]);
   }
@@ -57,6 +58,7 @@ class Evidence extends View {
       h("div", { class: "filter-fields" },
         field("ev-unit", "Unit", h("select", { id: "ev-unit", name: "unit" }, opt(this.units, "Any unit"))),
         field("ev-workflow", "Workflow", h("select", { id: "ev-workflow", name: "workflow" }, opt(this.workflows, "Any workflow"))),
+        field("ev-tool", "AI tool", h("select", { id: "ev-tool", name: "tool" }, opt(this.tools, "Any AI tool"))),
         field("ev-sev", "Severity at least", h("select", { id: "ev-sev", name: "severity_min" },
           h("option", { value: "" }, "Any"), [1, 2, 3, 4].map((n) => h("option", { value: n }, `${n} · ${SEVERITY[n]}`)))),
         field("ev-q", "Words in the description", h("input", { id: "ev-q", name: "q", type: "search" })),
@@ -110,8 +112,9 @@ class Evidence extends View {
         ? `Showing ${plural(page.results.length, "observation")}${page.next ? " (the newest 50: narrow the filters for more)" : ""}.`
         : "No observations match these filters.";
       fill(list, page.results.map((o) => this.row("observations", o.id, o.description,
-        [`Severity ${o.severity}`, this.unitName[o.unit], this.workflowName[o.workflow],
-          new Date(o.captured_at).toLocaleDateString(), o.patient_safety ? "patient safety" : ""].filter(Boolean).join(" · "))));
+        [`Severity ${o.severity}`, this.unitName[o.unit], this.workflowName[o.workflow], this.toolName[o.tool],
+          new Date(o.captured_at).toLocaleDateString(), o.patient_safety ? "patient safety" : ""].filter(Boolean).join(" · "),
+        { workflow: o.workflow ?? null, tool: o.tool ?? null })));
     } catch (err) {
       if (this.alive) fill(list, h("li", { class: "error" }, err.message));
     }
@@ -123,21 +126,24 @@ class Evidence extends View {
     try {
       const summary = await this.ctx.api(`/api/sessions/${this.sessionId}/summary/`, { signal: this.signal });
       if (!this.alive) return;
+      const session = this.sessions.find((x) => x.id === this.sessionId);
+      const about = { tool: session && session.tool ? session.tool : null }; // a session rates one tool
       const rows = summary.screens.flatMap((s) => s.comments.map((c) => this.row(
         c.source === "rating" ? "ratings" : "comments", c.id, c.text,
-        `${c.source === "rating" ? "Rating comment" : "Comment"} on “${s.title}”${c.pin ? " · pinned" : c.region ? " · about a named part" : ""}`)));
+        `${c.source === "rating" ? "Rating comment" : "Comment"} on “${s.title}”${c.pin ? " · pinned" : c.region ? " · about a named part" : ""}`,
+        about)));
       fill(list, rows.length ? rows : h("li", { class: "muted" }, "This session has no comments yet."));
     } catch (err) {
       if (this.alive) fill(list, h("li", { class: "error" }, err.message));
     }
   }
 
-  row(kind, id, text, meta) {
+  row(kind, id, text, meta, about = {}) {
     const key = `${kind}:${id}`;
     const box = h("input", { type: "checkbox", id: `pick-${kind}-${id}`, checked: this.picked.has(key),
       dataset: { kind, id: String(id) } });
     this.on(box, "change", () => {
-      if (box.checked) this.picked.set(key, { kind, id, text }); else this.picked.delete(key);
+      if (box.checked) this.picked.set(key, { kind, id, text, ...about }); else this.picked.delete(key);
       this.updateTray();
     });
     return h("li", { class: "ev-row" }, box,
@@ -169,14 +175,24 @@ class Evidence extends View {
     return box;
   }
 
+  // The workflow or AI tool the new item is about, when the evidence says: the one every picked
+  // piece that names one shares, else the list's filter. Two different ones: none is guessed.
+  shared(key) {
+    const named = new Set([...this.picked.values()].map((p) => p[key]).filter((v) => v !== undefined && v !== null));
+    if (named.size === 1) return [...named][0];
+    if (named.size > 1) return null;
+    return this.filters[key] ? Number(this.filters[key]) : null;
+  }
+
   newItemForm() {
     const texts = [...this.picked.values()].map((p) => p.text).filter(Boolean);
     const title = h("input", { id: "ni-title", maxlength: "200", required: true, value: (texts[0] || "").slice(0, 120) });
     const description = h("textarea", { id: "ni-description", maxlength: "5000" }, texts.map((t) => `• ${t}`).join("\n"));
+    const workflowId = this.shared("workflow"), toolId = this.shared("tool");
     const workflow = h("select", { id: "ni-workflow" }, h("option", { value: "" }, "No workflow"),
-      this.workflows.map((w) => h("option", { value: w.id }, w.name)));
+      this.workflows.map((w) => h("option", { value: w.id, selected: w.id === workflowId }, w.name)));
     const tool = h("select", { id: "ni-tool" }, h("option", { value: "" }, "No AI tool"),
-      this.tools.map((x) => h("option", { value: x.id }, x.name)));
+      this.tools.map((x) => h("option", { value: x.id, selected: x.id === toolId }, x.name)));
     const error = h("p", { class: "error", role: "alert", id: "ni-error" });
     const similar = h("div", { id: "ni-similar" });
     const form = h("form", { id: "new-item-form", novalidate: true },
