@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UnitFactory, WorkflowFactory
 from tests.factories_capture import ObservationFactory
 from tests.pwa.conftest import PHONE, TABLET, TABLET_PORTRAIT, login, screenshot
 
@@ -53,3 +53,26 @@ def test_synced_items_keep_severity_on_one_line(
     for item in items:
         assert item["sevLines"] == 1 and item["pillLines"] == 1, item
         assert item["descBelow"] if phone else item["descBeside"], item
+
+
+def test_the_saved_note_goes_once_the_status_line_says_the_item_is_stored(
+    live_server_url: str, watched: Any, make_user: Any
+) -> None:
+    """On a phone the "Saved. Syncing…" note sits over the first synced item; the walk found it
+    still up after the status line said "Last sync: 1 stored". It goes when the sync answers."""
+    make_user("observer", username="olive")
+    unit, workflow = UnitFactory(name="4 West"), WorkflowFactory(name="med pass")
+    page = watched(PHONE)
+    login(page, live_server_url, "olive", PASSWORD)
+    page.goto(live_server_url + "/capture")
+    page.select_option("#unit", str(unit.pk))
+    page.select_option("#workflow", str(workflow.pk))
+    page.fill("#description", "Barcode scanner beeps twice for one scan")
+    page.click("label[for='severity-2']")
+    page.click("#save")
+    page.wait_for_function(
+        "document.querySelector('#sync-status').textContent.startsWith('Last sync: 1 stored')"
+    )
+    # Same task as the status line: hidden at once, not after its 4 s.
+    assert page.evaluate("document.getElementById('toast').hidden"), page.inner_text("#toast")
+    page.wait_for_selector("#synced-list .obs-item")

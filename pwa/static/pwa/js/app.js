@@ -8,12 +8,15 @@ import * as tablet from "./tablet.js";
 const ME_KEY = "rounds.me";
 export const state = { me: null, online: navigator.onLine, net: net.net.state };
 
+/** Shows a message for 4 s; returns a function that hides it sooner, if it is still showing
+ *  (a "Saving…" note that the page's own status line has since answered). */
 export function toast(message) {
   const el = document.getElementById("toast");
   el.textContent = message;
   el.hidden = false;
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => { el.hidden = true; }, 4000);
+  return () => { if (!el.hidden && el.textContent === message) { clearTimeout(toast.timer); el.hidden = true; } };
 }
 
 function setNet() {

@@ -383,7 +383,8 @@ async function save() {
     else await queue.add(v.me.id, queue.newRecord(newPayload(fields), photo));
     remember(fields);
     resetForm();
-    v.toast(navigator.onLine ? "Saved. Syncing…" : "Saved on this device. It syncs when you are back online.");
+    const note = v.toast(navigator.onLine ? "Saved. Syncing…" : "Saved on this device. It syncs when you are back online.");
+    if (navigator.onLine) v.syncNote = note; // the status line says "Last sync: …": the note goes
     requestBackgroundSync();
     if (navigator.onLine) runSync(false);
   } catch (err) {
@@ -561,6 +562,7 @@ function afterSync(summary) {
   if (summary.failed) parts.push(`${summary.failed} waiting for the server`);
   view.main.querySelector("#sync-status").textContent = parts.length
     ? `Last sync: ${parts.join(", ")}.` : "Up to date.";
+  if (stored && view.syncNote) { view.syncNote(); view.syncNote = null; } // it covered the list
   renderQueue();
   renderSynced();
 }
