@@ -109,3 +109,22 @@ def test_phone_bar_shows_rounds_and_the_signed_in_name_without_overlap(
             (al, at, ar, ab), (bl, bt, br, bb) = a["box"], b["box"]
             overlap = al < br - 1 and bl < ar - 1 and at < bb - 1 and bt < ab - 1
             assert not overlap, (a, b)
+
+
+def test_the_bar_keeps_one_height_and_one_row_of_areas_on_every_page_of_a_landscape_tablet(
+    live_server_url: str, new_context: Any, make_user: Any
+) -> None:
+    """The walk saw a product owner's bar change height on "You said, we did": the open area's bold
+    label widened the row until it wrapped. At 1024 px the owner's ten areas fit one row."""
+    page = sign_in(new_context, make_user, live_server_url, "owner", TABLET)
+    heights = {}
+    for href in page.eval_on_selector_all("#nav a", "as => as.map(a => a.getAttribute('href'))"):
+        page.goto(live_server_url + href)
+        page.wait_for_selector(f"#nav a[href='{href}'][aria-current=page]")
+        rows = page.eval_on_selector_all(
+            "#nav a", "as => new Set(as.map(a => Math.round(a.getBoundingClientRect().top))).size"
+        )
+        heights[href] = (rows, round(page.eval_on_selector(".topbar", "e => e.offsetHeight")))
+    assert len(heights) == 10, heights
+    assert {rows for rows, _ in heights.values()} == {1}, heights
+    assert len({height for _, height in heights.values()}) == 1, heights
