@@ -111,11 +111,21 @@ class SessionListView(GenericAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return CodesignSession.objects.none()
-        return sel.sessions_visible(user=authed_user(self.request)).prefetch_related(
+        mine = self.request.query_params.get("mine") in ("1", "true")
+        return sel.sessions_visible(user=authed_user(self.request), mine=mine).prefetch_related(
             sel.SESSION_SCREENS
         )
 
-    @extend_schema(responses=s.SessionSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "mine",
+                OpenApiTypes.BOOL,
+                description="only the sessions you facilitate (the Facilitate view's list)",
+            )
+        ],
+        responses=s.SessionSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         base = base_url(request)

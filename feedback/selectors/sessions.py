@@ -30,9 +30,12 @@ def open_session_by_code(code: str) -> CodesignSession | None:
     return CodesignSession.objects.filter(code=canonical, state=CodesignSession.OPEN).first()
 
 
-def sessions_visible(*, user: Any) -> QuerySet[CodesignSession]:
-    """Facilitators see theirs, participants the ones they joined, product owners and admins all."""
+def sessions_visible(*, user: Any, mine: bool = False) -> QuerySet[CodesignSession]:
+    """Facilitators see theirs, participants the ones they joined, product owners and admins all;
+    `mine`: only the sessions `user` facilitates, whatever else they may see."""
     qs = CodesignSession.objects.select_related("facilitator")
+    if mine:
+        return qs.filter(facilitator=user)
     if roles.allows(user, roles.SESSIONS_REVIEW_ALL):
         return qs
     joined = Participant.objects.filter(user=user).values("session_id")

@@ -139,6 +139,23 @@ def test_session_list_shows_only_visible_sessions_with_pinned_queries(
     assert len(clients["admin"].get("/api/sessions/").json()["results"]) == 5
 
 
+def test_mine_lists_only_the_sessions_you_facilitate(clients, observer, admin_user):
+    theirs = make_session(admin_user)
+    joined = make_session()
+    join(joined, observer)
+    mine = make_session(observer)
+    assert [s["id"] for s in clients["observer"].get("/api/sessions/").json()["results"]] == [
+        mine.pk,
+        joined.pk,
+    ]
+    listed = clients["observer"].get("/api/sessions/?mine=true").json()["results"]
+    assert [s["id"] for s in listed] == [mine.pk]
+    # An admin may read every session; `mine` narrows it to hers, and widens nothing for others.
+    mine_admin = clients["admin"].get("/api/sessions/?mine=true").json()["results"]
+    assert [s["id"] for s in mine_admin] == [theirs.pk]
+    assert clients["clinician"].get("/api/sessions/?mine=true").status_code == 403
+
+
 # --- join ----------------------------------------------------------------------------------------
 
 

@@ -32,6 +32,31 @@ function remember(me, s) {
   localStorage.setItem(recentKey(me), JSON.stringify(list));
 }
 
+/** The sessions `me` facilitates, newest first: from the server (any device's sessions, kept
+ *  here for next time), else the ones this device remembers. */
+async function ownSessions(ctx) {
+  const me = ctx.state.me;
+  try {
+    const page = await ctx.api(`/api/sessions/?mine=true&page_size=${RECENT_MAX}`);
+    const list = items(page).map(({ id, code, title, state, created_at }) => ({ id, code, title, state, created_at }));
+    localStorage.setItem(recentKey(me), JSON.stringify(list));
+    return list;
+  } catch (err) {
+    return recentSessions(me);
+  }
+}
+
+/** A live session opens its console, an ended one its results (one remembered without a state
+ *  opens the console, which gives way to the results once ended). */
+function sessionLink(s) {
+  const ended = s.state === "ended";
+  const when = s.created_at ? new Date(s.created_at).toLocaleDateString() : "";
+  const note = ended ? `ended, results${when ? ` · ${when}` : ""}` : `${s.code}${s.state ? " · live" : ""}`;
+  return h("li", { dataset: { session: s.id, state: s.state || "" } },
+    h("a", { href: ended ? `/sessions/${s.id}` : `/facilitate/${s.id}`, dataset: { link: "" } }, s.title),
+    " ", h("span", { class: "muted" }, `— ${note}`));
+}
+
 /** For a huddle room: the join code and a QR code filling the screen (the browser's own full
  *  screen where it allows it). Escape, the Close button or leaving full screen closes it. */
 function showCodeFullScreen({ code, url, qr, title }) {
@@ -77,7 +102,7 @@ class Setup {
     this.main.innerHTML = SETUP_HTML;
     const canAddTool = (this.ctx.state.me.permissions || []).includes("reference_edit");
     this.$("#new-tool").hidden = !canAddTool;
-    this.renderRecent();
+    this.renderRecent(); // not awaited: the form needs no list
     this.$("#s-tool").addEventListener("change", () => this.loadScreens());
     this.$("#new-tool-add").addEventListener("click", () => this.addTool());
     this.$("#up-submit").addEventListener("click", () => this.upload());
@@ -85,19 +110,12 @@ class Setup {
     await this.loadTools();
   }
 
-  renderRecent() {
-    const list = recentSessions(this.ctx.state.me);
-    this.$("#recent").hidden = !list.length;
-    const ul = this.$("#recent ul");
-    for (const s of list) {
-      const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = `/facilitate/${s.id}`;
-      a.dataset.link = "";
-      a.textContent = `${s.title} — ${s.code}`;
-      li.appendChild(a);
-      ul.appendChild(li);
-    }
+  async renderRecent() {
+    const list = await ownSessions(this.ctx);
+    const box = this.$("#recent");
+    if (!box || !box.isConnected) return; // left the view meanwhile
+    box.hidden = !list.length;
+    box.querySelector("ul").replaceChildren(...list.map(sessionLink));
   }
 
   async loadTools(selectId) {
@@ -211,7 +229,7 @@ class Setup {
     if (!body.screens.length) { error.textContent = "Tick at least one screen to rate."; return; }
     try {
       const s = await this.ctx.api("/api/sessions/", { method: "POST", body });
-      remember(this.ctx.state.me, { id: s.id, code: s.code, title: body.title });
+      remember(this.ctx.state.me, { id: s.id, code: s.code, title: body.title, state: s.state, created_at: s.created_at });
       this.ctx.navigate(`/facilitate/${s.id}`);
     } catch (err) {
       error.textContent = fieldErrors(err);
@@ -473,7 +491,7 @@ function noteKey(note) {
 const SETUP_HTML = `
   <h1>Facilitate a session</h1>
   <section class="card" id="recent" hidden aria-labelledby="recent-h">
-    <h2 id="recent-h">Your recent sessions</h2><ul></ul>
+    <h2 id="recent-h">Your sessions</h2><ul></ul>
   </section>
   <form id="session-form" class="card" novalidate>
     <h2>New session</h2>

@@ -1,0 +1,81 @@
+"""In Chromium: a facilitator's sessions from any device."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from feedback.models import CodesignSession
+from tests.factories import ToolFactory
+from tests.factories_sessions import make_session
+from tests.pwa.conftest import screenshot
+from tests.pwa.test_live_session import _clinician as _signed_in  # any role: a page signed in
+from tests.pwa.test_live_session import _start_session, _text_is
+
+pytestmark = pytest.mark.browser
+
+
+def _end(session_id: int) -> None:
+    CodesignSession.objects.filter(pk=session_id).update(
+        state=CodesignSession.ENDED, ended_at=timezone.now()
+    )
+
+
+def test_a_facilitator_finds_their_sessions_in_a_fresh_browser(
+    live_server_url: str, new_context: Any, make_user: Any, tmp_path: Path
+) -> None:
+    base = live_server_url
+    omar = make_user("observer", username="omar")
+    make_user("product_owner", username="fran")
+    ToolFactory(name="Sepsis early warning")
+    earlier = make_session(omar, title="Discharge huddle")
+    _end(earlier.pk)
+
+    first = _signed_in(base, new_context, "omar")
+    code = _start_session(base, first, tmp_path)
+    live_id = int(first.url.rstrip("/").rsplit("/", 1)[1])
+
+    # Another device: nothing in its storage.
+    other = _signed_in(base, new_context, "omar")
+    other.click("#nav a[data-area=facilitate]")
+    other.wait_for_selector("#recent:not([hidden]) li")
+    screenshot(other, "facilitate-your-sessions")
+    links = other.eval_on_selector_all(
+        "#recent li a", "as => as.map(a => [a.textContent, a.getAttribute('href')])"
+    )
+    assert links == [
+        ["4 West huddle", f"/facilitate/{live_id}"],  # live: the console
+        ["Discharge huddle", f"/sessions/{earlier.pk}"],  # ended: its results
+    ]
+    other.click(f"#recent a[href='/facilitate/{live_id}']")
+    _text_is(other, "#c-code", code)
+    other.go_back()
+    other.click(f"#recent a[href='/sessions/{earlier.pk}']")
+    other.wait_for_selector("#results-view")
+
+    # A product owner may read every session, but her list holds only the ones she ran.
+    fran = _signed_in(base, new_context, "fran")
+    fran.click("#nav a[data-area=facilitate]")
+    fran.wait_for_selector("#session-form")
+    fran.wait_for_load_state("networkidle")
+    assert fran.locator("#recent li").count() == 0 and fran.is_hidden("#recent")
+
+
+def test_the_list_falls_back_to_this_devices_sessions_when_the_server_does_not_answer(
+    live_server_url: str, new_context: Any, make_user: Any
+) -> None:
+    make_user("observer", username="omar")
+    page = _signed_in(live_server_url, new_context, "omar")
+    me = page.evaluate("fetch('/api/me/').then(r => r.json())")
+    page.evaluate(
+        "([k, v]) => localStorage.setItem(k, v)",
+        [f"rounds.sessions.{me['id']}", '[{"id": 41, "code": "ACD346", "title": "Kept here"}]'],
+    )
+    page.route("**/api/sessions/?*", lambda route: route.abort())
+    page.click("#nav a[data-area=facilitate]")
+    page.wait_for_selector("#recent:not([hidden]) li")
+    assert page.get_attribute("#recent li a", "href") == "/facilitate/41"
+    assert "ACD346" in page.inner_text("#recent li")
