@@ -1,4 +1,4 @@
-"""In Chromium: a facilitator's sessions from any device."""
+"""In Chromium: a facilitator's sessions from any device, and readable results."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from feedback.models import CodesignSession
+from feedback.services import sessions as svc
 from tests.factories import ToolFactory
-from tests.factories_sessions import make_session
+from tests.factories_sessions import join, make_session, screen_ids
 from tests.pwa.conftest import screenshot
 from tests.pwa.test_live_session import _clinician as _signed_in  # any role: a page signed in
 from tests.pwa.test_live_session import _start_session, _text_is
@@ -79,3 +80,35 @@ def test_the_list_falls_back_to_this_devices_sessions_when_the_server_does_not_a
     page.wait_for_selector("#recent:not([hidden]) li")
     assert page.get_attribute("#recent li a", "href") == "/facilitate/41"
     assert "ACD346" in page.inner_text("#recent li")
+
+
+def test_counts_above_the_histogram_bars_are_readable(
+    live_server_url: str, new_context: Any, make_user: Any
+) -> None:
+    fran = make_user("product_owner", username="fran")
+    session = make_session(fran, screens=1)
+    screen = screen_ids(session)[0]
+    for i in range(3):
+        who = join(session, make_user("clinician", username=f"nurse{i}"))
+        svc.rating_submit(participant=who, screen_id=screen, scores={"trust": 4, "clarity": 2})
+    _end(session.pk)
+
+    page = _signed_in(live_server_url, new_context, "fran")
+    page.goto(f"{live_server_url}/sessions/{session.pk}")
+    page.wait_for_selector("#results-view .res-bar")
+    screenshot(page, "results-histogram-counts")
+    bars = page.eval_on_selector_all(
+        "#results-view .res-bar",
+        """bars => bars.map(b => {
+          const n = b.querySelector('.res-n').getBoundingClientRect();
+          const fill = b.querySelector('.res-fill').getBoundingClientRect();
+          const box = b.getBoundingClientRect();
+          return {text: b.querySelector('.res-n').textContent, nBottom: n.bottom, nTop: n.top,
+                  fillTop: fill.top, boxTop: box.top, fillHeight: fill.height};
+        })""",
+    )
+    full = [b for b in bars if b["text"] == "3"]
+    assert full and all(b["fillHeight"] > 30 for b in full)
+    for bar in bars:  # above its fill, inside the light track, never on the dark fill
+        assert bar["nBottom"] <= bar["fillTop"] + 0.5, bar
+        assert bar["nTop"] >= bar["boxTop"] - 0.5, bar

@@ -17,8 +17,9 @@ function histRow(dim, mean, counts, count) {
     h("div", { class: "res-hist", role: "img",
       "aria-label": `${humanize(dim)}: ${counts.map((n, i) => `${n} rated ${i + 1}`).join(", ")}` },
     counts.map((n, i) => h("div", { class: "res-bar" },
+      h("span", { class: "res-n" }, String(n)),
       h("span", { class: "res-fill", style: `height:${Math.round((n / top) * 100)}%` }),
-      h("span", { class: "res-n" }, String(n)), h("span", { class: "res-score" }, String(i + 1))))));
+      h("span", { class: "res-score" }, String(i + 1))))));
 }
 
 function pinMark(n, pin, text) {
