@@ -319,14 +319,20 @@ class FakeRoom:
         self.sockets[-1].send(json.dumps(frame))
 
 
+def in_fake_room(base: str, new_context: Any, make_user: Any) -> tuple[Any, FakeRoom]:
+    """Nina, a clinician, joined by the link /join/abc234 of a FakeRoom: (page, room)."""
+    make_user("clinician", username="nina")
+    page = _clinician(base, new_context, "nina")
+    room = FakeRoom(page, screen_png(400, 300))
+    page.goto(f"{base}/join/abc234")
+    page.wait_for_selector("#room-status[data-state=live]")
+    return page, room
+
+
 def test_join_view_speaks_the_spec_frames_and_resumes_after_a_drop(
     live_server_url: str, new_context: Any, make_user: Any
 ) -> None:
-    make_user("clinician", username="nina")
-    page = _clinician(live_server_url, new_context, "nina")
-    room = FakeRoom(page, screen_png(400, 300))
-    page.goto(f"{live_server_url}/join/abc234")
-    page.wait_for_selector("#room-status[data-state=live]")
+    page, room = in_fake_room(live_server_url, new_context, make_user)
     assert page.inner_text("#room-code") == "ABC234"
     assert page.is_visible("#waiting")
 

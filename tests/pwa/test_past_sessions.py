@@ -1,4 +1,5 @@
-"""In Chromium: a facilitator's sessions from any device, and readable results."""
+"""In Chromium: a facilitator's sessions from any device, readable results, and what a session's
+end tells the people who joined it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.factories import ToolFactory
 from tests.factories_sessions import join, make_session, screen_ids
 from tests.pwa.conftest import screenshot
 from tests.pwa.test_live_session import _clinician as _signed_in  # any role: a page signed in
-from tests.pwa.test_live_session import _start_session, _text_is
+from tests.pwa.test_live_session import _start_session, _text_is, in_fake_room
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +113,23 @@ def test_counts_above_the_histogram_bars_are_readable(
     for bar in bars:  # above its fill, inside the light track, never on the dark fill
         assert bar["nBottom"] <= bar["fillTop"] + 0.5, bar
         assert bar["nTop"] >= bar["boxTop"] - 0.5, bar
+
+
+def test_who_never_rated_is_thanked_for_joining_and_who_rated_for_their_ratings(
+    live_server_url: str, new_context: Any, make_user: Any
+) -> None:
+    page, room = in_fake_room(live_server_url, new_context, make_user)
+    room.push({"type": "ended", "collect_sus": False})
+    page.wait_for_selector("#room-ended:not([hidden])")
+    assert page.inner_text("#room-thanks") == "Thank you for joining."
+
+    page.goto(f"{live_server_url}/join/abc234")
+    page.wait_for_selector("#room-status[data-state=live]")
+    room.push({"type": "screen", "screen": room.screen})
+    page.wait_for_selector("#rate-view:not([hidden])")
+    page.click("fieldset[data-dimension=trust] button[data-score='4']")
+    page.click("#rate-submit")
+    _text_is(page, "#rate-status", "Sent ✓")
+    room.push({"type": "ended", "collect_sus": False})
+    page.wait_for_selector("#room-ended:not([hidden])")
+    assert page.inner_text("#room-thanks") == "Thank you for your ratings."

@@ -273,6 +273,8 @@ class Room {
     this.pending = null;
     sessionStorage.removeItem(ROOM_KEY);
     sessionStorage.removeItem(draftKey(this.code));
+    // Thanks for ratings only from someone who sent one (that the server accepted).
+    if (this.sent.size) this.$("#room-thanks").textContent = "Thank you for your ratings.";
     this.$("#room-live").hidden = true;
     this.$("#room-ended").hidden = false;
     // Questionnaires are often answered last: they stay open after the session ends.
@@ -626,6 +628,6 @@ const ROOM_HTML = `
   </div>
   <section id="room-ended" class="card" hidden tabindex="-1">
     <h2>The session has ended</h2>
-    <p>Thank you for your ratings.</p>
+    <p id="room-thanks">Thank you for joining.</p>
     <p><a href="/join" data-link class="button">Join another session</a></p>
   </section>`;
