@@ -40,6 +40,12 @@ class NotFound(DomainError):
     http_status = 404
 
 
+class SessionEnded(NotFound):
+    """A join code that belonged to a session which has ended: the same 404, told apart by code."""
+
+    code = "session_ended"
+
+
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409

@@ -24,7 +24,7 @@ from api.lookups import tool_or_404
 from api.permissions import requires
 from api.serializers import sessions as s
 from feedback import images, roles
-from feedback.errors import Forbidden, NotFound, ValidationFailed
+from feedback.errors import Forbidden, NotFound, SessionEnded, ValidationFailed
 from feedback.models import CodesignSession, Comment, Participant, Screen, Tool
 from feedback.selectors import sessions as sel
 from feedback.selectors.instruments import csv_rows, session_instruments
@@ -168,6 +168,8 @@ class SessionJoinView(APIView):
         data = s.JoinSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = sel.open_session_by_code(data.validated_data["code"])
+        if session is None and sel.ended_session_by_code(data.validated_data["code"]):
+            raise SessionEnded("This session has ended.")
         if session is None:
             raise NotFound("No open session has this code; check it with the facilitator.")
         user = request.user if request.user.is_authenticated else None

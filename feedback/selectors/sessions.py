@@ -23,11 +23,20 @@ from feedback.models import (
 from feedback.selectors.instruments import session_instruments
 
 
-def open_session_by_code(code: str) -> CodesignSession | None:
+def _by_code(code: str, state: str) -> CodesignSession | None:
     canonical = codes.normalize(code or "")
     if not codes.is_valid(canonical):
         return None
-    return CodesignSession.objects.filter(code=canonical, state=CodesignSession.OPEN).first()
+    return CodesignSession.objects.filter(code=canonical, state=state).first()
+
+
+def open_session_by_code(code: str) -> CodesignSession | None:
+    return _by_code(code, CodesignSession.OPEN)
+
+
+def ended_session_by_code(code: str) -> CodesignSession | None:
+    """An ended session that had this code (codes are unique among open sessions only)."""
+    return _by_code(code, CodesignSession.ENDED)
 
 
 def sessions_visible(*, user: Any, mine: bool = False) -> QuerySet[CodesignSession]:

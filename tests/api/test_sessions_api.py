@@ -192,13 +192,17 @@ def test_wrong_code_is_404_or_400(clients, session, code):
         assert response.status_code == 404
 
 
-def test_ended_session_cannot_be_joined(clients, session):
+def test_ended_session_cannot_be_joined_and_says_it_ended_and_nothing_more(clients, session):
     me = session.participants.get(is_facilitator=True)
     svc.session_end(actor=Actor(user=session.facilitator), participant=me, collect_sus=False)
-    assert_error(
-        clients["clinician"].post("/api/sessions/join/", {"code": session.code}, format="json"),
-        404,
-    )
+    for persona in ("clinician", "anon"):
+        body = assert_error(
+            clients[persona].post("/api/sessions/join/", {"code": session.code}, format="json"),
+            404,
+        )
+        assert body["code"] == "session_ended"
+        assert body["detail"] == "This session has ended."
+        assert session.title not in str(body) and str(session.pk) not in str(body)
 
 
 def test_anonymous_guest_gets_a_token_that_rates(clients):

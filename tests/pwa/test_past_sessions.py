@@ -133,3 +133,15 @@ def test_who_never_rated_is_thanked_for_joining_and_who_rated_for_their_ratings(
     room.push({"type": "ended", "collect_sus": False})
     page.wait_for_selector("#room-ended:not([hidden])")
     assert page.inner_text("#room-thanks") == "Thank you for your ratings."
+
+
+def test_the_link_of_an_ended_session_says_it_has_ended(
+    live_server_url: str, new_context: Any, make_user: Any
+) -> None:
+    session = make_session()
+    _end(session.pk)
+    make_user("clinician", username="nina")
+    page = _signed_in(live_server_url, new_context, "nina")
+    page.goto(f"{live_server_url}/join/{session.code}")
+    page.wait_for_selector("#join-error:not(:empty)")
+    assert page.inner_text("#join-error") == "This session has ended."

@@ -133,7 +133,8 @@ function renderJoinError(main, code, err) {
     <div class="card"><p class="error" role="alert" id="join-error"></p>
     <p><a href="/join" data-link class="button">Enter another code</a></p></div>`;
   let text = err.message;
-  if (missing) text = `No open session has the code ${code}. Check the code with your facilitator.`;
+  if (err instanceof ApiError && err.code === "session_ended") text = "This session has ended.";
+  else if (missing) text = `No open session has the code ${code}. Check the code with your facilitator.`;
   else if (!(err instanceof ApiError)) text = "Joining needs a connection: try again when you are online.";
   main.querySelector("#join-error").textContent = text;
 }
