@@ -229,17 +229,24 @@ def find(text: str) -> Iterator[tuple[int, int]]:
 def _lower_full_name(toks: _Tokens, i: int) -> bool:
     """A first name and a surname typed in lower case, neither of them a word of the ward or of
     the clinical vocabulary and not both everyday English ("maria lopez", "pieter devries"; not
-    "john smith", "will bill")."""
+    "will bill"); or a first name that is no English word before a particle joined to a surname
+    ("pieter de-vries"; not "did de-escalation")."""
     if i + 1 >= len(toks.words) or toks.gaps[i + 1] != " ":
         return False
     first, last = toks.words[i], toks.words[i + 1]
     if not (first.islower() and last.islower()):
         return False
     one, two = toks.infos[i], toks.infos[i + 1]
-    if one.kind != Kind.STRONG or two.kind != Kind.STRONG or (one.common and two.common):
-        return False  # "will bill": two everyday words
     lex = lexicon()
-    return fold(first) in lex.first and fold(last) in lex.last
+    if one.kind != Kind.STRONG or fold(first) not in lex.first:
+        return False
+    head, _, rest = last.partition("-")
+    if head in _PARTICLES and rest and not one.common:
+        key = fold(rest)
+        return key not in lex.common and key not in lex.clinical
+    if two.kind != Kind.STRONG or (one.common and two.common):
+        return False  # "will bill": two everyday words
+    return fold(last) in lex.last
 
 
 def _run_from(toks: _Tokens, i: int) -> tuple[int, int] | None:

@@ -874,6 +874,7 @@ def test_lab_codes_beds_and_scores_shaped_like_postcodes_stay_readable(text: str
         ("pieter devries said the alert fired late", "pieter devries"),
         ("sitter assigned to frieda greene left at 1900", "frieda greene"),
         ("kwame mensah - bed alarm off again", "kwame mensah"),
+        ("pieter de-vries said the alert fired late", "pieter de-vries"),
     ],
 )
 def test_a_full_name_typed_in_lower_case_is_masked(text: str, secret: str) -> None:
@@ -887,6 +888,7 @@ def test_a_full_name_typed_in_lower_case_is_masked(text: str, secret: str) -> No
         "the epic inbox is slow and pyxis was down on 4 west",
         "will bill the visit after the sepsis screen fires",
         "float nurses lack the unit-specific view in the downtime binder",
+        "staff did de-escalation with the family, then le-fort films",
     ],
 )
 def test_lower_case_workflow_text_stays_readable(text: str) -> None:
