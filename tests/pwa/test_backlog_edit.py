@@ -43,6 +43,14 @@ def test_owner_edits_effort_confidence_title_workflow_and_tool_and_priority_foll
     before = float(page.inner_text("#detail-priority"))
     assert before > 0
     assert not page.is_visible("#edit-form"), "the form starts folded under the status moves"
+    page.screenshot(path="/tmp/rounds-screens/backlog-item-open.png")
+    # On a 768 px high tablet, an item opened by its link shows its status moves at once: the
+    # panel comes up under the bar, the moves before the priority table (the walk found the panel
+    # below the filters and the moves under the table).
+    move = page.locator("#item-detail .status-buttons button").first.bounding_box()
+    panel = page.locator("#item-detail").bounding_box()
+    assert move is not None and panel is not None
+    assert move["y"] + move["height"] <= min(768, panel["y"] + panel["height"]), (move, panel)
 
     page.click("#edit-details summary")
     page.fill("#ed-title", "Sepsis alert fires after the lactate result")

@@ -237,7 +237,17 @@ async function mount(main, ctx) {
     return;
   }
   connect();
-  if (view.detailId) await openDetail(view.detailId);
+  if (view.detailId) { await openDetail(view.detailId); revealDetail(); }
+}
+
+// An item opened by its link (a notification, "Open item") sits below the filters: bring the
+// panel up under the bar, where it stays (sticky) while the list scrolls beside it.
+function revealDetail() {
+  const panel = view && view.main.querySelector("#item-detail");
+  if (!panel || panel.hidden) return;
+  const bar = document.querySelector(".topbar");
+  const top = panel.getBoundingClientRect().top - (bar ? bar.getBoundingClientRect().height : 0) - 16;
+  if (top > 0) window.scrollBy({ top, behavior: "instant" });
 }
 
 export async function render(main, ctx) {
@@ -260,7 +270,7 @@ function onLocalLink(event) {
   history.pushState({}, "", link.pathname + link.search);
   view.detailId = detailIdFromPath();
   view.rows.forEach((li, id) => li.classList.toggle("selected", id === view.detailId));
-  if (view.detailId) openDetail(view.detailId).then(() => view.main.querySelector("#detail-title")?.focus());
+  if (view.detailId) openDetail(view.detailId).then(() => { revealDetail(); view.main.querySelector("#detail-title")?.focus({ preventScroll: true }); });
   else closeDetail();
 }
 
@@ -294,9 +304,9 @@ async function openDetail(id) {
       h("span", { class: "muted", id: "detail-knobs" }, ` · effort ${item.effort} of 5 · confidence ${Math.round(item.confidence * 100)}%`),
       itemPlace(item)),
     item.description ? h("p", { class: "description" }, item.description) : null,
-    breakdownSection(item),
-    statusSection(item),
+    statusSection(item), // what the owner does first, then why the item ranks where it does
     editSection(item),
+    breakdownSection(item),
     evidenceSection(item),
     h("section", { id: "duplicates", "aria-labelledby": "dup-h" }, h("h3", { id: "dup-h" }, "Possible duplicates"), h("p", { class: "muted" }, "Looking…")),
     h("div", { class: "row" }, h("button", { type: "button", class: "secondary", id: "follow", onclick: () => follow(item) }, "Follow"),
