@@ -30,6 +30,7 @@ from feedback.phi_terms import (
     PATIENT_CUES,
     RELATIVES,
     ROLE_WORDS,
+    SCREEN_ACTIONS,
     TITLES,
     VERB_CUES,
 )
@@ -104,6 +105,8 @@ def kind_of(word: str) -> Kind:
         return Kind.STOP  # "Patient Maria Lopez": the role stays readable, the name after it goes
     if not word.isascii() and _foreign_script(word):
         return Kind.FOREIGN
+    if key in SCREEN_ACTIONS:
+        return Kind.WORD  # "Tapped Edit on the draft"
     if _ACRONYM_PLURAL.fullmatch(word):  # "CNAs", "WOWs"
         return Kind.WORD
     named = key in lex.first or key in lex.last

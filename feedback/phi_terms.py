@@ -75,6 +75,10 @@ CAPITAL_ACRONYMS = _words(
     "dea ehr emr osha dou aka apache lis ris qi sop roi eula mou byod vae hai alf coo adon prom"
 )
 
+# Buttons and actions of the screens clinicians give feedback on, which the name lists also hold
+# ("Edit" is a Hungarian first name): "The Edit button is too close to Accept".
+SCREEN_ACTIONS = _words("edit hide")
+
 # Role words stay readable: "Dr. [REDACTED-NAME]", "the charge nurse".
 ROLE_WORDS = _words(
     """

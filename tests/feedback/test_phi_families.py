@@ -818,6 +818,8 @@ def test_a_particle_joined_to_a_surname_by_a_hyphen_is_masked_with_it(
         "moved to DOU bed 3 after rapid response",
         "QI huddle: the SOP for BYOD phones is in the EULA",
         "J1Fphoto of the whiteboard after huddle",
+        "The Edit button is too close to Accept",
+        "Tapped Edit on the draft, then Hide on the banner",
         "De-escalation training for night shift",
     ],
 )

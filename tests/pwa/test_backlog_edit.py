@@ -71,6 +71,7 @@ def test_owner_edits_effort_confidence_title_workflow_and_tool_and_priority_foll
     page.wait_for_selector("#detail-knobs:text('effort 5 of 5')")
     assert page.inner_text("#detail-knobs").strip() == "· effort 5 of 5 · confidence 90%"
     assert "sepsis screening · Sepsis early warning" in page.inner_text("#detail-place")
+    page.wait_for_function("document.querySelector('#item-detail').scrollTop === 0")  # new priority
 
     item = BacklogItem.objects.get(pk=created["id"])
     assert (item.title, item.workflow_id, item.tool_id, item.effort, item.confidence) == (

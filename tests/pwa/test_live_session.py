@@ -558,6 +558,13 @@ def test_on_a_tablet_the_console_shows_ratings_and_comments_without_scrolling_pa
     for selector in ("#agg-h", "#c-agg [data-count]", "#comments-h", "#c-comments li"):
         top = fac.eval_on_selector(selector, "e => e.getBoundingClientRect().top")
         assert 0 <= top < height - 20, f"{selector} is {top:.0f} px down on a {height} px screen"
+    # Reveal and a first tap on End lengthen their labels; nothing below them moves.
+    ratings_top = fac.eval_on_selector("#agg-h", "e => e.getBoundingClientRect().top")
+    fac.click("#c-reveal")
+    _text_is(fac, "#c-reveal", "Hide results")
+    fac.click("#c-end")
+    _text_is(fac, "#c-end", "Tap again to end")
+    assert fac.eval_on_selector("#agg-h", "e => e.getBoundingClientRect().top") == ratings_top
     # The code and its QR stay on the first screen too, for people still arriving.
     for selector in ("#c-code", "#c-qr", "#c-presence", "#c-reveal"):
         box = fac.locator(selector).bounding_box()

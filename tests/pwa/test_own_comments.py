@@ -105,11 +105,12 @@ def test_own_comment_is_listed_as_stored_with_the_name_hidden_and_says_so(
     screenshot(nina, "join-own-comment-masked-phone")
 
 
-def test_a_sent_pinned_comment_keeps_its_numbered_pin_on_the_screen_after_a_reload(
+def test_a_sent_pinned_comment_keeps_its_lettered_pin_on_the_screen_after_a_reload(
     live_server_url: str, watched: Any, make_user: Any
 ) -> None:
     """The walk found the participant's pin gone once the rating was sent ("No pin placed"), while
-    the facilitator saw it: the pin stays, numbered like its line under "Your comments"."""
+    the facilitator saw it: the pin stays, lettered like its line under "Your comments" (letters,
+    because the console numbers everyone's pins and "pin 3" must name one pin)."""
     base = live_server_url
     owner = make_user("product_owner", username="fran")
     make_user("clinician", username="nina")
@@ -127,11 +128,11 @@ def test_a_sent_pinned_comment_keeps_its_numbered_pin_on_the_screen_after_a_relo
         left, top = dots.first.evaluate("d => [d.style.left, d.style.top]")
         left, top = float(left.rstrip("%")), float(top.rstrip("%"))
         assert abs(left - 25) < 2 and abs(top - 40) < 2, (attempt, left, top)
-        assert dots.first.inner_text() == "1"
-        assert _listed(nina, "#my-comments li") == [f"1 {MINE}"], attempt
+        assert dots.first.inner_text() == "A"  # lettered: the console numbers everyone's pins
+        assert _listed(nina, "#my-comments li") == [f"A {MINE}"], attempt
         assert nina.is_hidden("#my-pin"), "the draft pin is cleared: the next comment starts fresh"
         pin_state = nina.inner_text("#pin-state")
-        assert pin_state == "No new pin placed. The numbered pins are the ones you sent."
+        assert pin_state == "No new pin placed. The lettered pins are the ones you sent."
         if attempt == "sent":
             screenshot(nina, "join-sent-pin-phone")
             nina.reload()

@@ -145,3 +145,18 @@ def test_the_link_of_an_ended_session_says_it_has_ended(
     page.goto(f"{live_server_url}/join/{session.code}")
     page.wait_for_selector("#join-error:not(:empty)")
     assert page.inner_text("#join-error") == "This session has ended."
+
+
+def test_results_without_a_session_number_point_to_your_sessions(
+    live_server_url: str, new_context: Any, make_user: Any
+) -> None:
+    """`/sessions` typed without a number asked the API for session "NaN" twice, then said
+    "Results unavailable" (second walk); it now points to the list of your sessions."""
+    make_user("observer", username="omar")
+    page = _signed_in(live_server_url, new_context, "omar")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/sessions/" in r.url else None)
+    page.goto(f"{live_server_url}/sessions")
+    page.click("#to-facilitate")
+    page.wait_for_selector("#session-form")
+    assert not [url for url in asked if "NaN" in url], asked

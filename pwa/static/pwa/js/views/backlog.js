@@ -159,7 +159,8 @@ function onLiveItem(item) {
     view.main.querySelector("#backlog-empty")?.remove();
     view.main.querySelector("#live-status").textContent = `${item.title}: ${humanize(item.status)}, priority ${fmt(item.priority)}`;
   }
-  if (view.detailId === item.id) openDetail(item.id);
+  if (view.detailId === item.id) return openDetail(item.id);
+  return undefined;
 }
 
 function liveItem(item) {
@@ -377,7 +378,8 @@ async function saveEdits(item, form) {
   try {
     const updated = await view.ctx.api(`/api/backlog/${item.id}/`, { method: "PATCH", body });
     view.ctx.toast(`${updated.title}: saved, priority ${fmt(updated.priority)}`);
-    onLiveItem(updated);
+    await onLiveItem(updated);
+    view?.main.querySelector("#item-detail")?.scrollTo({ top: 0 }); // the new priority is at the top
   } catch (err) {
     const fields = Object.entries(err.errors || {}).map(([k, v]) => `${humanize(k)}: ${[].concat(v).join(" ")}`).join("; ");
     error.textContent = fields || err.message;

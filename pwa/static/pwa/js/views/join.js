@@ -499,7 +499,7 @@ class Room {
 
   noPinText() {
     return this.$("#sent-pins").children.length
-      ? "No new pin placed. The numbered pins are the ones you sent."
+      ? "No new pin placed. The lettered pins are the ones you sent."
       : "No pin placed.";
   }
 
@@ -523,18 +523,20 @@ class Room {
 
   // The participant's own comments: theirs to see whether or not results are shown (the server
   // sends others' comments only while they are).
-  // The participant's own sent comments: each pinned one keeps its pin on the screen, numbered
+  // The participant's own sent comments: each pinned one keeps its pin on the screen, lettered
   // like its line under "Your comments" (the walk found the pin gone once the rating was sent).
+  // Letters, not digits: the facilitator numbers everyone's pins, and "pin 3" must not name a
+  // different pin on this phone.
   drawMine() {
     const list = this.$("#my-comments");
     const pins = this.$("#sent-pins");
     pins.replaceChildren();
-    let numbered = 0;
+    let numbered = 0; // A, B, …, Z, AA, AB, …
     list.replaceChildren(...this.mine.map((c) => {
       const li = document.createElement("li");
       const pin = pinOf(c);
       if (pin) {
-        const n = String(++numbered);
+        const n = letter(numbered++);
         const dot = pinDot(pin, c.text);
         dot.classList.add("numbered", "sent");
         dot.textContent = n;
@@ -632,3 +634,11 @@ const ROOM_HTML = `
     <p id="room-thanks">Thank you for joining.</p>
     <p><a href="/join" data-link class="button">Join another session</a></p>
   </section>`;
+
+/** 0 → "A", 25 → "Z", 26 → "AA": a participant's own pins, apart from the console's numbers. */
+function letter(index) {
+  let n = index + 1;
+  let out = "";
+  while (n > 0) { n -= 1; out = String.fromCharCode(65 + (n % 26)) + out; n = Math.floor(n / 26); }
+  return out;
+}

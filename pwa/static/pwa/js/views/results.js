@@ -43,6 +43,12 @@ class Results extends View {
         h("p", { class: "offline-note" }, "Offline: results load when the server answers again. Capture still works."));
       return;
     }
+    if (!Number.isInteger(id)) { // "/sessions" typed without a number: no request for "NaN"
+      fill(this.main, h("h1", {}, "Session results"), h("div", { class: "card" },
+        h("p", {}, "Choose a session: your sessions are listed on Facilitate."),
+        h("p", {}, h("a", { class: "button", id: "to-facilitate", href: "/facilitate", "data-link": true }, "Your sessions"))));
+      return;
+    }
     let session; let summary;
     try {
       [session, summary] = await Promise.all([
