@@ -399,7 +399,7 @@ _UK_POSTCODE = (
 _CA_POSTCODE = r"(?:[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]\d[ABCEGHJ-NPRSTV-Z]\d)"
 POSTCODE_ALONE = regex.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE})(?![\w-])")
 POSTCODE_CUED = regex.compile(
-    rf"""(?xi)(?<![\w-])(?:zip(?:[ ]?code)?|post(?:al)?[ ]?code|postcode|eircode|plz)
+    rf"""(?xi)(?<![\w-])(?:zip(?:[ ]?code)?|post(?:al)?[ ]?code|postcode|eircode)
     [ \t]*(?:[:\#][ \t]*|(?:is|was|of)[ \t]+)?(?-i:(?P<v>{_POSTCODE_ANY}))"""
 )
 

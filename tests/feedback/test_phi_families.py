@@ -860,6 +860,7 @@ def test_postcodes_alone_and_after_a_postcode_cue_are_masked(text: str, secret: 
         "CD4 count 350, ward B12 review at 2PM",
         "GCS 15, E4 V5 M6, O2 2L NC, q4h obs",
         "Bay A1 to bay B4 swap after the 4C huddle",
+        "plz 1400 dose given? pharmacy said yes",
     ],
 )
 def test_lab_codes_beds_and_scores_shaped_like_postcodes_stay_readable(text: str) -> None:
